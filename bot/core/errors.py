@@ -1,0 +1,44 @@
+"""Domain errors whose message is safe to show to a user as-is.
+
+Every layer (CLI, Discord, chat) turns these into a short reply; anything else is a bug and is
+logged with its traceback instead of being shown.
+"""
+
+
+class PrepbotError(Exception):
+    """Base class: `str(err)` is a complete sentence a user can read."""
+
+
+class BadPostingFile(PrepbotError):
+    """A file that cannot become a posting (empty, binary, too large, no title...)."""
+
+
+class RoleNotFound(PrepbotError):
+    """A role named by the user matches no indexed posting."""
+
+    def __init__(self, query: str, known: list[str]) -> None:
+        listing = ", ".join(known) if known else "none are indexed yet"
+        super().__init__(f"No indexed role matches '{query}'. Known roles: {listing}.")
+        self.query = query
+        self.known = known
+
+
+class InvalidQuestion(PrepbotError):
+    """A question that is empty or too long to answer."""
+
+
+class UnknownTopic(PrepbotError):
+    """A quiz topic that the question bank does not have."""
+
+    def __init__(self, topic: str, known: list[str]) -> None:
+        super().__init__(f"Unknown topic '{topic}'. Valid topics: {', '.join(known)}.")
+        self.topic = topic
+        self.known = known
+
+
+class UnknownQuestion(PrepbotError):
+    """A question id that is not in the bank."""
+
+
+class KnowledgeBaseUnavailable(PrepbotError):
+    """The vector store cannot be reached or read right now."""

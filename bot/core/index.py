@@ -1,0 +1,211 @@
+"""The knowledge index: ingest postings into Chroma and search them (dense + BM25, fused).
+
+One `KnowledgeIndex` per process. It keeps an in-memory catalogue of the current roles and their
+chunks (rebuilt from the role records, which are small), so a search costs one query embedding,
+one Chroma query and one BM25 pass.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.core.chunks import Chunk, chunk_posting
+from bot.core.embeddings import CachedEmbeddings, load_embeddings
+from bot.core.errors import KnowledgeBaseUnavailable
+from bot.core.ingest import (
+    Candidate,
+    FileOutcome,
+    IngestReport,
+    duplicate_of,
+    expand_paths,
+    posting_shingles,
+    read_candidate,
+)
+from bot.core.lexical import LexicalIndex
+from bot.core.postings import Posting
+from bot.core.roles import RoleResolver
+from bot.core.store import VectorStore, open_client
+
+log = logging.getLogger(__name__)
+RRF_K = 60
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A chunk found for a query, with the evidence of both retrievers."""
+
+    chunk: Chunk
+    score: float  # fused reciprocal-rank score
+    similarity: float  # cosine similarity, 0 when only BM25 found it
+    lexical: float  # BM25 score, 0 when only the dense search found it
+
+
+class KnowledgeIndex:
+    """Postings in, ranked posting lines out."""
+
+    def __init__(self, data_dir: Path, model_path: str, chroma_url: str | None = None,
+                 embeddings: CachedEmbeddings | None = None) -> None:
+        self.embeddings = embeddings or load_embeddings(model_path)
+        self.store = VectorStore(open_client(Path(data_dir), chroma_url), self.embeddings)
+        self._lock = threading.RLock()
+        self._load()
+
+    # ----- catalogue -------------------------------------------------------------------------
+    def _load(self) -> None:
+        try:
+            records = self.store.load_roles()
+        except Exception as err:
+            raise KnowledgeBaseUnavailable(f"The knowledge base could not be read ({err}).") from err
+        with self._lock:
+            self._roles = {rid: posting for rid, (posting, _) in records.items()}
+            self._sources = {rid: sources for rid, (_, sources) in records.items()}
+            self._chunks = [c for p in self._roles.values() for c in chunk_posting(p, self.embeddings.token_count)]
+            self._chunk_by_id = {c.id: c for c in self._chunks}
+            self._lexical: LexicalIndex | None = None
+            self.resolver = RoleResolver(self.roles())
+
+    def roles(self) -> list[Posting]:
+        return sorted(self._roles.values(), key=lambda p: (p.company or "", p.title, p.level or ""))
+
+    def role(self, role_id: str) -> Posting | None:
+        return self._roles.get(role_id)
+
+    def sources(self, role_id: str) -> list[str]:
+        return list(self._sources.get(role_id, []))
+
+    def is_empty(self) -> bool:
+        return not self._roles
+
+    def chunks_for(self, role_id: str) -> list[Chunk]:
+        return [c for c in self._chunks if c.role_id == role_id]
+
+    # ----- ingest ------------------------------------------------------------------------------
+    def ingest(self, paths: list[Path], progress: Progress | None = None) -> IngestReport:
+        """Index files and folders; idempotent, and a changed file replaces its role's chunks."""
+        files, report_missing = expand_paths(paths)
+        report = IngestReport(outcomes=report_missing)
+        candidates = []
+        for number, path in enumerate(files, start=1):
+            candidates.append(read_candidate(path))
+            if progress:
+                progress("parse", number, len(files))
+        with self._lock:
+            plan = self._plan(candidates, report)
+            self._write(plan, report, progress)
+            self._load()
+        return report
+
+    def _plan(self, candidates: list[Candidate], report: IngestReport) -> dict[str, tuple[Posting, list[str]]]:
+        """Decide each file's fate; returns the roles to (re)write with their sources."""
+        kept = {rid: (posting, posting_shingles(posting)) for rid, posting in self._roles.items()}
+        sources = {rid: list(found) for rid, found in self._sources.items()}
+        by_source = {source: rid for rid, found in sources.items() for source in found}
+        to_write: dict[str, tuple[Posting, list[str]]] = {}
+        for cand in sorted(candidates, key=lambda c: (c.posting is None, -len(c.shingles))):
+            previous = by_source.get(cand.path)
+            original = duplicate_of(cand, {rid: v for rid, v in kept.items() if rid != previous or cand.posting is None})
+            if original and (cand.posting is None or cand.posting.role_id not in to_write):
+                self._merge_source(sources, original, cand.path, to_write, kept)
+                report.outcomes.append(FileOutcome(cand.path, "merged", original, f"duplicate of {original}"))
+            elif cand.posting is None:
+                report.outcomes.append(FileOutcome(cand.path, "failed", reason=cand.error))
+            else:
+                self._plan_posting(cand, previous, kept, sources, to_write, report)
+        return to_write
+
+    def _plan_posting(self, cand: Candidate, previous: str | None, kept: dict, sources: dict,
+                      to_write: dict, report: IngestReport) -> None:
+        posting = cand.posting
+        assert posting is not None
+        rid = posting.role_id
+        if previous and previous != rid:  # the file now holds a different role: retire the old one
+            sources[previous] = [s for s in sources.get(previous, []) if s != cand.path]
+            if not sources[previous]:
+                report.roles_removed.append(previous)
+                kept.pop(previous, None)
+        existing = self._roles.get(rid)
+        role_sources = list(dict.fromkeys(sources.get(rid, []) + [cand.path]))
+        sources[rid] = role_sources
+        if rid in to_write:
+            report.outcomes.append(FileOutcome(cand.path, "merged", rid, f"same role as {to_write[rid][0].source}"))
+            to_write[rid] = (to_write[rid][0], role_sources)
+            return
+        if existing and existing.content_hash == posting.content_hash:
+            status = "unchanged" if previous == rid else "merged"
+            report.outcomes.append(FileOutcome(cand.path, status, rid, "" if status == "unchanged" else "same text"))
+            if role_sources != self._sources.get(rid):
+                to_write[rid] = (existing, role_sources)
+            return
+        report.outcomes.append(FileOutcome(cand.path, "updated" if existing else "added", rid))
+        to_write[rid] = (posting, role_sources)
+        kept[rid] = (posting, cand.shingles)
+
+    @staticmethod
+    def _merge_source(sources: dict, role_id: str, path: str, to_write: dict, kept: dict) -> None:
+        if path not in sources.setdefault(role_id, []):
+            sources[role_id].append(path)
+            posting = to_write[role_id][0] if role_id in to_write else kept[role_id][0]
+            to_write[role_id] = (posting, sources[role_id])
+
+    def _write(self, plan: dict[str, tuple[Posting, list[str]]], report: IngestReport,
+               progress: Progress | None) -> None:
+        """Chunks first, then the role record (the commit point), then sweep older versions."""
+        fresh = [p for p, _ in plan.values() if self._roles.get(p.role_id) is not p]
+        fresh = [p for p in fresh if (old := self._roles.get(p.role_id)) is None or old.content_hash != p.content_hash]
+        chunks = [c for p in fresh for c in chunk_posting(p, self.embeddings.token_count)]
+        for start in range(0, len(chunks), 256):
+            self.store.write_chunks(chunks[start : start + 256])
+            if progress:
+                progress("embed", min(start + 256, len(chunks)), len(chunks))
+        for posting, sources in plan.values():
+            vector = self.embeddings.embed_query(f"{posting.display_name} {posting.company or ''}")
+            self.store.write_role(posting, sources, vector)
+            self.store.sweep_chunks(posting.role_id, posting.content_hash)
+        for role_id in report.roles_removed:
+            self.store.delete_role(role_id)
+        report.chunks_written = len(chunks)
+
+    # ----- search ------------------------------------------------------------------------------
+    def search(self, query: str, role_ids: list[str] | None = None, k: int = 6) -> list[Hit]:
+        """Hybrid retrieval: dense and BM25 rankings fused by reciprocal rank."""
+        if not self._chunks:
+            return []
+        vector = self.embeddings.embed_query(query)
+        wanted = set(role_ids) if role_ids else None
+        dense = [(cid, sim) for cid, sim in self.store.query(vector, k * 3, role_ids) if cid in self._chunk_by_id]
+        lexical = self._lexical_top(query, wanted, k * 3)
+        fused: dict[str, list[float]] = {}
+        for rank, (cid, sim) in enumerate(dense):
+            fused.setdefault(cid, [0.0, 0.0, 0.0])
+            fused[cid][0] += 1 / (RRF_K + rank)
+            fused[cid][1] = sim
+        for rank, (cid, score) in enumerate(lexical):
+            fused.setdefault(cid, [0.0, 0.0, 0.0])
+            fused[cid][0] += 1 / (RRF_K + rank)
+            fused[cid][2] = score
+        ranked = sorted(fused.items(), key=lambda item: item[1][0], reverse=True)[:k]
+        return [Hit(self._chunk_by_id[cid], s[0], s[1], s[2]) for cid, s in ranked]
+
+    def similarity(self, query: str, texts: list[str]) -> list[float]:
+        """Cosine similarity of a query to given texts (both embedded with the shared model)."""
+        vectors = np.asarray(self.embeddings.embed_documents(texts))
+        return list(vectors @ np.asarray(self.embeddings.embed_query(query)))
+
+    def _lexical_top(self, query: str, wanted: set[str] | None, k: int) -> list[tuple[str, float]]:
+        with self._lock:
+            if self._lexical is None:
+                self._lexical = LexicalIndex([c.text for c in self._chunks])
+            lexical, chunks = self._lexical, self._chunks
+        scores = lexical.scores(query)
+        if wanted is not None:
+            mask = np.fromiter((c.role_id in wanted for c in chunks), dtype=bool, count=len(chunks))
+            scores = np.where(mask, scores, 0.0)
+        top = np.argsort(-scores)[:k]
+        return [(chunks[i].id, float(scores[i])) for i in top if scores[i] > 0]

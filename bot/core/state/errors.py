@@ -1,0 +1,20 @@
+"""Errors raised by the state layer.
+
+Messages are written for end users: the Discord layer and the terminal chat may
+show ``str(error)`` directly, so they say what was wrong and how to fix it,
+without stack-trace vocabulary.
+"""
+
+from __future__ import annotations
+
+
+class StateError(Exception):
+    """Base class for every error the state layer raises on purpose."""
+
+
+class InvalidSetting(StateError, ValueError):
+    """A user-supplied setting (time, timezone, rating, ...) was rejected.
+
+    Subclasses ``ValueError`` so generic input-validation code can catch it,
+    and ``StateError`` so callers can catch all state problems at once.
+    """
