@@ -13,8 +13,10 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from bot.core.embeddings import CHUNK_MAX_TOKENS
 from bot.core.postings import Posting
+from bot.core.postings.structure import split_sentences
 
 _WORDS_SURELY_SHORT = CHUNK_MAX_TOKENS // 2  # below this many words no tokenizer call is needed
+WINDOW_WORDS = 45  # a long paragraph is searched as windows of whole sentences: sharper matches
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class Chunk:
     heading: str
     line_no: int
     source: str
+    kind: str = "para"
 
     def metadata(self) -> dict[str, str | int]:
         data = asdict(self)
@@ -47,11 +50,27 @@ def chunk_posting(posting: Posting, token_count: Callable[[str], int]) -> list[C
     )
     chunks: list[Chunk] = []
     for line in posting.lines:
-        long_line = len(line.text.split()) > _WORDS_SURELY_SHORT and token_count(line.text) > CHUNK_MAX_TOKENS
-        for piece in splitter.split_text(line.text) if long_line else [line.text]:
+        for piece in _pieces(line.text, splitter, token_count):
             chunk_id = f"{posting.role_id}:{posting.content_hash}:{len(chunks)}"
             chunks.append(
                 Chunk(chunk_id, piece.strip(), posting.role_id, posting.content_hash, line.section,
-                      line.heading, line.line_no, posting.source)
+                      line.heading, line.line_no, posting.source, line.kind)
             )
     return chunks
+
+
+def _pieces(text: str, splitter: RecursiveCharacterTextSplitter, token_count: Callable[[str], int]) -> list[str]:
+    """Sentence windows of at most ~45 words; a single over-long sentence is split by tokens."""
+    if len(text.split()) <= WINDOW_WORDS:
+        return [text]
+    windows: list[str] = []
+    for sentence in split_sentences(text):
+        if windows and len(windows[-1].split()) + len(sentence.split()) <= WINDOW_WORDS:
+            windows[-1] = f"{windows[-1]} {sentence}"
+        else:
+            windows.append(sentence)
+    pieces = []
+    for window in windows:
+        too_long = len(window.split()) > _WORDS_SURELY_SHORT and token_count(window) > CHUNK_MAX_TOKENS
+        pieces.extend(splitter.split_text(window) if too_long else [window])
+    return pieces

@@ -27,6 +27,9 @@ class CachedEmbeddings(Embeddings):
 
     def __init__(self, model_path: str, cache_size: int = 50_000, batch_size: int = 64) -> None:
         from langchain_huggingface import HuggingFaceEmbeddings
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # "Loading weights" bars on every start are noise
 
         self._hf = HuggingFaceEmbeddings(
             model_name=model_path,

@@ -35,6 +35,7 @@ class Resolution:
     roles: list[Posting] = field(default_factory=list)
     phrase: str | None = None
     unknown: bool = False
+    via: str = "none"  # id | phrase | distinctive | none: how the roles were found
 
 
 def words(text: str) -> list[str]:
@@ -68,13 +69,13 @@ class RoleResolver:
         """Explicit ids first, then a role phrase, then distinctive words."""
         lowered = text.strip().lower()
         if lowered in self._by_id:
-            return Resolution([self._by_id[lowered]], lowered)
+            return Resolution([self._by_id[lowered]], lowered, via="id")
         prefixed = [role for rid, role in self._by_id.items() if lowered and rid.startswith(lowered) and "-" in lowered]
         if len(prefixed) == 1:
-            return Resolution(prefixed, lowered)
+            return Resolution(prefixed, lowered, via="id")
         mentioned = [role for rid, role in self._by_id.items() if rid in lowered]
         if mentioned:
-            return Resolution(mentioned, mentioned[0].role_id)
+            return Resolution(mentioned, mentioned[0].role_id, via="id")
         phrase = role_phrase(text)
         if phrase:
             return self._match_phrase(phrase)
@@ -93,10 +94,10 @@ class RoleResolver:
         matches = [role for role in self.roles if all(t in self._descriptor[role.role_id] for t in wanted)]
         label = " ".join(phrase)
         if not matches:
-            return Resolution([], label, unknown=True)
+            return Resolution([], label, unknown=True, via="phrase")
         if len(matches) == len(self.roles) and len(self.roles) > 1:
-            return Resolution([], label)  # names nothing narrower than "any role"
-        return Resolution(matches, label)
+            return Resolution([], label, via="phrase")  # names nothing narrower than "any role"
+        return Resolution(matches, label, via="phrase")
 
     def _match_distinctive(self, text: str) -> Resolution:
         plain = [t for t in words(text) if t not in STOPWORDS]
@@ -111,7 +112,7 @@ class RoleResolver:
             return Resolution()
         best = max(score for score, _, _ in scored)
         top = [(role, hits) for score, role, hits in scored if score == best]
-        return Resolution([role for role, _ in top], " ".join(sorted(top[0][1])))
+        return Resolution([role for role, _ in top], " ".join(sorted(top[0][1])), via="distinctive")
 
     @staticmethod
     def _descriptor_tokens(role: Posting) -> set[str]:

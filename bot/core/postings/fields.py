@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot.core.postings.model import Pay, PostingLine
 from bot.core.postings.places import is_region
 from bot.core.postings.reading import RawLine
+from bot.core.postings.structure import split_sentences
 
 ROLE_NOUNS = re.compile(
     r"\b(engineer|scientist|researcher|developer|analyst|intern|manager|designer|architect|specialist|"
@@ -145,6 +146,15 @@ def labelled(lines: list[PostingLine], *labels: str) -> list[tuple[str, PostingL
     return found
 
 
+def sentence_of(line: PostingLine, pattern: re.Pattern[str]) -> PostingLine:
+    """The line narrowed to the sentence that matches, so a quote is short and still verbatim."""
+    sentences = split_sentences(line.text)
+    if len(sentences) <= 1:
+        return line
+    chosen = next((s for s in sentences if pattern.search(s)), line.text)
+    return PostingLine(chosen, line.section, line.line_no, line.kind, line.heading)
+
+
 def extract_pay(lines: list[PostingLine]) -> tuple[Pay, PostingLine] | None:
     """The first dollar amount on a line that talks about pay, with its unit from nearby words."""
     for index, line in enumerate(lines):
@@ -156,7 +166,7 @@ def extract_pay(lines: list[PostingLine]) -> tuple[Pay, PostingLine] | None:
         unit = next((name for name, pattern in _UNITS if pattern.search(line.text)), None)
         unit = unit or next((name for name, pattern in _UNITS if pattern.search(context)), None)
         unit = unit or ("year" if min(values) >= 1000 else "hour")
-        return Pay(min(values), max(values), unit), line
+        return Pay(min(values), max(values), unit), sentence_of(line, _MONEY)
     return None
 
 
@@ -164,7 +174,7 @@ def extract_duration(lines: list[PostingLine]) -> tuple[str, PostingLine] | None
     for line in lines:
         match = _DURATION.search(line.text)
         if match:
-            return f"{match.group(1)} {match.group(2).lower().rstrip('s')}s", line
+            return f"{match.group(1)} {match.group(2).lower().rstrip('s')}s", sentence_of(line, _DURATION)
     return None
 
 
@@ -184,7 +194,7 @@ def extract_application_limit(lines: list[PostingLine]) -> tuple[str, PostingLin
     for line in lines:
         match = _APPLICATION_LIMIT.search(line.text)
         if match:
-            return match.group(0), line
+            return match.group(0), sentence_of(line, _APPLICATION_LIMIT)
     return None
 
 

@@ -115,8 +115,8 @@ def _fill_logistics(posting: Posting) -> None:
     else:
         about = [line for line in lines if line.section == "about" and re.search(r"\bteam\b", line.text, re.I)]
         if about:
-            posting.team = about[0].text.split(". ")[0].rstrip(".")
-            evidence["team"] = about[:1]
+            sentence = fields.sentence_of(about[0], re.compile(r"\bteam\b", re.I))
+            posting.team, evidence["team"] = sentence.text.rstrip("."), [sentence]
 
 
 def make_role_id(company: str | None, title: str, level: str | None) -> str:

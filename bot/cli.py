@@ -1,0 +1,194 @@
+"""`prepbot`: the command-line entry point (also `python -m bot`).
+
+Subcommands register themselves in `COMMANDS`; each gets the parsed arguments and a `Services`
+and returns an exit status. Output meant for people goes through rich; `--json` output is plain
+JSON on stdout so other tools can rely on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bot.config import Settings
+from bot.core.errors import PrepbotError
+from bot.core.services import Services
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+Command = Callable[[argparse.Namespace, Services], int]
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str) -> Callable[[Command], Command]:
+    def register(func: Command) -> Command:
+        COMMANDS[name] = func
+        return func
+
+    return register
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="prepbot", description="ML interview prep grounded in real job postings.")
+    parser.add_argument("--data-dir", type=Path, help="where the index and state live (default: $PREPBOT_DATA_DIR or ./data)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = sub.add_parser("ingest", help="index posting files or folders (.txt, .md, .html)")
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+
+    roles = sub.add_parser("roles", help="list the indexed roles")
+    roles.add_argument("--json", action="store_true", help="print a JSON list")
+
+    ask = sub.add_parser("ask", help="ask questions about the roles; answers cite the postings")
+    ask.add_argument("--role", help="role id or words that name it (e.g. 'e-commerce')")
+    ask.add_argument("--json", action="store_true", help="one JSON object per line")
+    ask.add_argument("questions", nargs="*", metavar="QUESTION", help="questions; none starts an interactive loop")
+
+    for extend in PARSER_EXTENSIONS:
+        extend(sub)
+    return parser
+
+
+PARSER_EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.data_dir:
+        os.environ["PREPBOT_DATA_DIR"] = str(args.data_dir)
+    try:
+        services = Services(Settings())
+        return COMMANDS[args.command](args, services)
+    except PrepbotError as error:
+        err.print(f"[red]error:[/red] {error}")
+        return 1
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return 130
+
+
+# ----- ingest -------------------------------------------------------------------------------------
+@command("ingest")
+def run_ingest(args: argparse.Namespace, services: Services) -> int:
+    with _progress() as progress:
+        report = services.index.ingest(args.paths, progress=_progress_callback(progress))
+    for failure in report.failed:
+        err.print(f"[red]failed[/red] {failure.path}: {failure.reason}")
+    for merged in (o for o in report.outcomes if o.status == "merged"):
+        out.print(f"merged {merged.path} -> {merged.role_id} ({merged.reason})")
+    out.print(
+        f"roles added: {report.count('added')}, updated: {report.count('updated')}, "
+        f"unchanged: {report.count('unchanged')}, merged as duplicates: {report.count('merged')}, "
+        f"failed: {len(report.failed)}; chunks written: {report.chunks_written}; "
+        f"roles indexed: {len(services.index.roles())}"
+    )
+    return 1 if report.failed else 0
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err, transient=True, disable=not err.is_terminal)
+
+
+def _progress_callback(progress: Progress) -> Callable[[str, int, int], None]:
+    tasks: dict[str, int] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            label = {"parse": "Reading postings", "embed": "Embedding chunks"}.get(stage, stage)
+            tasks[stage] = progress.add_task(label, total=total)
+        progress.update(tasks[stage], completed=done, total=total)
+
+    return update
+
+
+def ensure_indexed(services: Services) -> None:
+    """First run: index the bundled postings so `ask` and `roles` work straight away."""
+    if services.index.is_empty():
+        err.print(f"The index is empty; indexing {services.settings.postings_dir} first.")
+        with _progress() as progress:
+            report = services.ensure_indexed(_progress_callback(progress))
+        if report:
+            for failure in report.failed:
+                err.print(f"[red]failed[/red] {failure.path}: {failure.reason}")
+
+
+# ----- roles --------------------------------------------------------------------------------------
+@command("roles")
+def run_roles(args: argparse.Namespace, services: Services) -> int:
+    ensure_indexed(services)
+    roles = services.index.roles()
+    if args.json:
+        print(json.dumps([role.summary() | {"sources": services.index.sources(role.role_id)} for role in roles], indent=2))
+        return 0
+    table = Table(title=f"{len(roles)} indexed roles", show_lines=True)
+    for column in ("id", "title", "level", "location", "pay"):
+        table.add_column(column, overflow="fold")
+    for role in roles:
+        pay = role.pay.describe() if role.pay else "not stated"
+        table.add_row(role.role_id, f"{role.title}\n[dim]{role.company or ''}[/dim]", role.level or "?", role.location or "?", pay)
+    out.print(table)
+    return 0
+
+
+# ----- ask ----------------------------------------------------------------------------------------
+@command("ask")
+def run_ask(args: argparse.Namespace, services: Services) -> int:
+    ensure_indexed(services)
+    if not args.questions:
+        return _ask_loop(args, services)
+    status = 0
+    for question in args.questions:
+        status |= _answer_one(question, args, services)
+    return status
+
+
+def _answer_one(question: str, args: argparse.Namespace, services: Services) -> int:
+    try:
+        answer = services.answers.answer(question, role=args.role)
+    except PrepbotError as error:
+        if args.json:
+            print(json.dumps({"question": question, "answer": None, "role": None, "citations": [], "error": str(error)}))
+        err.print(f"[red]error:[/red] {error}")
+        return 1
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        print_answer(answer)
+    return 0
+
+
+def print_answer(answer) -> None:
+    out.print(f"[bold]Q:[/bold] {answer.question}")
+    out.print(answer.text)
+    for number, citation in enumerate(answer.citations, start=1):
+        section = citation.to_dict()["section"]
+        out.print(f"  [dim][{number}] {citation.title} · {section} · “{citation.quote}”[/dim]")
+    out.print()
+
+
+def _ask_loop(args: argparse.Namespace, services: Services) -> int:
+    out.print("Ask about the indexed roles (empty line or Ctrl-D to quit).")
+    while True:
+        try:
+            question = input("? ").strip()
+        except EOFError:
+            return 0
+        if not question:
+            return 0
+        _answer_one(question, args, services)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

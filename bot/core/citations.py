@@ -1,0 +1,44 @@
+"""Citations: the posting line that backs a sentence of an answer."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from bot.core.postings import SECTION_TITLES, Posting, PostingLine
+
+
+@dataclass(frozen=True)
+class Citation:
+    role_id: str
+    title: str
+    company: str | None
+    section: str
+    quote: str
+    source: str
+    line: int
+
+    def to_dict(self) -> dict[str, str | int | None]:
+        return asdict(self) | {"section": SECTION_TITLES.get(self.section, self.section)}
+
+
+def cite(posting: Posting, line: PostingLine) -> Citation:
+    return Citation(posting.role_id, posting.display_name, posting.company, line.section, line.text,
+                    posting.source, line.line_no)
+
+
+class CitationList:
+    """Numbers citations in order of first use, so '[2]' always points at the same quote."""
+
+    def __init__(self) -> None:
+        self.items: list[Citation] = []
+
+    def mark(self, posting: Posting, line: PostingLine) -> str:
+        citation = cite(posting, line)
+        for number, existing in enumerate(self.items, start=1):
+            if existing.role_id == citation.role_id and existing.quote == citation.quote:
+                return f"[{number}]"
+        self.items.append(citation)
+        return f"[{len(self.items)}]"
+
+    def marks(self, posting: Posting, lines: list[PostingLine]) -> str:
+        return "".join(dict.fromkeys(self.mark(posting, line) for line in lines))
