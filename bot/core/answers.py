@@ -223,4 +223,4 @@ def _relevant(hits: list[Hit]) -> list[Hit]:
 def _term_pattern(term: str) -> re.Pattern[str]:
     """Whole-term, case-insensitive; 'C++' must not match 'C' and 'ML' must not match 'HTML'."""
     escaped = re.escape(term.strip())
-    return re.compile(rf"(?<![\w+/]){escaped}(?![\w+])" if term[-1:].isalnum() or term.endswith("+") else escaped, re.I)
+    return re.compile(rf"(?<![\w+]){escaped}(?![\w+])" if term[-1:].isalnum() or term.endswith("+") else escaped, re.I)

@@ -15,7 +15,7 @@ FIELD_NAMES = {
 def field_sentence(posting: Posting, field: str, cites: CitationList) -> str | None:
     """One sentence for the field, or None when the posting does not state it."""
     name = posting.display_name
-    marks = cites.marks(posting, posting.evidence.get(field, [])[:3])
+    marks = cites.marks(posting, posting.evidence.get(field, [])[: 12 if field == "start_dates" else 3])
     if field == "pay" and posting.pay:
         return f"{name} pays {posting.pay.describe()} {marks}."
     if field == "location" and posting.locations:
@@ -23,7 +23,7 @@ def field_sentence(posting: Posting, field: str, cites: CitationList) -> str | N
         evidence = posting.evidence.get("location", [])[:3] + posting.evidence.get("work_mode", [])[:1]
         return f"{name} — location: {posting.location}{mode} {cites.marks(posting, evidence)}."
     if field == "work_mode" and posting.work_mode:
-        return f"{name} is {posting.work_mode} {marks}."
+        return f"{name} is {posting.work_mode}: the posting says “{posting.evidence['work_mode'][0].text}” {marks}."
     if field == "start_dates" and posting.start_dates:
         return f"{name} lists these start dates: {', '.join(posting.start_dates)} {marks}."
     if field == "duration" and posting.duration:

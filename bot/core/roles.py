@@ -18,8 +18,12 @@ from bot.core.postings.places import US_STATES
 
 ROLE_WORDS = frozenset("role roles one ones position positions job jobs posting postings opening internship "
                        "internships intern interns opportunity".split())
-_BOUNDARY = frozenset("the a an that this for of about does do is are what which how and or in at to on me "
-                      "tell show give my your".split())
+_BOUNDARY = frozenset(
+    "the a an that this for of about does do is are was what which how and or in at to on me tell show give my "
+    "your many much several few some any all other these those more most can could should would will i you we "
+    "they there apply applying pay pays paid salary compare comparing across between list each every both best "
+    "top highest lowest mention mentions need needs require requires want wants offer offers with have has".split()
+)
 _ALIASES = {"machine learning": "ml", "los angeles": "la", "san francisco": "sf", "new york": "nyc",
             "e commerce": "ecommerce", "research scientist": "rs", "bs ms": "bs/ms", "ms phd": "ms/phd"}
 _LEVEL_WORDS = {"BS/MS": "bs ms bs/ms master masters bachelor bachelors undergrad", "PhD": "phd doctoral doctorate",

@@ -21,8 +21,8 @@ ROLE_NOUNS = re.compile(
     re.IGNORECASE,
 )
 _LEVEL_PATTERNS = (  # most specific first
-    (re.compile(r"\b(?:BS|B\.S\.|Bachelor'?s?)\s*/\s*(?:MS|M\.S\.|Master'?s?)\b", re.I), "BS/MS"),
-    (re.compile(r"\b(?:MS|M\.S\.|Master'?s?)\s*/\s*(?:PhD|Ph\.D\.?)", re.I), "MS/PhD"),
+    (re.compile(r"\b(?:BS|B\.S\.|Bachelor'?s?)\s*(?:/|or|and)\s*(?:MS|M\.S\.|Master'?s?)\b", re.I), "BS/MS"),
+    (re.compile(r"\b(?:MS|M\.S\.|Master'?s?)(?: degree)?\s*(?:/|or|and)\s*(?:PhD|Ph\.D\.?)", re.I), "MS/PhD"),
     (re.compile(r"\b(?:PhD|Ph\.D\.?|doctoral|doctorate)", re.I), "PhD"),
     (re.compile(r"\b(?:MS|M\.S\.|Master'?s?)\b(?! of)", re.I), "MS"),
     (re.compile(r"\b(?:BS|B\.S\.|Bachelor'?s?)\b", re.I), "BS"),
@@ -75,7 +75,7 @@ def parse_header(title_line: RawLine, header: list[RawLine]) -> Header:
     """Split a title line like 'ML Engineer Intern (Recsys) – 2026 Summer (BS/MS) | TikTok'."""
     text = title_line.text
     company = None
-    for separator in (" | ", " at ", " @ "):
+    for separator in (" | ", " — ", " at ", " @ "):
         if separator in text:
             text, company = text.rsplit(separator, 1)
             break

@@ -62,6 +62,8 @@ def looks_like_heading(line: RawLine) -> bool:
         return True
     if line.kind != "para" or _SENTENCE_END.search(line.text):
         return False
+    if re.match(r"^[^:]{1,40}:\s*\S", line.text):
+        return False  # "Salary: $150,000" is a labelled value, not a heading
     words = line.text.split()
     return len(words) <= 12 and len(line.text) <= 90 and heading_section(line.text) is not None
 
