@@ -39,7 +39,9 @@ def command(name: str) -> Callable[[Command], Command]:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="prepbot", description="ML interview prep grounded in real job postings.")
-    parser.add_argument("--data-dir", type=Path, help="where the index and state live (default: $PREPBOT_DATA_DIR or ./data)")
+    parser.add_argument(
+        "--data-dir", type=Path, help="where the index and state live (default: $PREPBOT_DATA_DIR or ./data)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -64,7 +66,9 @@ PARSER_EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     if args.data_dir:
         os.environ["PREPBOT_DATA_DIR"] = str(args.data_dir)
     try:
@@ -97,8 +101,15 @@ def run_ingest(args: argparse.Namespace, services: Services) -> int:
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err, transient=True, disable=not err.is_terminal)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
 
 
 def _progress_callback(progress: Progress) -> Callable[[str, int, int], None]:
@@ -130,14 +141,18 @@ def run_roles(args: argparse.Namespace, services: Services) -> int:
     ensure_indexed(services)
     roles = services.index.roles()
     if args.json:
-        print(json.dumps([role.summary() | {"sources": services.index.sources(role.role_id)} for role in roles], indent=2))
+        print(
+            json.dumps([role.summary() | {"sources": services.index.sources(role.role_id)} for role in roles], indent=2)
+        )
         return 0
     table = Table(title=f"{len(roles)} indexed roles", show_lines=True)
     for column in ("id", "title", "level", "location", "pay"):
         table.add_column(column, overflow="fold")
     for role in roles:
         pay = role.pay.describe() if role.pay else "not stated"
-        table.add_row(role.role_id, f"{role.title}\n[dim]{role.company or ''}[/dim]", role.level or "?", role.location or "?", pay)
+        table.add_row(
+            role.role_id, f"{role.title}\n[dim]{role.company or ''}[/dim]", role.level or "?", role.location or "?", pay
+        )
     out.print(table)
     return 0
 
@@ -159,7 +174,9 @@ def _answer_one(question: str, args: argparse.Namespace, services: Services) -> 
         answer = services.answers.answer(question, role=args.role)
     except PrepbotError as error:
         if args.json:
-            print(json.dumps({"question": question, "answer": None, "role": None, "citations": [], "error": str(error)}))
+            print(
+                json.dumps({"question": question, "answer": None, "role": None, "citations": [], "error": str(error)})
+            )
         err.print(f"[red]error:[/red] {error}")
         return 1
     if args.json:

@@ -38,8 +38,12 @@ class Answer:
     role_ids: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"question": self.question, "answer": self.text, "role": self.role_id,
-                "citations": [c.to_dict() for c in self.citations]}
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "role": self.role_id,
+            "citations": [c.to_dict() for c in self.citations],
+        }
 
 
 def validate_question(question: str) -> str:
@@ -62,8 +66,9 @@ class AnswerEngine:
         conversation was about, used when the question names none ("and where is it?")."""
         question = validate_question(question)
         if self.index.is_empty():
-            return Answer(question, "No postings are indexed yet, so I can't answer questions about roles.",
-                          kind="not-found")
+            return Answer(
+                question, "No postings are indexed yet, so I can't answer questions about roles.", kind="not-found"
+            )
         roles, found, refusal = self._roles_for(question, role, context_roles)
         if refusal:
             return refusal
@@ -79,8 +84,9 @@ class AnswerEngine:
         return self._passages(question, topic, roles)
 
     # ----- which roles --------------------------------------------------------------------------
-    def _roles_for(self, question: str, role: str | None,
-                   context: list[str] | None) -> tuple[list[Posting], Resolution, Answer | None]:
+    def _roles_for(
+        self, question: str, role: str | None, context: list[str] | None
+    ) -> tuple[list[Posting], Resolution, Answer | None]:
         resolver = self.index.resolver
         entity = unknown_entity(question, self.index.roles())
         if entity:
@@ -103,8 +109,9 @@ class AnswerEngine:
         return [], found, None
 
     def _refuse(self, question: str, reason: str) -> Answer:
-        listing = "\n".join(f"• {p.display_name} — {p.company or 'unknown company'} (`{p.role_id}`)"
-                            for p in self.index.roles())
+        listing = "\n".join(
+            f"• {p.display_name} — {p.company or 'unknown company'} (`{p.role_id}`)" for p in self.index.roles()
+        )
         return Answer(question, f"{reason} The roles I know are:\n{listing}", kind="refusal")
 
     # ----- structured answers -------------------------------------------------------------------
@@ -115,8 +122,10 @@ class AnswerEngine:
             if intent.field:
                 parts.append(field_sentence(posting, intent.field, cites) or missing_sentence(posting, intent.field))
             else:
-                parts.append(section_sentence(posting, intent.section, cites)
-                             or f"The {posting.display_name} posting has no such section.")
+                parts.append(
+                    section_sentence(posting, intent.section, cites)
+                    or f"The {posting.display_name} posting has no such section."
+                )
         lead = "" if len(roles) == 1 else f"{len(roles)} roles match, so here is each:\n"
         single = roles[0].role_id if len(roles) == 1 else None
         kind = "field" if intent.field else "section"
@@ -180,7 +189,9 @@ class AnswerEngine:
         by_role: dict[str, list[str]] = {}
         for hit in hits[:4]:
             posting = self.index.role(hit.chunk.role_id)
-            line = next((ln for ln in posting.lines if ln.line_no == hit.chunk.line_no and hit.chunk.text in ln.text), None)
+            line = next(
+                (ln for ln in posting.lines if ln.line_no == hit.chunk.line_no and hit.chunk.text in ln.text), None
+            )
             if posting is None or line is None:
                 continue
             quote = self._best_sentence(topic, hit.chunk.text)
@@ -208,6 +219,7 @@ def without_phrase(question: str, phrase: str | None) -> str:
 
 def _relevant(hits: list[Hit]) -> list[Hit]:
     """Hits that are about the question: absolute floors, then close to the best one found."""
+
     def passes(hit: Hit) -> bool:
         text = hit.chunk.text
         if hit.chunk.kind == "header" or len(text.split()) < 4 or text.rstrip().endswith("?"):

@@ -53,8 +53,17 @@ def chunk_posting(posting: Posting, token_count: Callable[[str], int]) -> list[C
         for piece in _pieces(line.text, splitter, token_count):
             chunk_id = f"{posting.role_id}:{posting.content_hash}:{len(chunks)}"
             chunks.append(
-                Chunk(chunk_id, piece.strip(), posting.role_id, posting.content_hash, line.section,
-                      line.heading, line.line_no, posting.source, line.kind)
+                Chunk(
+                    chunk_id,
+                    piece.strip(),
+                    posting.role_id,
+                    posting.content_hash,
+                    line.section,
+                    line.heading,
+                    line.line_no,
+                    posting.source,
+                    line.kind,
+                )
             )
     return chunks
 

@@ -22,8 +22,9 @@ class Citation:
 
 
 def cite(posting: Posting, line: PostingLine) -> Citation:
-    return Citation(posting.role_id, posting.display_name, posting.company, line.section, line.text,
-                    posting.source, line.line_no)
+    return Citation(
+        posting.role_id, posting.display_name, posting.company, line.section, line.text, posting.source, line.line_no
+    )
 
 
 class CitationList:

@@ -6,9 +6,16 @@ from bot.core.citations import CitationList
 from bot.core.postings import SECTION_TITLES, Posting
 
 FIELD_NAMES = {
-    "pay": "pay", "location": "location", "work_mode": "work mode", "start_dates": "start dates",
-    "duration": "duration", "level": "degree level", "tech_stack": "tech stack", "team": "team",
-    "application_limit": "application limit", "employment_type": "employment type",
+    "pay": "pay",
+    "location": "location",
+    "work_mode": "work mode",
+    "start_dates": "start dates",
+    "duration": "duration",
+    "level": "degree level",
+    "tech_stack": "tech stack",
+    "team": "team",
+    "application_limit": "application limit",
+    "employment_type": "employment type",
 }
 
 

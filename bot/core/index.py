@@ -50,8 +50,9 @@ class Hit:
 class KnowledgeIndex:
     """Postings in, ranked posting lines out."""
 
-    def __init__(self, data_dir: Path, model_path: str, chroma_url: str | None = None,
-                 embeddings: CachedEmbeddings | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, model_path: str, chroma_url: str | None = None, embeddings: CachedEmbeddings | None = None
+    ) -> None:
         self.embeddings = embeddings or load_embeddings(model_path)
         self.store = VectorStore(open_client(Path(data_dir), chroma_url), self.embeddings)
         self._lock = threading.RLock()
@@ -110,7 +111,9 @@ class KnowledgeIndex:
         to_write: dict[str, tuple[Posting, list[str]]] = {}
         for cand in sorted(candidates, key=lambda c: (c.posting is None, -len(c.shingles))):
             previous = by_source.get(cand.path)
-            original = duplicate_of(cand, {rid: v for rid, v in kept.items() if rid != previous or cand.posting is None})
+            original = duplicate_of(
+                cand, {rid: v for rid, v in kept.items() if rid != previous or cand.posting is None}
+            )
             if original and (cand.posting is None or cand.posting.role_id not in to_write):
                 self._merge_source(sources, original, cand.path, to_write, kept)
                 report.outcomes.append(FileOutcome(cand.path, "merged", original, f"duplicate of {original}"))
@@ -120,8 +123,9 @@ class KnowledgeIndex:
                 self._plan_posting(cand, previous, kept, sources, to_write, report)
         return to_write
 
-    def _plan_posting(self, cand: Candidate, previous: str | None, kept: dict, sources: dict,
-                      to_write: dict, report: IngestReport) -> None:
+    def _plan_posting(
+        self, cand: Candidate, previous: str | None, kept: dict, sources: dict, to_write: dict, report: IngestReport
+    ) -> None:
         posting = cand.posting
         assert posting is not None
         rid = posting.role_id
@@ -154,8 +158,9 @@ class KnowledgeIndex:
             posting = to_write[role_id][0] if role_id in to_write else kept[role_id][0]
             to_write[role_id] = (posting, sources[role_id])
 
-    def _write(self, plan: dict[str, tuple[Posting, list[str]]], report: IngestReport,
-               progress: Progress | None) -> None:
+    def _write(
+        self, plan: dict[str, tuple[Posting, list[str]]], report: IngestReport, progress: Progress | None
+    ) -> None:
         """Chunks first, then the role record (the commit point), then sweep older versions."""
         fresh = [p for p, _ in plan.values() if self._roles.get(p.role_id) is not p]
         fresh = [p for p in fresh if (old := self._roles.get(p.role_id)) is None or old.content_hash != p.content_hash]

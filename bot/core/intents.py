@@ -12,13 +12,23 @@ from dataclasses import dataclass
 FIELD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.I))
     for name, pattern in (
-        ("application_limit", r"how many (?:applications|positions|roles|jobs)|apply to (?:how many|more than)|application limit|maximum (?:number of )?(?:applications|positions)"),
-        ("pay", r"\b(?:pay|pays|paid|paying|salary|salaries|compensation|hourly|wage|stipend|earn|make per|how much)\b"),
+        (
+            "application_limit",
+            r"how many (?:applications|positions|roles|jobs)|apply to (?:how many|more than)|application limit"
+            r"|maximum (?:number of )?(?:applications|positions)",
+        ),
+        (
+            "pay",
+            r"\b(?:pay|pays|paid|paying|salary|salaries|compensation|hourly|wage|stipend|earn|make per|how much)\b",
+        ),
         ("start_dates", r"(?<!cold )\b(?:start dates?|start|starts|starting|begin|begins|when can i start)\b"),
         ("duration", r"\bhow long\b|\bduration\b|\blength of\b|\bhow many (?:weeks|months)\b"),
         ("work_mode", r"\b(?:remote|on[- ]?site|in[- ]person|hybrid|work mode|in office|wfh|from home)\b"),
         ("location", r"\b(?:where|location|locations|located|city|cities|based)\b"),
-        ("level", r"\b(?:degree|degrees|phd|ph\.d|doctoral|master'?s?|bachelor'?s?|bs/ms|ms/phd|education|undergrad\w*)\b"),
+        (
+            "level",
+            r"\b(?:degree|degrees|phd|ph\.d|doctoral|master'?s?|bachelor'?s?|bs/ms|ms/phd|education|undergrad\w*)\b",
+        ),
         ("tech_stack", r"\b(?:tech stack|stack|technolog\w*|programming languages?|languages|frameworks?|tools)\b"),
         ("team", r"\b(?:which|what) team\b|\bteam (?:is|name)\b|\bthe team\b"),
         ("employment_type", r"\b(?:full[- ]time|part[- ]time|employment type|temporary|contract role)\b"),
@@ -28,12 +38,20 @@ SECTION_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.I))
     for name, pattern in (
         ("preferred_qualifications", r"\b(?:preferred|nice[- ]to[- ]have|bonus|pluses|stand out|advantage)\b"),
-        ("responsibilities", r"\b(?:responsibilit\w*|day[- ]to[- ]day|duties|what (?:will|would|do) (?:i|you) (?:do|work on)|what does the (?:role|job|intern) (?:do|involve))\b"),
-        ("minimum_qualifications", r"\b(?:requirements?|required|qualifications?|must[- ]haves?|eligib\w*|what do i need|what does it take)\b"),
+        (
+            "responsibilities",
+            r"\b(?:responsibilit\w*|day[- ]to[- ]day|duties|what (?:will|would|do) (?:i|you) (?:do|work on)"
+            r"|what does the (?:role|job|intern) (?:do|involve))\b",
+        ),
+        (
+            "minimum_qualifications",
+            r"\b(?:requirements?|required|qualifications?|must[- ]haves?|eligib\w*|what do i need|what does it take)\b",
+        ),
     )
 )
 _CROSS_ROLE = re.compile(
-    r"\b(?:which|what|any|all|each|every|list|how many|both|other)\b(?:\s+\w+){0,3}?\s+(?:roles|positions|postings|jobs|ones|internships|openings)\b"
+    r"\b(?:which|what|any|all|each|every|list|how many|both|other)\b(?:\s+\w+){0,3}?\s+"
+    r"(?:roles|positions|postings|jobs|ones|internships|openings)\b"
     r"|\bcompare\b|\bcomparison\b|\bacross (?:the )?roles\b|\b(?:highest|lowest|best|most|least)[- ](?:paying|paid)\b"
     r"|\bpays? (?:the )?(?:most|least|best)\b|\bdiffer(?:ence|ent)?\b",
     re.I,
@@ -44,7 +62,9 @@ _TERM = re.compile(
     r"are in|are located in|are based in|located in|based in|offer|offers|with|about)\s+(.+?)\s*[?.!]*$",
     re.I,
 )
-_TERM_NOISE = re.compile(r"^(?:a|an|the|some|any|experience (?:with|in)|knowledge of|familiarity with|skills? in)\s+", re.I)
+_TERM_NOISE = re.compile(
+    r"^(?:a|an|the|some|any|experience (?:with|in)|knowledge of|familiarity with|skills? in)\s+", re.I
+)
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,9 @@ class LexicalIndex:
         self.size = len(texts)
         self._retriever = bm25s.BM25()
         self._vocab: dict[str, int] = {}
-        corpus = [[self._vocab.setdefault(token, len(self._vocab)) for token in tokenize(t) or ["_empty_"]]
-                  for t in texts]
+        corpus = [
+            [self._vocab.setdefault(token, len(self._vocab)) for token in tokenize(t) or ["_empty_"]] for t in texts
+        ]
         self._retriever.index(bm25s.tokenization.Tokenized(ids=corpus, vocab=self._vocab), show_progress=False)
 
     def scores(self, query: str) -> np.ndarray:
@@ -36,4 +37,3 @@ class LexicalIndex:
         if not ids or not self.size:
             return np.zeros(self.size, dtype=np.float32)
         return self._retriever.get_scores(ids)
-

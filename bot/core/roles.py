@@ -16,18 +16,33 @@ from bot.core.lexical import STOPWORDS
 from bot.core.postings import Posting
 from bot.core.postings.places import US_STATES
 
-ROLE_WORDS = frozenset("role roles one ones position positions job jobs posting postings opening internship "
-                       "internships intern interns opportunity".split())
+ROLE_WORDS = frozenset(
+    "role roles one ones position positions job jobs posting postings opening internship "
+    "internships intern interns opportunity".split()
+)
 _BOUNDARY = frozenset(
     "the a an that this for of about does do is are was what which how and or in at to on me tell show give my "
     "your many much several few some any all other these those more most can could should would will i you we "
     "they there apply applying pay pays paid salary compare comparing across between list each every both best "
     "top highest lowest mention mentions need needs require requires want wants offer offers with have has".split()
 )
-_ALIASES = {"machine learning": "ml", "los angeles": "la", "san francisco": "sf", "new york": "nyc",
-            "e commerce": "ecommerce", "research scientist": "rs", "bs ms": "bs/ms", "ms phd": "ms/phd"}
-_LEVEL_WORDS = {"BS/MS": "bs ms bs/ms master masters bachelor bachelors undergrad", "PhD": "phd doctoral doctorate",
-                "MS/PhD": "ms phd ms/phd master masters", "MS": "ms master masters", "BS": "bs bachelor bachelors"}
+_ALIASES = {
+    "machine learning": "ml",
+    "los angeles": "la",
+    "san francisco": "sf",
+    "new york": "nyc",
+    "e commerce": "ecommerce",
+    "research scientist": "rs",
+    "bs ms": "bs/ms",
+    "ms phd": "ms/phd",
+}
+_LEVEL_WORDS = {
+    "BS/MS": "bs ms bs/ms master masters bachelor bachelors undergrad",
+    "PhD": "phd doctoral doctorate",
+    "MS/PhD": "ms phd ms/phd master masters",
+    "MS": "ms master masters",
+    "BS": "bs bachelor bachelors",
+}
 _WORD = re.compile(r"[a-z0-9]+(?:/[a-z0-9]+)*")
 
 
@@ -120,9 +135,16 @@ class RoleResolver:
 
     @staticmethod
     def _descriptor_tokens(role: Posting) -> set[str]:
-        parts = [role.title, role.company or "", role.role_id.replace("-", " "), " ".join(role.locations),
-                 role.work_mode or "", role.employment_type or "", role.team or "",
-                 _LEVEL_WORDS.get(role.level or "", "")]
+        parts = [
+            role.title,
+            role.company or "",
+            role.role_id.replace("-", " "),
+            " ".join(role.locations),
+            role.work_mode or "",
+            role.employment_type or "",
+            role.team or "",
+            _LEVEL_WORDS.get(role.level or "", ""),
+        ]
         tokens = _with_aliases(" ".join(parts)) | _state_codes(role)
         return {t for t in tokens if t not in STOPWORDS}
 

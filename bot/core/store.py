@@ -34,8 +34,9 @@ def open_client(data_dir: Path, chroma_url: str | None) -> chromadb.ClientAPI:
     try:
         if chroma_url:
             url = urlparse(chroma_url)
-            return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
-                                       ssl=url.scheme == "https", settings=settings)
+            return chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https", settings=settings
+            )
         path = data_dir / "chroma"
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=settings)
@@ -52,8 +53,9 @@ class VectorStore:
 
     def __init__(self, client: chromadb.ClientAPI, embeddings: CachedEmbeddings) -> None:
         self.embeddings = embeddings
-        self.chunks = Chroma(collection_name=CHUNKS, embedding_function=embeddings, client=client,
-                             collection_metadata=COSINE)
+        self.chunks = Chroma(
+            collection_name=CHUNKS, embedding_function=embeddings, client=client, collection_metadata=COSINE
+        )
         self.roles = client.get_or_create_collection(ROLES, metadata=COSINE, embedding_function=None)
 
     def load_roles(self) -> dict[str, tuple[Posting, list[str]]]:
@@ -67,13 +69,17 @@ class VectorStore:
     def write_chunks(self, chunks: list[Chunk]) -> None:
         for start in range(0, len(chunks), WRITE_BATCH):
             batch = chunks[start : start + WRITE_BATCH]
-            self.chunks.add_texts([c.text for c in batch], metadatas=[c.metadata() for c in batch],
-                                  ids=[c.id for c in batch])
+            self.chunks.add_texts(
+                [c.text for c in batch], metadatas=[c.metadata() for c in batch], ids=[c.id for c in batch]
+            )
 
     def write_role(self, posting: Posting, sources: list[str], vector: list[float]) -> None:
-        self.roles.upsert(ids=[posting.role_id], documents=[json.dumps(posting.to_dict())], embeddings=[vector],
-                          metadatas=[{"sources": json.dumps(sources), "version": posting.content_hash,
-                                      "title": posting.title}])
+        self.roles.upsert(
+            ids=[posting.role_id],
+            documents=[json.dumps(posting.to_dict())],
+            embeddings=[vector],
+            metadatas=[{"sources": json.dumps(sources), "version": posting.content_hash, "title": posting.title}],
+        )
 
     def sweep_chunks(self, role_id: str, keep_version: str | None) -> None:
         """Delete a role's chunks of every version but `keep_version` (all of them for None)."""
@@ -91,5 +97,7 @@ class VectorStore:
         where = None
         if role_ids:
             where = {"role_id": role_ids[0]} if len(role_ids) == 1 else {"role_id": {"$in": role_ids}}
-        result = self.chunks._collection.query(query_embeddings=[vector], n_results=k, where=where, include=["distances"])
+        result = self.chunks._collection.query(
+            query_embeddings=[vector], n_results=k, where=where, include=["distances"]
+        )
         return [(cid, 1.0 - dist) for cid, dist in zip(result["ids"][0], result["distances"][0], strict=True)]

@@ -99,7 +99,8 @@ def test_role_resolution_from_free_text(seeded_index: KnowledgeIndex) -> None:
     """Free-text role names resolve; a vague or unknown one does not pick a role at random."""
     resolve = seeded_index.resolver.resolve
     assert [r.role_id for r in resolve("the research scientist one").roles] == [
-        "tiktok-research-scientist-intern-recommendation-phd"]
+        "tiktok-research-scientist-intern-recommendation-phd"
+    ]
     assert resolve("e-commerce").roles[0].role_id.startswith("tiktok-ml-scientist-intern-global-e-commerce")
     assert resolve("the San Jose role").roles[0].location.startswith("San Jose")
     assert len(resolve("the PhD one").roles) == 2

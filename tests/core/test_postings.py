@@ -21,12 +21,27 @@ def seed(prefix: str):
     ("prefix", "title", "level", "pay", "location"),
     [
         ("000", "Machine Learning Engineer Intern (Recommendation)", "BS/MS", "$45 per hour", "Variable (US)"),
-        ("001", "Machine Learning Scientist Intern - Global E-Commerce Content Recommendation", "PhD",
-         "$57 per hour", "Seattle, United states"),
-        ("002", "Research Scientist Intern (TikTok Recommendation)", "PhD", "$60 per hour",
-         "In-person, US-based (potential for Los Angeles, CA)"),
-        ("003", "Machine Learning Engineer Intern (TikTok Short Video Content Understanding/Multimodal Recommendation)",
-         "BS/MS", None, "San Jose, California, United States"),
+        (
+            "001",
+            "Machine Learning Scientist Intern - Global E-Commerce Content Recommendation",
+            "PhD",
+            "$57 per hour",
+            "Seattle, United states",
+        ),
+        (
+            "002",
+            "Research Scientist Intern (TikTok Recommendation)",
+            "PhD",
+            "$60 per hour",
+            "In-person, US-based (potential for Los Angeles, CA)",
+        ),
+        (
+            "003",
+            "Machine Learning Engineer Intern (TikTok Short Video Content Understanding/Multimodal Recommendation)",
+            "BS/MS",
+            None,
+            "San Jose, California, United States",
+        ),
     ],
 )
 def test_seed_fields(prefix: str, title: str, level: str, pay: str | None, location: str) -> None:
@@ -43,8 +58,13 @@ def test_seed_logistics() -> None:
     """Duration, start dates, work mode, application limit and tech stack come with evidence lines."""
     multimodal, ecommerce = seed("003"), seed("001")
     assert multimodal.duration == "12 weeks"
-    assert multimodal.start_dates == ["May 11th, 2026", "May 18th, 2026", "May 26th, 2026", "June 8th, 2026",
-                                      "June 22nd, 2026"]
+    assert multimodal.start_dates == [
+        "May 11th, 2026",
+        "May 18th, 2026",
+        "May 26th, 2026",
+        "June 8th, 2026",
+        "June 22nd, 2026",
+    ]
     assert multimodal.work_mode == "on-site" and ecommerce.work_mode == "on-site"
     assert "maximum of two" in multimodal.application_limit
     assert {"Python", "C++", "PyTorch", "TensorFlow"} <= set(ecommerce.tech_stack)

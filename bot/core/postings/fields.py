@@ -27,7 +27,9 @@ _LEVEL_PATTERNS = (  # most specific first
     (re.compile(r"\b(?:MS|M\.S\.|Master'?s?)\b(?! of)", re.I), "MS"),
     (re.compile(r"\b(?:BS|B\.S\.|Bachelor'?s?)\b", re.I), "BS"),
 )
-_SEASON = re.compile(r"\b(?:20\d\d\s+(?:Summer|Fall|Winter|Spring|Start|Autumn)|(?:Summer|Fall|Winter|Spring)\s+20\d\d)\b", re.I)
+_SEASON = re.compile(
+    r"\b(?:20\d\d\s+(?:Summer|Fall|Winter|Spring|Start|Autumn)|(?:Summer|Fall|Winter|Spring)\s+20\d\d)\b", re.I
+)
 _WORK_MODES = (
     ("remote", re.compile(r"\bremote\b", re.I)),
     ("hybrid", re.compile(r"\bhybrid\b", re.I)),
@@ -45,7 +47,11 @@ _UNITS = (
 _DURATION = re.compile(r"\b(\d{1,2}|twelve|ten|eleven|eight|six|three)[- ](weeks?|months?)\b", re.I)
 _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DATE = re.compile(rf"\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+20\d\d\b")
-_APPLICATION_LIMIT = re.compile(r"\b(?:apply|applications?) to (?:a )?maximum of [\w-]+|maximum of [\w-]+ (?:applications|positions)|up to [\w-]+ (?:applications|positions)", re.I)
+_APPLICATION_LIMIT = re.compile(
+    r"\b(?:apply|applications?) to (?:a )?maximum of [\w-]+|maximum of [\w-]+ (?:applications|positions)"
+    r"|up to [\w-]+ (?:applications|positions)",
+    re.I,
+)
 _LABEL = re.compile(r"^([A-Za-z][A-Za-z /&-]{1,30}):\s*(.+)$")
 
 
@@ -83,10 +89,14 @@ def parse_header(title_line: RawLine, header: list[RawLine]) -> Header:
     season_match = _SEASON.search(text)
     season = season_match.group(0) if season_match else None
     title = _SEASON.sub("", text)
-    title = re.sub(r"\(\s*(?:BS|MS|PhD|Ph\.D\.?|B\.S\.|M\.S\.)(?:\s*/\s*(?:BS|MS|PhD|Ph\.D\.?))*\s*\)", "", title, flags=re.I)
+    title = re.sub(
+        r"\(\s*(?:BS|MS|PhD|Ph\.D\.?|B\.S\.|M\.S\.)(?:\s*/\s*(?:BS|MS|PhD|Ph\.D\.?))*\s*\)", "", title, flags=re.I
+    )
     title = re.sub(r"\s*[-–—|,]\s*(?=[-–—|,]|$)", "", title.strip())
     title = re.sub(r"\s*[-–—|,]\s*$", "", re.sub(r"\s{2,}", " ", title)).strip(" -–—")
-    return Header(title or text.strip(), title_line, company.strip() if company else _company(header, title_line), level, season)
+    return Header(
+        title or text.strip(), title_line, company.strip() if company else _company(header, title_line), level, season
+    )
 
 
 def detect_level(text: str) -> str | None:
@@ -159,7 +169,7 @@ def extract_pay(lines: list[PostingLine]) -> tuple[Pay, PostingLine] | None:
     """The first dollar amount on a line that talks about pay, with its unit from nearby words."""
     for index, line in enumerate(lines):
         amounts = _MONEY.findall(line.text)
-        context = " ".join(item.text for item in lines[max(0, index - 2): index + 1])
+        context = " ".join(item.text for item in lines[max(0, index - 2) : index + 1])
         if not amounts or not _PAY_WORDS.search(context):
             continue
         values = [float(a.replace(",", "")) * (1000 if k else 1) for a, k in amounts[:2]]
@@ -201,5 +211,8 @@ def extract_application_limit(lines: list[PostingLine]) -> tuple[str, PostingLin
 def degree_lines(lines: list[PostingLine]) -> list[PostingLine]:
     """Requirement lines that name a degree (the evidence behind a role's level)."""
     degree = re.compile(r"\b(PhD|Ph\.D|doctoral|master'?s|bachelor'?s|BS/MS|MS/PhD|degree)\b", re.I)
-    return [line for line in lines if line.section in ("minimum_qualifications", "preferred_qualifications")
-            and degree.search(line.text)]
+    return [
+        line
+        for line in lines
+        if line.section in ("minimum_qualifications", "preferred_qualifications") and degree.search(line.text)
+    ]

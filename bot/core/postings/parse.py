@@ -83,8 +83,11 @@ def _fill_place(posting: Posting) -> None:
     elif header_places:
         posting.locations = [line.text for line in header_places]
         posting.evidence["location"] = header_places
-    mode_lines = [line for line in lines if line.kind == "header" and len(line.text.split()) <= 4
-                  and fields.work_mode_of(line.text)]
+    mode_lines = [
+        line
+        for line in lines
+        if line.kind == "header" and len(line.text.split()) <= 4 and fields.work_mode_of(line.text)
+    ]
     mode_lines += [line for _, line in labelled if fields.work_mode_of(line.text)]
     mode_lines += [line for _, line in fields.labelled(lines, "work mode", "workplace", "workplace type", "remote")]
     if mode_lines:

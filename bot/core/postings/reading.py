@@ -73,7 +73,7 @@ def _plain_lines(lines: list[str], start: int = 1) -> list[RawLine]:
             continue
         bullet = _BULLET.match(text)
         if bullet:
-            result.append(RawLine(_clean(text[bullet.end():]), "bullet", number))
+            result.append(RawLine(_clean(text[bullet.end() :]), "bullet", number))
         else:
             result.append(RawLine(text, "para", number))
     return [line for line in result if line.text]
