@@ -165,14 +165,11 @@ class KnowledgeIndex:
         fresh = [p for p, _ in plan.values() if self._roles.get(p.role_id) is not p]
         fresh = [p for p in fresh if (old := self._roles.get(p.role_id)) is None or old.content_hash != p.content_hash]
         chunks = [c for p in fresh for c in chunk_posting(p, self.embeddings.token_count)]
-        for start in range(0, len(chunks), 256):
-            self.store.write_chunks(chunks[start : start + 256])
-            if progress:
-                progress("embed", min(start + 256, len(chunks)), len(chunks))
-        for posting, sources in plan.values():
-            vector = self.embeddings.embed_query(f"{posting.display_name} {posting.company or ''}")
-            self.store.write_role(posting, sources, vector)
-            self.store.sweep_chunks(posting.role_id, posting.content_hash)
+        self.store.write_chunks(chunks, lambda done: progress("embed", done, len(chunks)) if progress else None)
+        records = list(plan.values())
+        vectors = self.embeddings.embed_documents([f"{p.display_name} {p.company or ''}" for p, _ in records])
+        self.store.write_roles(records, vectors)
+        self.store.sweep_stale([posting for posting, _ in records])
         for role_id in report.roles_removed:
             self.store.delete_role(role_id)
         report.chunks_written = len(chunks)

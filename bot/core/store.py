@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -27,6 +29,7 @@ CHUNKS = "prepbot_chunks"
 ROLES = "prepbot_roles"
 COSINE = {"hnsw:space": "cosine"}
 WRITE_BATCH = 1000
+EMBED_BATCH = 2048  # big enough for sentence-transformers to sort by length and pad little
 
 
 def open_client(data_dir: Path, chroma_url: str | None) -> chromadb.ClientAPI:
@@ -66,20 +69,47 @@ class VectorStore:
             roles[role_id] = (Posting.from_dict(json.loads(document)), json.loads(metadata["sources"]))
         return roles
 
-    def write_chunks(self, chunks: list[Chunk]) -> None:
+    def write_chunks(self, chunks: list[Chunk], progress: Callable[[int], None] | None = None) -> None:
+        """Embed in large batches and upsert each batch while the next one is being embedded.
+
+        Encoding is the expensive part; overlapping Chroma's writes with it keeps ingest close to
+        the cost of encoding alone."""
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chroma-write") as writer:
+            pending: Future | None = None
+            for start in range(0, len(chunks), EMBED_BATCH):
+                batch = chunks[start : start + EMBED_BATCH]
+                vectors = self.embeddings.embed_documents([c.text for c in batch])
+                if pending:
+                    pending.result()
+                pending = writer.submit(self._upsert_chunks, batch, vectors)
+                if progress:
+                    progress(start + len(batch))
+            if pending:
+                pending.result()
+
+    def _upsert_chunks(self, chunks: list[Chunk], vectors: list[list[float]]) -> None:
         for start in range(0, len(chunks), WRITE_BATCH):
-            batch = chunks[start : start + WRITE_BATCH]
-            self.chunks.add_texts(
-                [c.text for c in batch], metadatas=[c.metadata() for c in batch], ids=[c.id for c in batch]
+            batch = slice(start, start + WRITE_BATCH)
+            self.chunks._collection.upsert(
+                ids=[c.id for c in chunks[batch]],
+                embeddings=vectors[batch],
+                documents=[c.text for c in chunks[batch]],
+                metadatas=[c.metadata() for c in chunks[batch]],
             )
 
-    def write_role(self, posting: Posting, sources: list[str], vector: list[float]) -> None:
-        self.roles.upsert(
-            ids=[posting.role_id],
-            documents=[json.dumps(posting.to_dict())],
-            embeddings=[vector],
-            metadatas=[{"sources": json.dumps(sources), "version": posting.content_hash, "title": posting.title}],
-        )
+    def write_roles(self, records: list[tuple[Posting, list[str]]], vectors: list[list[float]]) -> None:
+        """Upsert role records in batches: one Chroma round-trip per thousand roles, not per role."""
+        for start in range(0, len(records), WRITE_BATCH):
+            batch = records[start : start + WRITE_BATCH]
+            self.roles.upsert(
+                ids=[posting.role_id for posting, _ in batch],
+                documents=[json.dumps(posting.to_dict()) for posting, _ in batch],
+                embeddings=vectors[start : start + WRITE_BATCH],
+                metadatas=[
+                    {"sources": json.dumps(sources), "version": posting.content_hash, "title": posting.title}
+                    for posting, sources in batch
+                ],
+            )
 
     def sweep_chunks(self, role_id: str, keep_version: str | None) -> None:
         """Delete a role's chunks of every version but `keep_version` (all of them for None)."""
@@ -87,6 +117,20 @@ class VectorStore:
         if keep_version:
             where = {"$and": [{"role_id": role_id}, {"version": {"$ne": keep_version}}]}
         self.chunks._collection.delete(where=where)
+
+    def sweep_stale(self, postings: list[Posting]) -> None:
+        """One delete for many roles: their chunks of any version but the one now recorded (older
+        versions, and leftovers of an ingest that was killed before its commit point)."""
+        for start in range(0, len(postings), 500):
+            batch = postings[start : start + 500]
+            self.chunks._collection.delete(
+                where={
+                    "$and": [
+                        {"role_id": {"$in": [p.role_id for p in batch]}},
+                        {"version": {"$nin": [p.content_hash for p in batch]}},
+                    ]
+                }
+            )
 
     def delete_role(self, role_id: str) -> None:
         self.roles.delete(ids=[role_id])
