@@ -24,7 +24,7 @@ MAX_COUNT = 10
 TOPIC_ALIASES: dict[str, tuple[str, ...]] = {
     "recsys": ("recsys", "rec sys", "recommender systems", "recommender system", "recommender",
                "recommendation systems", "recommendation system", "recommendations", "recommendation"),
-    "multimodal": ("multimodal", "multi modal", "multi-modal", "vision language", "computer vision", "clip"),
+    "multimodal": ("multimodal", "multi modal", "multi-modal", "vision language", "computer vision", "vision", "clip"),
     "llm": ("llms", "llm", "large language models", "large language model", "language models", "nlp",
             "transformers", "rlhf"),
     "pytorch": ("pytorch", "py torch", "torch", "autograd"),
@@ -41,7 +41,8 @@ TOPIC_ALIASES: dict[str, tuple[str, ...]] = {
     "behavioral": ("behavioral", "behavioural", "behavior", "soft skills", "teamwork"),
 }
 
-_FILLER = r"(?:please |pls |ok |okay |now |then |and |so |hey |can you |could you |would you |let'?s |i want to |i'd like to )*"
+_FILLER = (r"(?:please |pls |ok |okay |now |then |and |so |hey |can you |could you |would you |let'?s |i want to "
+           r"|i'd like to )*")
 _STOP = re.compile(rf"^{_FILLER}(?:stop|end|cancel|finish|quit|enough|i'?m done|done)"
                    r"(?: (?:the |this |my |a )?(?:mock interview|mock|interview|quiz|review|session|practice|it))?"
                    r"(?: (?:please|now|for now|for today))?$")
@@ -73,10 +74,14 @@ _QUIZ = re.compile(r"\bquiz me\b"
                    rf"|^{_FILLER}(?:give|ask|send|throw) me .{{0,60}}\bquestions?\b"
                    rf"|^{_FILLER}(?:more|another) (?:\w+ ){{0,3}}questions?\b"
                    rf"|^{_FILLER}practi[cs]e (?!interview)\w")
-_COUNT = re.compile(r"\b(\d{1,3}|" + "|".join(NUMBER_WORDS) + r")\b(?= (?:\w+ ){0,4}?(?:questions?|quiz|more)\b)")
+_COUNT = re.compile(r"\b(\d{1,3}|" + "|".join(NUMBER_WORDS) + r")\b(?= (?:\S+ ){0,4}?(?:questions?|quiz|more)\b)")
 _DIFFICULTY = re.compile(r"\b(" + "|".join(DIFFICULTY_WORDS) + r")\b")
-_ROLE_TAIL = re.compile(r"\b(?:for|about|on|from|targeting) (?P<text>(?:the |a |an |my )?[^?.!]*?"
+_ROLE_TAIL = re.compile(r"\b(?:for|about|on|from|targeting) (?P<text>(?:(?!\b(?:for|about|on|from)\b)[^?.!])*?"
                         r"\b(?:role|one|position|internship|job|posting|opening|intern)s?\b)")
+_SUBJECT = re.compile(r"\b(?:on|about|covering|from) (.+)$")
+_NOT_A_SUBJECT = frozenset(DIFFICULTY_WORDS) | frozenset(NUMBER_WORDS) | frozenset(
+    "something anything everything stuff random any some the all topic topics question questions me more of "
+    "please now today".split())
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,7 @@ class Request:
     difficulty: str | None = None
     count: int | None = None
     role_text: str | None = None  # words that may name a role ("the e-commerce role"); resolved by the engine
+    unknown_topic: str | None = None  # "quiz me on astronomy": a subject that is no topic of the bank
 
 
 def normalise(text: str) -> str:
@@ -129,8 +135,18 @@ def _quiz_request(text: str, plain: str) -> Request:
     role_text = _role_text(plain)
     rest = plain.replace(role_text, " ") if role_text else plain
     difficulty = next((DIFFICULTY_WORDS[w] for w in _DIFFICULTY.findall(rest)), None)
-    return Request("quiz", text, topic=find_topic(rest), difficulty=difficulty, count=_count(rest),
-                   role_text=role_text)
+    topic = find_topic(rest)
+    return Request("quiz", text, topic=topic, difficulty=difficulty, count=_count(rest), role_text=role_text,
+                   unknown_topic=None if topic else _subject(rest))
+
+
+def _subject(plain: str) -> str | None:
+    """What follows "on/about" when it is more than filler: "quiz me on astronomy" -> "astronomy"."""
+    match = _SUBJECT.search(plain)
+    if not match:
+        return None
+    kept = [w for w in match.group(1).split() if w not in _NOT_A_SUBJECT and not w.isdigit()]
+    return " ".join(kept) or None
 
 
 def _role_text(plain: str) -> str | None:

@@ -1,0 +1,269 @@
+"""`ConversationEngine`: one DM (or terminal chat) turn in, one `Reply` out.
+
+Dispatch order for a message: a bare rating rates the question waiting for one; "stop", "skip"
+and "help" act on the running quiz or mock interview; while a question waits, anything else that
+is not an unmistakable request is the answer to it; otherwise a plain-language request (quiz,
+mock, review, progress, roles, target role) or, failing that, a question for the answer engine.
+
+All state is in the `StateStore` (SQLite), so a new engine on the same database carries on any
+conversation, quiz or interview. Calls are synchronous and CPU-bound: run them in a worker thread.
+Calls for the same user are serialised, so two quick DMs cannot interleave a session update.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from bot.core.conversation import _render as render
+from bot.core.conversation._mock import MockFlow
+from bot.core.conversation._practice import Practice
+from bot.core.conversation._quiz import QuizFlow
+from bot.core.conversation._reply import Reply
+from bot.core.conversation._requests import TOPIC_ALIASES, Request, parse_request
+from bot.core.conversation._sessions import CHAT, ChatContext, MockSession, QuizSession
+from bot.core.errors import PrepbotError, UnknownTopic
+from bot.core.state import StateError
+
+if TYPE_CHECKING:
+    from bot.core.grading import Grader
+    from bot.core.postings import Posting
+    from bot.core.quiz import QuizMaker, QuizQuestion
+    from bot.core.services import Services
+
+CONTEXT_TTL = timedelta(hours=12)  # "it" refers to roles talked about within this long
+Active = MockSession | QuizSession | None
+
+
+class ConversationEngine:
+    """The conversation behind DMs, mock interviews and `prepbot chat`."""
+
+    def __init__(self, services: Services, quiz_maker: QuizMaker, grader: Grader) -> None:
+        self.services = services
+        self.practice = Practice(services, quiz_maker, grader)
+        self.quizzes = QuizFlow(self.practice)
+        self.mocks = MockFlow(self.practice)
+        self._locks: defaultdict[str, threading.RLock] = defaultdict(threading.RLock)
+        self._locks_guard = threading.Lock()
+
+    # ----- the public API -----------------------------------------------------------------------
+    def handle(self, user_id: str, text: str, now: datetime, *, channel_key: str | None = None) -> Reply:
+        """One message from the user; the turn and the reply are remembered under `channel_key`
+        (default: the user's DM)."""
+        user = str(user_id)
+        key = channel_key or f"dm:{user}"
+        with self._lock(user):
+            self.services.state.append_turn(key, "user", text, now)
+            reply = _safely(lambda: self._turn(user, key, text, now))
+            self.services.state.append_turn(key, "bot", reply.text, now)
+        return reply
+
+    def start_mock(self, user_id: str, role: str | None, now: datetime) -> Reply:
+        """Start (or restart) a mock interview; `role` is an id or words, None for the target role."""
+        user = str(user_id)
+        with self._lock(user):
+            self.practice.settle(user, now)
+            active: Active = self.mocks.load(user) or self.quizzes.load(user)
+            return _safely(lambda: self._start_mock(user, role, now, active))
+
+    def stop_mock(self, user_id: str, now: datetime) -> Reply:
+        """End the mock interview with a summary (questions, mean coverage)."""
+        user = str(user_id)
+        with self._lock(user):
+            return _safely(lambda: self.mocks.stop(user, self.mocks.load(user)))
+
+    def rate(self, user_id: str, question_id: str, rating: str, now: datetime) -> str:
+        """Schedule a practised question with a self-rating ("again|hard|good|easy"); returns
+        e.g. "Next review in 3 days". Raises a PrepbotError for a bad rating or unknown question."""
+        user = str(user_id)
+        with self._lock(user):
+            card = self.practice.rate(user, question_id, rating, now)
+        return f"{render.next_review(card.due - now)}."
+
+    def due_reviews(self, user_id: str, now: datetime, limit: int = 5) -> list[QuizQuestion]:
+        """Practised questions whose review is due at `now`, most overdue first."""
+        found = []
+        for card in self.services.state.due_cards(str(user_id), now, limit=limit + 10):
+            try:
+                found.append(self.practice.question(card.question_id))
+            except PrepbotError:
+                continue  # a question removed from the bank since it was practised
+        return found[:limit]
+
+    def grade_answer(self, user_id: str, question_id: str, answer: str, now: datetime,
+                     guild_id: str | None = None, local_date: date | None = None) -> Reply:
+        """Grade an answer to any bank question (study-group threads too): records the answer and
+        the day's activity (`local_date`: the guild's local day) and offers a rating."""
+        user = str(user_id)
+        with self._lock(user):
+            return _safely(lambda: self._grade_answer(user, question_id, answer, now, guild_id, local_date))
+
+    # ----- one turn -----------------------------------------------------------------------------
+    def _turn(self, user: str, key: str, text: str, now: datetime) -> Reply:
+        active: Active = self.mocks.load(user) or self.quizzes.load(user)
+        request = parse_request(text, answering=active is not None)
+        if request.kind == "rate" and (waiting := self.practice.awaiting_rating(user)):
+            return self._rate_in_chat(user, waiting, request.rating or "", now, active)
+        self.practice.settle(user, now)
+        if active is not None and request.kind in ("ask", "rate", "stop", "skip"):
+            return self._in_session(user, active, request, text, now)
+        handlers: dict[str, Callable[[], Reply]] = {
+            "help": lambda: self._help(active),
+            "stop": lambda: Reply("Nothing is running. Say “quiz me” or “start a mock interview”.", "info"),
+            "skip": lambda: Reply("There is no question to skip. Say “quiz me” to get one.", "info"),
+            "rate": lambda: Reply("There is nothing to rate yet: answer a practice question first.", "info"),
+            "progress": lambda: self._progress(user, now),
+            "review": lambda: self._review(user, active, now),
+            "set_role": lambda: self._set_role(user, key, request.role_text or "", now),
+            "clear_role": lambda: self._clear_role(user),
+            "show_role": lambda: self._show_role(user),
+            "roles": lambda: Reply(render.roles_text(self.services.index.roles()), "info"),
+            "mock": lambda: self._start_mock(user, request.role_text, now, active),
+            "quiz": lambda: self._start_quiz(user, active, request, now),
+        }
+        return handlers.get(request.kind, lambda: self._ask(user, key, text, now))()
+
+    def _in_session(self, user: str, active: MockSession | QuizSession, request: Request, text: str,
+                    now: datetime) -> Reply:
+        flow = self.mocks if isinstance(active, MockSession) else self.quizzes
+        if request.kind == "stop":
+            return flow.stop(user, active)  # type: ignore[arg-type]
+        if request.kind == "skip":
+            return flow.skip(user, active, now)  # type: ignore[arg-type]
+        return flow.answer(user, active, text, now)  # type: ignore[arg-type]
+
+    def _rate_in_chat(self, user: str, question_id: str, rating: str, now: datetime, active: Active) -> Reply:
+        card = self.practice.rate(user, question_id, rating, now)
+        text = f"Rated `{question_id}` {rating}. {render.next_review(card.due - now)}."
+        waiting = self._waiting(active)
+        if waiting is None:
+            return Reply(text, "info")
+        return Reply(f"{text}\n\nStill waiting for your answer:\n{waiting.question}", "info", question=waiting)
+
+    def _waiting(self, active: Active) -> QuizQuestion | None:
+        if isinstance(active, MockSession):
+            return self.mocks.waiting(active)
+        return self.quizzes.waiting(active) if active else None
+
+    # ----- requests -----------------------------------------------------------------------------
+    def _ask(self, user: str, key: str, text: str, now: datetime) -> Reply:
+        """A question about the roles; "it" means the roles of the last answer, else the target role."""
+        data = self.services.state.load_session(user, _chat_kind(user, key))
+        context = ChatContext.from_dict(data) if data else ChatContext()
+        fresh = context.at and now - datetime.fromisoformat(context.at) <= CONTEXT_TTL
+        roles = [r for r in context.roles if self.services.index.role(r)] if fresh else []
+        if not roles and (target := self.practice.target_role(user)):
+            roles = [target.role_id]
+        answer = self.services.answers.answer(text, context_roles=roles or None)
+        if answer.role_ids:  # a refusal or "not found" keeps the roles the conversation was about
+            self._remember_roles(user, key, answer.role_ids, now)
+        return Reply(answer.text, "answer", citations=list(answer.citations))
+
+    def _remember_roles(self, user: str, key: str, roles: list[str], now: datetime) -> None:
+        context = ChatContext(list(roles), now.isoformat())
+        self.services.state.save_session(user, _chat_kind(user, key), context.to_dict(), now)
+
+    def _start_quiz(self, user: str, active: Active, request: Request, now: datetime) -> Reply:
+        if request.unknown_topic:
+            raise UnknownTopic(request.unknown_topic, sorted(TOPIC_ALIASES))
+        role, default = self._role_for(user, request.role_text)
+        if isinstance(role, Reply):
+            return role
+        ended = self._end_running(user, active)
+        reply = self.quizzes.start(user, now, role=role, role_is_default=default, topic=request.topic,
+                                   difficulty=request.difficulty, count=request.count)
+        return _after(ended, reply)
+
+    def _start_mock(self, user: str, role_text: str | None, now: datetime, active: Active) -> Reply:
+        role, _default = self._role_for(user, role_text)
+        if isinstance(role, Reply):
+            return role
+        ended = self._end_running(user, active)
+        return _after(ended, self.mocks.start(user, role, now))
+
+    def _review(self, user: str, active: Active, now: datetime) -> Reply:
+        due = self.due_reviews(user, now)
+        ended = self._end_running(user, active) if due else ""
+        return _after(ended, self.quizzes.start_review(user, due, now))
+
+    def _grade_answer(self, user: str, question_id: str, answer: str, now: datetime, guild_id: str | None,
+                      local_date: date | None) -> Reply:
+        question = self.practice.question(question_id)
+        self.practice.settle(user, now)
+        target = self.practice.target_role(user)
+        feedback = self.practice.grade(user, question, answer, now, role=target.role_id if target else None,
+                                       guild_id=guild_id, local_date=local_date)
+        text = f"{render.feedback_block(feedback)}\n\n{render.RATE_HINT}"
+        return Reply(text, "feedback", feedback=feedback, rate_question_id=question.id)
+
+    def _role_for(self, user: str, role_text: str | None) -> tuple[Posting | Reply | None, bool]:
+        """(the role a request names, else the target role; whether it is the default).
+        A name that fits several roles comes back as a Reply asking which one."""
+        if not role_text:
+            return self.practice.target_role(user), True
+        roles = self.practice.resolve_roles(role_text)
+        if len(roles) > 1:
+            return Reply(render.ambiguous_text(roles, "do you mean"), "info"), False
+        return roles[0], False
+
+    def _end_running(self, user: str, active: Active) -> str:
+        """Stop the running quiz or interview (a new one replaces it); returns its summary."""
+        if active is None:
+            return ""
+        flow = self.mocks if isinstance(active, MockSession) else self.quizzes
+        return flow.stop(user, active).text  # type: ignore[arg-type]
+
+    def _set_role(self, user: str, key: str, role_text: str, now: datetime) -> Reply:
+        roles = self.practice.resolve_roles(role_text)
+        if len(roles) > 1:
+            return Reply(render.ambiguous_text(roles, "should be your target role"), "info")
+        self.services.state.set_target_role(user, roles[0].role_id, now=now)
+        self._remember_roles(user, key, [roles[0].role_id], now)  # "where is it?" now means this role
+        return Reply(f"Your target role is now **{roles[0].display_name}** (`{roles[0].role_id}`). Questions "
+                     "that name no role, quizzes and mock interviews default to it.", "info")
+
+    def _clear_role(self, user: str) -> Reply:
+        cleared = self.services.state.clear_target_role(user)
+        return Reply("Your target role is cleared." if cleared else "You had no target role set.", "info")
+
+    def _show_role(self, user: str) -> Reply:
+        target = self.practice.target_role(user)
+        if target is None:
+            return Reply("You have no target role. Say “set my role to …” (e.g. “the multimodal one”).", "info")
+        return Reply(f"Your target role is **{target.display_name}** (`{target.role_id}`).", "info")
+
+    def _progress(self, user: str, now: datetime) -> Reply:
+        progress = self.services.state.progress(user, now)
+        return Reply(render.progress_text(progress, self.practice.target_role(user)), "info")
+
+    def _help(self, active: Active) -> Reply:
+        waiting = self._waiting(active)
+        tail = f"\n\nWaiting for your answer to:\n{waiting.question}" if waiting else ""
+        return Reply(render.HELP + tail, "help", question=waiting)
+
+    def _lock(self, user: str) -> threading.RLock:
+        with self._locks_guard:
+            return self._locks[user]
+
+
+def _chat_kind(user: str, key: str) -> str:
+    """The session holding a conversation's roles: "chat" for the user's DM, per channel otherwise."""
+    return CHAT if key == f"dm:{user}" else f"{CHAT}:{key}"
+
+
+def _after(ended: str, reply: Reply) -> Reply:
+    """Put the summary of the run that was replaced before the reply that replaced it."""
+    if ended:
+        reply.text = f"{ended}\n\n{reply.text}"
+    return reply
+
+
+def _safely(turn: Callable[[], Reply]) -> Reply:
+    """Errors meant for users become an "error" reply; anything else is a bug and propagates."""
+    try:
+        return turn()
+    except (PrepbotError, StateError) as error:
+        return Reply(str(error), "error")
