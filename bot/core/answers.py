@@ -88,7 +88,7 @@ class AnswerEngine:
         self, question: str, role: str | None, context: list[str] | None
     ) -> tuple[list[Posting], Resolution, Answer | None]:
         resolver = self.index.resolver
-        entity = unknown_entity(question, self.index.roles())
+        entity = unknown_entity(question, self.index.vocabulary)
         if entity:
             reason = f"I don't have any posting from {entity} indexed, so I can't answer that."
             return [], Resolution(), self._refuse(question, reason)
@@ -109,10 +109,10 @@ class AnswerEngine:
         return [], found, None
 
     def _refuse(self, question: str, reason: str) -> Answer:
-        listing = "\n".join(
-            f"• {p.display_name} — {p.company or 'unknown company'} (`{p.role_id}`)" for p in self.index.roles()
-        )
-        return Answer(question, f"{reason} The roles I know are:\n{listing}", kind="refusal")
+        roles = self.index.roles()
+        listing = "\n".join(f"• {p.display_name} — {p.company or 'unknown company'} (`{p.role_id}`)" for p in roles[:8])
+        more = f"\n…and {len(roles) - 8} more (see `prepbot roles` or /roles)." if len(roles) > 8 else ""
+        return Answer(question, f"{reason} The roles I know are:\n{listing}{more}", kind="refusal")
 
     # ----- structured answers -------------------------------------------------------------------
     def _about_roles(self, question: str, intent: Intent, roles: list[Posting]) -> Answer:

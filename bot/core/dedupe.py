@@ -25,3 +25,38 @@ def containment(part: frozenset[int], whole: frozenset[int]) -> float:
     if not part:
         return 0.0
     return len(part & whole) / len(part)
+
+
+class ShingleIndex:
+    """Shingle -> roles, so finding the role that contains a text touches only roles sharing phrases
+    with it, instead of comparing against every role (quadratic at thousands of postings)."""
+
+    def __init__(self) -> None:
+        self._roles: dict[str, frozenset[int]] = {}
+        self._postings: dict[int, set[str]] = {}
+
+    def add(self, role_id: str, role_shingles: frozenset[int]) -> None:
+        self.remove(role_id)
+        self._roles[role_id] = role_shingles
+        for shingle in role_shingles:
+            self._postings.setdefault(shingle, set()).add(role_id)
+
+    def remove(self, role_id: str) -> None:
+        for shingle in self._roles.pop(role_id, frozenset()):
+            holders = self._postings.get(shingle)
+            if holders:
+                holders.discard(role_id)
+
+    def container(self, part: frozenset[int], exclude: set[str]) -> tuple[str | None, float]:
+        """The role holding the largest share of `part`'s shingles (ties: the first found)."""
+        if not part:
+            return None, 0.0
+        shared: dict[str, int] = {}
+        for shingle in part:
+            for role_id in self._postings.get(shingle, ()):
+                shared[role_id] = shared.get(role_id, 0) + 1
+        candidates = [(count, role_id) for role_id, count in shared.items() if role_id not in exclude]
+        if not candidates:
+            return None, 0.0
+        count, role_id = max(candidates)
+        return role_id, count / len(part)

@@ -5,6 +5,9 @@ logged with its traceback instead of being shown.
 """
 
 
+LISTED = 20  # an error lists at most this many valid values; more would bury the message
+
+
 class PrepbotError(Exception):
     """Base class: `str(err)` is a complete sentence a user can read."""
 
@@ -17,7 +20,9 @@ class RoleNotFound(PrepbotError):
     """A role named by the user matches no indexed posting."""
 
     def __init__(self, query: str, known: list[str]) -> None:
-        listing = ", ".join(known) if known else "none are indexed yet"
+        listing = ", ".join(known[:LISTED]) if known else "none are indexed yet"
+        if len(known) > LISTED:
+            listing += f", and {len(known) - LISTED} more (see `prepbot roles` or /roles)"
         super().__init__(f"No indexed role matches '{query}'. Known roles: {listing}.")
         self.query = query
         self.known = known

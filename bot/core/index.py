@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.core.chunks import Chunk, chunk_posting
+from bot.core.dedupe import ShingleIndex
 from bot.core.embeddings import CachedEmbeddings, load_embeddings
 from bot.core.errors import KnowledgeBaseUnavailable
 from bot.core.ingest import (
@@ -31,10 +32,21 @@ from bot.core.lexical import LexicalIndex
 from bot.core.postings import Posting
 from bot.core.roles import RoleResolver
 from bot.core.store import VectorStore, open_client
+from bot.core.unknown import vocabulary
 
 log = logging.getLogger(__name__)
 RRF_K = 60
 Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class _Plan:
+    """An ingest's working state: what is kept so far, and what will be written."""
+
+    kept: ShingleIndex
+    postings: dict[str, Posting]
+    sources: dict[str, list[str]]
+    to_write: dict[str, tuple[Posting, list[str]]]
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,7 @@ class KnowledgeIndex:
             self._chunk_by_id = {c.id: c for c in self._chunks}
             self._lexical: LexicalIndex | None = None
             self.resolver = RoleResolver(self.roles())
+            self.vocabulary = vocabulary(self.roles())
 
     def roles(self) -> list[Posting]:
         return sorted(self._roles.values(), key=lambda p: (p.company or "", p.title, p.level or ""))
@@ -105,35 +118,36 @@ class KnowledgeIndex:
 
     def _plan(self, candidates: list[Candidate], report: IngestReport) -> dict[str, tuple[Posting, list[str]]]:
         """Decide each file's fate; returns the roles to (re)write with their sources."""
-        kept = {rid: (posting, posting_shingles(posting)) for rid, posting in self._roles.items()}
+        kept = ShingleIndex()
+        for rid, posting in self._roles.items():
+            kept.add(rid, posting_shingles(posting))
+        postings = dict(self._roles)
         sources = {rid: list(found) for rid, found in self._sources.items()}
         by_source = {source: rid for rid, found in sources.items() for source in found}
         to_write: dict[str, tuple[Posting, list[str]]] = {}
         for cand in sorted(candidates, key=lambda c: (c.posting is None, -len(c.shingles))):
             previous = by_source.get(cand.path)
-            original = duplicate_of(
-                cand, {rid: v for rid, v in kept.items() if rid != previous or cand.posting is None}
-            )
+            exclude = {previous} if previous and cand.posting is not None else set()
+            original = duplicate_of(cand, kept, exclude)
             if original and (cand.posting is None or cand.posting.role_id not in to_write):
-                self._merge_source(sources, original, cand.path, to_write, kept)
+                self._merge_source(sources, original, cand.path, to_write, postings)
                 report.outcomes.append(FileOutcome(cand.path, "merged", original, f"duplicate of {original}"))
             elif cand.posting is None:
                 report.outcomes.append(FileOutcome(cand.path, "failed", reason=cand.error))
             else:
-                self._plan_posting(cand, previous, kept, sources, to_write, report)
+                self._plan_posting(cand, previous, _Plan(kept, postings, sources, to_write), report)
         return to_write
 
-    def _plan_posting(
-        self, cand: Candidate, previous: str | None, kept: dict, sources: dict, to_write: dict, report: IngestReport
-    ) -> None:
+    def _plan_posting(self, cand: Candidate, previous: str | None, plan: _Plan, report: IngestReport) -> None:
         posting = cand.posting
         assert posting is not None
-        rid = posting.role_id
+        rid, sources, to_write = posting.role_id, plan.sources, plan.to_write
         if previous and previous != rid:  # the file now holds a different role: retire the old one
             sources[previous] = [s for s in sources.get(previous, []) if s != cand.path]
             if not sources[previous]:
                 report.roles_removed.append(previous)
-                kept.pop(previous, None)
+                plan.kept.remove(previous)
+                plan.postings.pop(previous, None)
         existing = self._roles.get(rid)
         role_sources = list(dict.fromkeys(sources.get(rid, []) + [cand.path]))
         sources[rid] = role_sources
@@ -149,13 +163,14 @@ class KnowledgeIndex:
             return
         report.outcomes.append(FileOutcome(cand.path, "updated" if existing else "added", rid))
         to_write[rid] = (posting, role_sources)
-        kept[rid] = (posting, cand.shingles)
+        plan.kept.add(rid, cand.shingles)
+        plan.postings[rid] = posting
 
     @staticmethod
-    def _merge_source(sources: dict, role_id: str, path: str, to_write: dict, kept: dict) -> None:
+    def _merge_source(sources: dict, role_id: str, path: str, to_write: dict, postings: dict) -> None:
         if path not in sources.setdefault(role_id, []):
             sources[role_id].append(path)
-            posting = to_write[role_id][0] if role_id in to_write else kept[role_id][0]
+            posting = to_write[role_id][0] if role_id in to_write else postings[role_id]
             to_write[role_id] = (posting, sources[role_id])
 
     def _write(
@@ -204,10 +219,19 @@ class KnowledgeIndex:
         with self._lock:
             if self._lexical is None:
                 self._lexical = LexicalIndex([c.text for c in self._chunks])
-            lexical, chunks = self._lexical, self._chunks
+                positions: dict[str, list[int]] = {}
+                for position, chunk in enumerate(self._chunks):
+                    positions.setdefault(chunk.role_id, []).append(position)
+                self._role_positions = {rid: np.asarray(found) for rid, found in positions.items()}
+            lexical, chunks, role_positions = self._lexical, self._chunks, self._role_positions
         scores = lexical.scores(query)
         if wanted is not None:
-            mask = np.fromiter((c.role_id in wanted for c in chunks), dtype=bool, count=len(chunks))
-            scores = np.where(mask, scores, 0.0)
-        top = np.argsort(-scores)[:k]
-        return [(chunks[i].id, float(scores[i])) for i in top if scores[i] > 0]
+            keep = [role_positions[rid] for rid in wanted if rid in role_positions]
+            candidates = np.concatenate(keep) if keep else np.empty(0, dtype=int)
+        else:
+            candidates = np.flatnonzero(scores)
+        if not len(candidates):
+            return []
+        picked = candidates[scores[candidates] > 0]
+        top = picked[np.argsort(-scores[picked])[:k]]
+        return [(chunks[i].id, float(scores[i])) for i in top]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.core.dedupe import DUPLICATE_CONTAINMENT, containment, shingles
+from bot.core.dedupe import DUPLICATE_CONTAINMENT, ShingleIndex, shingles
 from bot.core.errors import BadPostingFile
 from bot.core.postings import Posting, fragment_lines, load_posting
 from bot.core.postings.reading import SUPPORTED_SUFFIXES, read_posting_text
@@ -81,17 +81,11 @@ def posting_shingles(posting: Posting) -> frozenset[int]:
     return shingles([normalise(line.text) for line in posting.lines])
 
 
-def duplicate_of(candidate: Candidate, kept: dict[str, tuple[Posting, frozenset[int]]]) -> str | None:
+def duplicate_of(candidate: Candidate, kept: ShingleIndex, exclude: set[str]) -> str | None:
     """The role this candidate's text is (almost) wholly contained in, other than its own role."""
-    own = candidate.posting.role_id if candidate.posting else None
-    best, best_score = None, DUPLICATE_CONTAINMENT
-    for role_id, (_, role_shingles) in kept.items():
-        if role_id == own:
-            continue
-        score = containment(candidate.shingles, role_shingles)
-        if score >= best_score:
-            best, best_score = role_id, score
-    return best
+    own = {candidate.posting.role_id} if candidate.posting else set()
+    role_id, score = kept.container(candidate.shingles, exclude | own)
+    return role_id if score >= DUPLICATE_CONTAINMENT else None
 
 
 def unsupported(path: Path) -> bool:

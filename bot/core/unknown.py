@@ -66,20 +66,34 @@ _EMPLOYER_USE = re.compile(
     r"(?:\b(?:at|from|for|with|join)\s+([A-Z][\w&.-]+(?:\s[A-Z][\w&.-]+)?)"
     r"|\b([A-Z][\w&.-]+)(?:'s|’s)\s|\b(?:the\s+)?([A-Z][\w&.-]+)\s+(?:roles?|internships?|postings?|jobs?|positions?|offers?))",
 )
+_WORD = re.compile(r"[a-z0-9&]+")
 _NOT_EMPLOYERS = {"i", "ml", "ai", "phd", "ms", "bs", "llm", "llms", "the", "a", "an", "us", "usa", "cv", "nlp", "rl"}
 
 
-def unknown_entity(question: str, roles: list[Posting]) -> str | None:
-    """The employer the question names that none of `roles` is from, if any."""
-    corpus = " ".join(" ".join(line.text for line in p.lines) + f" {p.company or ''}" for p in roles).lower()
+def vocabulary(roles: list[Posting]) -> frozenset[str]:
+    """Every word of every posting (lower case), built once per index load, not per question."""
+    words: set[str] = set()
+    for posting in roles:
+        words.update(_WORD.findall((posting.company or "").lower()))
+        for line in posting.lines:
+            words.update(_WORD.findall(line.text.lower()))
+    return frozenset(words)
+
+
+def unknown_entity(question: str, known_words: frozenset[str]) -> str | None:
+    """The employer the question names that no indexed posting mentions, if any."""
     lowered = question.lower()
     for name in KNOWN_EMPLOYERS:
-        if re.search(rf"\b{re.escape(name)}\b", lowered) and not re.search(rf"\b{re.escape(name)}\b", corpus):
-            return name.title() if name.islower() and len(name) > 3 else name.upper()
+        if re.search(rf"\b{re.escape(name)}\b", lowered) and not _known(name, known_words):
+            return name.title() if len(name) > 3 else name.upper()
     for match in _EMPLOYER_USE.finditer(question):
         name = next(group for group in match.groups() if group)
-        if name.lower() in _NOT_EMPLOYERS or name.lower().rstrip("'s") in corpus:
+        if name.lower() in _NOT_EMPLOYERS or _known(name.lower().removesuffix("'s"), known_words):
             continue
-        if not re.search(rf"\b{re.escape(name.lower())}\b", corpus):
-            return name
+        return name
     return None
+
+
+def _known(name: str, known_words: frozenset[str]) -> bool:
+    words = _WORD.findall(name.lower())
+    return bool(words) and all(word in known_words for word in words)
