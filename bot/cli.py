@@ -207,5 +207,7 @@ def _ask_loop(args: argparse.Namespace, services: Services) -> int:
         _answer_one(question, args, services)
 
 
+from bot import cli_chat  # noqa: E402,F401  registers the chat command
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -3,7 +3,8 @@
 Dispatch order for a message: a bare rating rates the question waiting for one; "stop", "skip"
 and "help" act on the running quiz or mock interview; while a question waits, anything else that
 is not an unmistakable request is the answer to it; otherwise a plain-language request (quiz,
-mock, review, progress, roles, target role) or, failing that, a question for the answer engine.
+mock, review, progress, roles, target role) or, failing that, a question for the answer engine
+(mid-quiz too, when it is short and ends in "?").
 
 All state is in the `StateStore` (SQLite), so a new engine on the same database carries on any
 conversation, quiz or interview. Calls are synchronous and CPU-bound: run them in a worker thread.
@@ -108,8 +109,12 @@ class ConversationEngine:
         if request.kind == "rate" and (waiting := self.practice.awaiting_rating(user)):
             return self._rate_in_chat(user, waiting, request.rating or "", now, active)
         self.practice.settle(user, now)
-        if active is not None and request.kind in ("ask", "rate", "stop", "skip"):
+        if active is not None and request.kind in ("answer", "rate", "stop", "skip"):
             return self._in_session(user, active, request, text, now)
+        if active is not None and request.kind == "ask":
+            reply = self._ask(user, key, text, now)
+            reply.text += "\n\n_Your practice question is still open: answer it, or say “skip” or “stop”._"
+            return reply
         handlers: dict[str, Callable[[], Reply]] = {
             "help": lambda: self._help(active),
             "stop": lambda: Reply("Nothing is running. Say “quiz me” or “start a mock interview”.", "info"),

@@ -2,7 +2,7 @@
 
 `parse_request(text)` turns one message into a `Request`; anything that is not a recognised
 request is kind "ask" (a question for the answer engine) or, while a practice question is waiting,
-the user's answer (the engine decides that, not this module). Roles are NOT resolved here: the
+kind "answer" (a short message ending in "?" is still a question: "and where is it?"). Roles are NOT resolved here: the
 request keeps the text that may name one (`role_text`) and the engine resolves it against the index.
 """
 
@@ -18,6 +18,7 @@ DIFFICULTY_WORDS = {"easy": "easy", "easier": "easy", "simple": "easy", "basic":
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "another": 1, "single": 1, "two": 2, "couple": 2, "three": 3,
                 "few": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 MAX_COUNT = 10
+MAX_COMMAND_WORDS = 12  # while a practice question waits, longer messages are answers, whatever they start with
 
 # Topic words people use, by topic id. Deliberately not the topics' posting `terms` ("machine
 # learning", "python"...): those also name roles and would turn "the ML engineer role" into a topic.
@@ -87,7 +88,7 @@ _NOT_A_SUBJECT = frozenset(DIFFICULTY_WORDS) | frozenset(NUMBER_WORDS) | frozens
 @dataclass(frozen=True)
 class Request:
     """One parsed message. kind: stop | skip | rate | help | progress | review | set_role | clear_role |
-    show_role | roles | mock | quiz | ask."""
+    show_role | roles | mock | quiz | ask | answer."""
 
     kind: str
     text: str = ""
@@ -115,8 +116,8 @@ def parse_request(text: str, *, answering: bool = False) -> Request:
     for kind, pattern in (("stop", _STOP), ("skip", _SKIP), ("help", _HELP)):
         if pattern.search(plain):
             return Request(kind, text)
-    if answering and len(plain.split()) > 12:
-        return Request("ask", text)
+    if answering and len(plain.split()) > MAX_COMMAND_WORDS:
+        return Request("answer", text)
     simple = (("clear_role", _CLEAR_ROLE), ("show_role", _SHOW_ROLE), ("progress", _PROGRESS),
               ("review", _REVIEW), ("roles", _ROLES))
     for kind, pattern in simple:
@@ -128,6 +129,8 @@ def parse_request(text: str, *, answering: bool = False) -> Request:
         return Request("mock", text, role_text=_role_text(plain))
     if _QUIZ.search(plain):
         return _quiz_request(text, plain)
+    if answering and not text.strip().endswith("?"):
+        return Request("answer", text)
     return Request("ask", text)
 
 
