@@ -25,6 +25,7 @@ from bot.core.unknown import unknown_entity
 MAX_QUESTION_CHARS = 2000
 MIN_SIMILARITY = 0.32  # below this a posting line is not about the question (all-MiniLM cosine)
 MIN_SIMILARITY_WITH_TERMS = 0.22  # ...unless BM25 also found the question's words in it
+COMPARE_ROWS = 15  # a comparison lists at most this many roles (Discord embeds and readers both have limits)
 RELATIVE_MARGIN = 0.12  # lines much weaker than the best match are noise next to it
 
 
@@ -77,6 +78,8 @@ class AnswerEngine:
         if intent.cross_role:
             narrowed = roles if found.via in ("phrase", "id") or role else []
             return self._across_roles(question, intent, narrowed or self.index.roles())
+        if not roles and intent.specific:
+            return self._passages(question, topic, roles)
         if not roles and (intent.field or intent.section):
             return self._across_roles(question, intent, self.index.roles())
         if intent.field or intent.section:
@@ -147,9 +150,12 @@ class AnswerEngine:
         cites = CitationList()
         if field_name == "pay":
             roles = sorted(roles, key=lambda p: -(p.pay.per_hour() if p.pay else -1))
-        lines = [f"• {field_sentence(p, field_name, cites) or missing_sentence(p, field_name)}" for p in roles]
+        shown = roles[:COMPARE_ROWS]
+        lines = [f"• {field_sentence(p, field_name, cites) or missing_sentence(p, field_name)}" for p in shown]
         head = "Highest first:\n" if field_name == "pay" and len(roles) > 1 else ""
-        return Answer(question, head + "\n".join(lines), None, cites.items, "cross-role", [p.role_id for p in roles])
+        more = f"\n…and {len(roles) - len(shown)} more roles; name one to see it." if len(roles) > len(shown) else ""
+        text = head + "\n".join(lines) + more
+        return Answer(question, text, None, cites.items, "cross-role", [p.role_id for p in shown])
 
     def _filter_by_level(self, question: str, level: str, roles: list[Posting]) -> Answer:
         cites = CitationList()
@@ -157,7 +163,11 @@ class AnswerEngine:
         matching = [p for p in roles if p.level in wanted]
         if not matching:
             return Answer(question, f"None of the {len(roles)} indexed roles is a {level} role.", kind="cross-role")
-        lines = [f"• {p.display_name} {cites.marks(p, p.evidence.get('level', [])[:2])}" for p in matching]
+        lines = [
+            f"• {p.display_name} {cites.marks(p, p.evidence.get('level', [])[:2])}" for p in matching[:COMPARE_ROWS]
+        ]
+        if len(matching) > COMPARE_ROWS:
+            lines.append(f"…and {len(matching) - COMPARE_ROWS} more.")
         others = len(roles) - len(matching)
         tail = f"\nThe other {others} role(s) are for other degree levels." if others else ""
         text = f"{len(matching)} of {len(roles)} roles are {level} roles:\n" + "\n".join(lines) + tail
@@ -171,9 +181,17 @@ class AnswerEngine:
             lines = [line for line in posting.lines if pattern.search(line.text)]
             if lines:
                 found.append(f"• {posting.display_name} {cites.marks(posting, lines[:2])}")
+                if len(found) == COMPARE_ROWS:
+                    found.append("…and possibly more; name a role to check it.")
+                    break
         if not found:
             return Answer(question, f"None of the {len(roles)} indexed roles mentions “{term}”.", kind="cross-role")
-        text = f"{len(found)} of {len(roles)} roles mention “{term}”:\n" + "\n".join(found)
+        count = (
+            f"{len(found)} of {len(roles)}"
+            if len(found) <= COMPARE_ROWS
+            else f"At least {COMPARE_ROWS} of {len(roles)}"
+        )
+        text = f"{count} roles mention “{term}”:\n" + "\n".join(found)
         return Answer(question, text, None, cites.items, "cross-role", [p.role_id for p in roles])
 
     # ----- free questions ----------------------------------------------------------------------

@@ -32,14 +32,14 @@ class CitationList:
 
     def __init__(self) -> None:
         self.items: list[Citation] = []
+        self._numbers: dict[tuple[str, str], int] = {}
 
     def mark(self, posting: Posting, line: PostingLine) -> str:
-        citation = cite(posting, line)
-        for number, existing in enumerate(self.items, start=1):
-            if existing.role_id == citation.role_id and existing.quote == citation.quote:
-                return f"[{number}]"
-        self.items.append(citation)
-        return f"[{len(self.items)}]"
+        key = (posting.role_id, line.text)
+        if key not in self._numbers:
+            self.items.append(cite(posting, line))
+            self._numbers[key] = len(self.items)
+        return f"[{self._numbers[key]}]"
 
     def marks(self, posting: Posting, lines: list[PostingLine]) -> str:
         return "".join(dict.fromkeys(self.mark(posting, line) for line in lines))

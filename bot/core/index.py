@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,8 @@ from bot.core.unknown import vocabulary
 
 log = logging.getLogger(__name__)
 RRF_K = 60
+SCOPED_EXACT_MAX = 3000  # chunks; above this a role-filtered search goes to Chroma's HNSW index
+ROLE_VECTOR_CACHE = 512  # roles whose vectors stay in memory (about 25 KB each)
 Progress = Callable[[str, int, int], None]
 
 
@@ -81,6 +84,10 @@ class KnowledgeIndex:
             self._sources = {rid: sources for rid, (_, sources) in records.items()}
             self._chunks = [c for p in self._roles.values() for c in chunk_posting(p, self.embeddings.token_count)]
             self._chunk_by_id = {c.id: c for c in self._chunks}
+            self._chunks_by_role: dict[str, list[Chunk]] = {}
+            for chunk in self._chunks:
+                self._chunks_by_role.setdefault(chunk.role_id, []).append(chunk)
+            self._role_vectors: OrderedDict[str, tuple[list[str], np.ndarray]] = OrderedDict()
             self._lexical: LexicalIndex | None = None
             self.resolver = RoleResolver(self.roles())
             self.vocabulary = vocabulary(self.roles())
@@ -98,7 +105,7 @@ class KnowledgeIndex:
         return not self._roles
 
     def chunks_for(self, role_id: str) -> list[Chunk]:
-        return [c for c in self._chunks if c.role_id == role_id]
+        return list(self._chunks_by_role.get(role_id, []))
 
     # ----- ingest ------------------------------------------------------------------------------
     def ingest(self, paths: list[Path], progress: Progress | None = None) -> IngestReport:
@@ -196,7 +203,7 @@ class KnowledgeIndex:
             return []
         vector = self.embeddings.embed_query(query)
         wanted = set(role_ids) if role_ids else None
-        dense = [(cid, sim) for cid, sim in self.store.query(vector, k * 3, role_ids) if cid in self._chunk_by_id]
+        dense = [(cid, sim) for cid, sim in self._dense(vector, k * 3, role_ids) if cid in self._chunk_by_id]
         lexical = self._lexical_top(query, wanted, k * 3)
         fused: dict[str, list[float]] = {}
         for rank, (cid, sim) in enumerate(dense):
@@ -209,6 +216,38 @@ class KnowledgeIndex:
             fused[cid][2] = score
         ranked = sorted(fused.items(), key=lambda item: item[1][0], reverse=True)[:k]
         return [Hit(self._chunk_by_id[cid], s[0], s[1], s[2]) for cid, s in ranked]
+
+    def _dense(self, vector: list[float], k: int, role_ids: list[str] | None) -> list[tuple[str, float]]:
+        """Within a few roles, score their own vectors exactly (one get by id, cached); a filtered
+        HNSW query costs several times more. Across all roles, ask Chroma's index."""
+        if role_ids and sum(len(self._chunks_by_role.get(r, ())) for r in role_ids) <= SCOPED_EXACT_MAX:
+            ids: list[str] = []
+            blocks = []
+            for role_id in role_ids:
+                role_ids_, matrix = self._vectors_of(role_id)
+                ids.extend(role_ids_)
+                blocks.append(matrix)
+            if not ids:
+                return []
+            sims = np.vstack(blocks) @ np.asarray(vector, dtype=np.float32)
+            top = np.argsort(-sims)[:k]
+            return [(ids[i], float(sims[i])) for i in top]
+        return self.store.query(vector, k, role_ids)
+
+    def _vectors_of(self, role_id: str) -> tuple[list[str], np.ndarray]:
+        with self._lock:
+            if role_id in self._role_vectors:
+                self._role_vectors.move_to_end(role_id)
+                return self._role_vectors[role_id]
+        wanted = [c.id for c in self._chunks_by_role.get(role_id, [])]
+        stored = self.store.vectors(wanted) if wanted else {}
+        ids = [cid for cid in wanted if cid in stored]
+        matrix = np.asarray([stored[cid] for cid in ids], dtype=np.float32).reshape(len(ids), -1)
+        with self._lock:
+            self._role_vectors[role_id] = (ids, matrix)
+            if len(self._role_vectors) > ROLE_VECTOR_CACHE:
+                self._role_vectors.popitem(last=False)
+        return ids, matrix
 
     def similarity(self, query: str, texts: list[str]) -> list[float]:
         """Cosine similarity of a query to given texts (both embedded with the shared model)."""

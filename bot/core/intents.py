@@ -73,6 +73,7 @@ class Intent:
     section: str | None  # a section name, or None
     cross_role: bool
     term: str | None  # for "which roles mention X": X
+    specific: bool = False  # words beyond the field ("which team works on LLM fine-tuning?")
 
 
 def classify(question: str) -> Intent:
@@ -84,4 +85,21 @@ def classify(question: str) -> Intent:
         match = _TERM.search(question)
         if match:
             term = _TERM_NOISE.sub("", match.group(1)).strip(" \"'“”") or None
-    return Intent(field, section, cross, term)
+    return Intent(field, section, cross, term, _has_specifics(question, field or section))
+
+
+_FILLER = frozenset(
+    "a an the is are was do does did what which who where when how much many it its this that there for of to in "
+    "on at with and or i me my we our you your can could should would will role roles job position posting "
+    "internship intern one they them tell give show about get".split()
+)
+
+
+def _has_specifics(question: str, name: str | None) -> bool:
+    """True when the question says more than which field it wants (then it is a search, not a list)."""
+    if not name:
+        return False
+    patterns = dict(FIELD_PATTERNS) | dict(SECTION_PATTERNS)
+    rest = patterns[name].sub(" ", question.lower())
+    words = [w for w in re.findall(r"[a-z0-9+#]+", rest) if w not in _FILLER]
+    return len(words) >= 2

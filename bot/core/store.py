@@ -136,6 +136,11 @@ class VectorStore:
         self.roles.delete(ids=[role_id])
         self.sweep_chunks(role_id, None)
 
+    def vectors(self, ids: list[str]) -> dict[str, list[float]]:
+        """Stored vectors by chunk id (ids that are missing are simply absent)."""
+        found = self.chunks._collection.get(ids=ids, include=["embeddings"])
+        return dict(zip(found["ids"], found["embeddings"], strict=True))
+
     def query(self, vector: list[float], k: int, role_ids: list[str] | None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) for the `k` nearest chunks, optionally within some roles."""
         where = None
