@@ -43,6 +43,7 @@ _LEVEL_WORDS = {
     "MS": "ms master masters",
     "BS": "bs bachelor bachelors",
 }
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 _WORD = re.compile(r"[a-z0-9]+(?:/[a-z0-9]+)*")
 
 
@@ -76,23 +77,30 @@ class RoleResolver:
     def __init__(self, roles: list[Posting]) -> None:
         self.roles = roles
         self._by_id = {role.role_id: role for role in roles}
+        self._position = {role.role_id: number for number, role in enumerate(roles)}
         self._descriptor = {role.role_id: self._descriptor_tokens(role) for role in roles}
         self._distinctive = {role.role_id: self._distinctive_tokens(role) for role in roles}
-        counts: dict[str, int] = {}
+        self._holders: dict[str, set[str]] = {}  # token -> roles whose descriptor has it
+        self._distinct_holders: dict[str, set[str]] = {}
         for role in roles:
-            for token in self._descriptor[role.role_id] | self._distinctive[role.role_id]:
-                counts[token] = counts.get(token, 0) + 1
-        self._df = counts
+            for token in self._descriptor[role.role_id]:
+                self._holders.setdefault(token, set()).add(role.role_id)
+            for token in self._distinctive[role.role_id]:
+                self._distinct_holders.setdefault(token, set()).add(role.role_id)
+        self._df = {t: len(h) for t, h in self._holders.items()} | {
+            t: len(h | self._holders.get(t, set())) for t, h in self._distinct_holders.items()
+        }
 
     def resolve(self, text: str) -> Resolution:
         """Explicit ids first, then a role phrase, then distinctive words."""
         lowered = text.strip().lower()
         if lowered in self._by_id:
             return Resolution([self._by_id[lowered]], lowered, via="id")
-        prefixed = [role for rid, role in self._by_id.items() if lowered and rid.startswith(lowered) and "-" in lowered]
-        if len(prefixed) == 1:
-            return Resolution(prefixed, lowered, via="id")
-        mentioned = [role for rid, role in self._by_id.items() if rid in lowered]
+        if _SLUG.fullmatch(lowered):
+            prefixed = [role for rid, role in self._by_id.items() if rid.startswith(lowered)]
+            if len(prefixed) == 1:
+                return Resolution(prefixed, lowered, via="id")
+        mentioned = [self._by_id[slug] for slug in _SLUG.findall(lowered) if slug in self._by_id]
         if mentioned:
             return Resolution(mentioned, mentioned[0].role_id, via="id")
         phrase = role_phrase(text)
@@ -110,7 +118,10 @@ class RoleResolver:
 
     def _match_phrase(self, phrase: list[str]) -> Resolution:
         wanted = [t for t in phrase if t not in STOPWORDS]
-        matches = [role for role in self.roles if all(t in self._descriptor[role.role_id] for t in wanted)]
+        found = set(self._by_id)
+        for token in wanted:
+            found &= self._holders.get(token, set())
+        matches = [role for role in self.roles if role.role_id in found]
         label = " ".join(phrase)
         if not matches:
             return Resolution([], label, unknown=True, via="phrase")
@@ -122,11 +133,17 @@ class RoleResolver:
         plain = [t for t in words(text) if t not in STOPWORDS]
         tokens = _with_aliases(text) | {f"{a} {b}" for a, b in zip(plain, plain[1:], strict=False)}
         limit = max(1, len(self.roles) // 2)
-        scored = []
-        for role in self.roles:
-            hits = [t for t in self._distinctive[role.role_id] & tokens if self._df.get(t, 0) <= limit]
-            if hits:
-                scored.append((sum(math.log(1 + len(self.roles) / self._df[t]) for t in hits), role, hits))
+        hits_by_role: dict[str, list[str]] = {}
+        for token in tokens:
+            holders = self._distinct_holders.get(token, ())
+            if holders and self._df.get(token, 0) <= limit:
+                for role_id in holders:
+                    hits_by_role.setdefault(role_id, []).append(token)
+        scored = [
+            (sum(math.log(1 + len(self.roles) / self._df[t]) for t in hits), self._by_id[role_id], hits)
+            for role_id, hits in hits_by_role.items()
+        ]
+        scored.sort(key=lambda item: self._position[item[1].role_id])  # ties keep the listing order
         if not scored:
             return Resolution()
         best = max(score for score, _, _ in scored)
