@@ -32,9 +32,19 @@ class Services:
 
     @cached_property
     def answers(self) -> AnswerEngine:
+        """The offline engine, wrapped by the LLM engine when LLM_PROVIDER is set."""
         from bot.core.answers import AnswerEngine
+        from bot.core.llm import LLMAnswerEngine
 
-        return AnswerEngine(self.index)
+        offline = AnswerEngine(self.index)
+        return offline if self.chat_model is None else LLMAnswerEngine(offline, self.chat_model)
+
+    @cached_property
+    def chat_model(self):
+        """The optional LangChain chat model (None: offline)."""
+        from bot.core.llm import build_chat_model
+
+        return build_chat_model(self.settings)
 
     @cached_property
     def state(self) -> StateStore:
