@@ -1,0 +1,267 @@
+"""Every embed the bot sends, built here and kept within Discord's limits.
+
+Limits (per embed): title 256, description 4,096, 25 fields (name 256, value 1,024), footer 2,048,
+author 256, and 6,000 characters in total. `fit` enforces them on any embed: it shortens text with
+an ellipsis and drops trailing fields rather than letting Discord reject the message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+if TYPE_CHECKING:
+    from bot.core.answers import Answer
+    from bot.core.citations import Citation
+    from bot.core.ingest import IngestReport
+    from bot.core.postings import Posting
+    from bot.core.state import LeaderboardRow, Progress
+
+TITLE, DESCRIPTION, FIELDS, FIELD_NAME, FIELD_VALUE = 256, 4096, 25, 256, 1024
+FOOTER, AUTHOR, TOTAL = 2048, 256, 6000
+ELLIPSIS = "…"
+
+ANSWER_COLOUR = discord.Colour.blurple()
+PRACTICE_COLOUR = discord.Colour.green()
+INFO_COLOUR = discord.Colour.light_grey()
+RATINGS = ("again", "hard", "good", "easy")
+
+
+def truncate(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, ending in an ellipsis when cut."""
+    text = text or ""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
+
+
+def fit(embed: discord.Embed) -> discord.Embed:
+    """Make `embed` valid for Discord, in place: shorten texts, drop fields beyond the limits."""
+    if embed.title:
+        embed.title = truncate(embed.title, TITLE)
+    if embed.description:
+        embed.description = truncate(embed.description, DESCRIPTION)
+    if embed.footer.text:
+        embed.set_footer(text=truncate(embed.footer.text, FOOTER), icon_url=embed.footer.icon_url)
+    if embed.author.name:
+        embed.set_author(name=truncate(embed.author.name, AUTHOR), url=embed.author.url)
+    fields = [(truncate(f.name or "-", FIELD_NAME), truncate(f.value or "-", FIELD_VALUE), f.inline)
+              for f in embed.fields][:FIELDS]
+    embed.clear_fields()
+    for name, value, inline in fields:
+        embed.add_field(name=name, value=value, inline=inline)
+    while len(embed) > TOTAL and embed.fields:
+        embed.remove_field(len(embed.fields) - 1)
+    if len(embed) > TOTAL and embed.description:
+        embed.description = truncate(embed.description, max(1, len(embed.description) - (len(embed) - TOTAL)))
+    return embed
+
+
+def _listing(lines: Sequence[str], limit: int, more: str = "…and {n} more") -> str:
+    """As many whole lines as fit in `limit` characters, then a count of those left out."""
+    lines = [truncate(line, limit // 2) for line in lines]
+    if len("\n".join(lines)) <= limit:
+        return "\n".join(lines)
+    out: list[str] = []
+    used = 0
+    for number, line in enumerate(lines):
+        tail = more.format(n=len(lines) - number)
+        if used + len(line) + 1 + len(tail) > limit:
+            out.append(tail)
+            break
+        out.append(line)
+        used += len(line) + 1
+    return "\n".join(out)
+
+
+# ----- answers ------------------------------------------------------------------------------------
+def citation_label(number: int, citation: Citation) -> str:
+    section = citation.to_dict()["section"]
+    return f"[{number}] {citation.title} · {section}"
+
+
+def citation_origin(citation: Citation) -> str:
+    return f"{Path(citation.source).name}, line {citation.line}"
+
+
+def answer_embed(question: str, answer: Answer) -> discord.Embed:
+    """The answer, with each citation as a field quoting the posting line it comes from."""
+    embed = discord.Embed(title=question, description=answer.text or "-", colour=ANSWER_COLOUR)
+    for number, citation in enumerate(answer.citations, start=1):
+        quote = truncate(citation.quote, FIELD_VALUE - 80)
+        embed.add_field(name=citation_label(number, citation), value=f"> {quote}\n-# {citation_origin(citation)}",
+                        inline=False)
+    if not answer.citations:
+        embed.set_footer(text="No posting line supports more than this, so nothing is cited.")
+    return fit(embed)
+
+
+def sources_block(citations: Sequence[Citation]) -> str:
+    """Citations as text under a DM answer."""
+    if not citations:
+        return ""
+    lines = [f"-# {citation_label(n, c)} — “{truncate(c.quote, 300)}” ({citation_origin(c)})"
+             for n, c in enumerate(citations, start=1)]
+    return "**Sources**\n" + "\n".join(lines)
+
+
+# ----- roles --------------------------------------------------------------------------------------
+def role_line(posting: Posting) -> str:
+    return f"• **{posting.display_name}** — {posting.company or 'unknown company'} (`{posting.role_id}`)"
+
+
+def roles_embed(roles: Sequence[Posting]) -> discord.Embed:
+    if not roles:
+        return discord.Embed(title="Indexed roles", description="No roles are indexed yet.", colour=INFO_COLOUR)
+    listing = _listing([role_line(p) for p in roles], DESCRIPTION, "…and {n} more (use /role show with a name)")
+    embed = discord.Embed(title=f"{len(roles)} indexed role{'s' if len(roles) != 1 else ''}", description=listing,
+                          colour=INFO_COLOUR)
+    embed.set_footer(text="/role show <role> for details · /role set <role> to make it your target")
+    return fit(embed)
+
+
+def role_embed(posting: Posting, sources: Sequence[str], *, is_target: bool = False) -> discord.Embed:
+    embed = discord.Embed(title=posting.display_name, description=posting.company or "Company not stated",
+                          colour=ANSWER_COLOUR)
+    details: list[tuple[str, Any]] = [
+        ("Level", posting.level), ("Location", posting.location), ("Work mode", posting.work_mode),
+        ("Employment", posting.employment_type), ("Pay", posting.pay.describe() if posting.pay else None),
+        ("Duration", posting.duration), ("Team", posting.team),
+        ("Tech stack", ", ".join(posting.tech_stack) if posting.tech_stack else None),
+    ]
+    for name, value in details:
+        if value:
+            embed.add_field(name=name, value=str(value), inline=name not in ("Tech stack", "Location"))
+    if sources:
+        embed.add_field(name="Source", value="\n".join(Path(s).name for s in sources), inline=False)
+    footer = f"id: {posting.role_id}"
+    embed.set_footer(text=f"{footer} · your target role" if is_target else footer)
+    return fit(embed)
+
+
+# ----- practice -----------------------------------------------------------------------------------
+def question_line(question: Any) -> str:
+    return f"{question.topic} · {question.difficulty}"
+
+
+def quiz_embed(questions: Sequence[Any], title: str, *, note: str = "") -> discord.Embed:
+    """Numbered questions; the buttons under the message open an answer form for each."""
+    embed = discord.Embed(title=title, colour=PRACTICE_COLOUR,
+                          description=note or "Press **Answer n** to answer a question; you get feedback privately.")
+    for number, question in enumerate(questions, start=1):
+        embed.add_field(name=f"{number}. {question_line(question)}", value=question.question, inline=False)
+    embed.set_footer(text=" · ".join(q.id for q in questions))
+    return fit(embed)
+
+
+def daily_embed(question: Any, local_date: date) -> discord.Embed:
+    embed = discord.Embed(title=f"Daily question — {local_date.isoformat()}", description=question.question,
+                          colour=PRACTICE_COLOUR)
+    embed.add_field(name="Topic", value=question.topic)
+    embed.add_field(name="Difficulty", value=question.difficulty)
+    embed.set_footer(text=f"Answer in the thread below to get feedback and keep your streak · {question.id}")
+    return fit(embed)
+
+
+def feedback_embed(question: Any, feedback: Any, *, streak: int | None = None) -> discord.Embed:
+    covered, missed = list(feedback.covered), list(feedback.missed)
+    total = len(covered) + len(missed)
+    share = f"{round(100 * len(covered) / total)}%" if total else "—"
+    embed = discord.Embed(title=f"Feedback — {len(covered)} of {total} key points ({share})",
+                          description=f"**{question_line(question)}**\n{question.question}", colour=PRACTICE_COLOUR)
+    if covered:
+        embed.add_field(name="Covered ✓", value=_listing([f"• {p}" for p in covered], FIELD_VALUE), inline=False)
+    if missed:
+        missed_lines = [f"• ||{_spoiler_safe(p)}||" for p in missed]
+        embed.add_field(name="Missed ✗ (spoilers)", value=_listing(missed_lines, FIELD_VALUE), inline=False)
+    terms = list(getattr(feedback, "job_terms", []) or [])
+    if terms:
+        embed.add_field(name="Job terms you used", value=truncate(", ".join(terms), FIELD_VALUE), inline=False)
+    footer = "Rate how well you knew it to schedule a review."
+    if streak:
+        footer = f"🔥 {streak}-day streak · {footer}"
+    embed.set_footer(text=footer)
+    return fit(embed)
+
+
+def _spoiler_safe(text: str) -> str:
+    return text.replace("||", "| |")
+
+
+def key_points_text(question: Any) -> str:
+    """The model answer's key points, each behind a spoiler."""
+    points = "\n".join(f"• ||{_spoiler_safe(p)}||" for p in question.key_points)
+    return f"**Key points** for “{truncate(question.question, 300)}”\n{points}"
+
+
+def progress_embed(progress: Progress, target: Posting | None) -> discord.Embed:
+    mean = progress.mean_coverage
+    embed = discord.Embed(title="Your progress", colour=PRACTICE_COLOUR)
+    embed.add_field(name="Answers", value=f"{progress.answers} (mean coverage {_percent(mean)})")
+    embed.add_field(name="Questions practised", value=str(progress.questions_practised))
+    embed.add_field(name="Review cards", value=f"{progress.cards_total} ({progress.cards_due} due now)")
+    embed.add_field(name="Streak", value=f"{progress.streak_days} day{'s' if progress.streak_days != 1 else ''}")
+    embed.add_field(name="Target role", value=target.display_name if target else "not set (/role set)")
+    if progress.topics:
+        lines = [f"• {t.topic}: {t.answers} ({_percent(t.mean_coverage)})" for t in progress.topics.values()]
+        embed.add_field(name="By topic", value=_listing(lines, FIELD_VALUE), inline=False)
+    return fit(embed)
+
+
+def leaderboard_embed(rows: Sequence[LeaderboardRow], period: str, guild_name: str) -> discord.Embed:
+    label = "this week" if period == "week" else "all time"
+    embed = discord.Embed(title=f"Leaderboard — {label}", colour=PRACTICE_COLOUR)
+    if not rows:
+        embed.description = "No answers yet. Answer the daily question in its thread to get on the board."
+    else:
+        lines = [f"**{rank}.** <@{row.user_id}> — {row.answers} answer{'s' if row.answers != 1 else ''}"
+                 f"{f' · 🔥 {row.streak}' if row.streak else ''}" for rank, row in enumerate(rows, start=1)]
+        embed.description = _listing(lines, DESCRIPTION)
+    embed.set_footer(text=guild_name)
+    return fit(embed)
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{round(value * 100)}%"
+
+
+# ----- admin --------------------------------------------------------------------------------------
+def ingest_summary(report: IngestReport, roles: dict[str, Posting]) -> str:
+    """One line per file: what the ingest did with the posting."""
+    lines = []
+    for outcome in report.outcomes:
+        name = Path(outcome.path).name
+        role = roles.get(outcome.role_id or "")
+        label = f"**{role.display_name}** (`{role.role_id}`)" if role else f"`{outcome.role_id}`"
+        if outcome.status in ("added", "updated"):
+            lines.append(f"✅ {outcome.status.capitalize()} {label} from {name}.")
+        elif outcome.status == "unchanged":
+            lines.append(f"➖ {label} is already indexed with the same text.")
+        elif outcome.status == "merged":
+            lines.append(f"🔁 {name} duplicates {label} ({outcome.reason}); merged as another source.")
+        else:
+            lines.append(f"❌ {name} was not added: {outcome.reason}")
+    return "\n".join(lines) or "Nothing was ingested."
+
+
+HELP_SECTIONS = (
+    ("Ask", "`/ask question [role] [private]` — answers from the job postings, with sources.\n"
+            "`/roles` — the indexed roles. `/role show role` · `/role set role` (your default role)."),
+    ("Practise", "`/quiz [role] [topic] [difficulty] [count]` — questions with private feedback.\n"
+                 "`/mock start [role]` — a mock interview in your DMs; `/mock stop` ends it.\n"
+                 "`/review` — practised questions due again · `/progress` — your stats."),
+    ("Study groups", "`/studygroup setup channel time timezone` — a daily question in that channel "
+                     "(Manage Server) · `/studygroup off`.\nAnswer in the day's thread for feedback and "
+                     "streaks; `/leaderboard [week|all]`. Mention me in the channel to ask in a thread."),
+    ("Postings", "`/posting add` — add a posting from a file or pasted text (Manage Server)."),
+    ("DMs", "DM me anything: “what does the PhD one pay?”, “quiz me on pytorch”, “start a mock interview”."),
+)
+
+
+def help_embed() -> discord.Embed:
+    embed = discord.Embed(title="prepbot — ML interview prep grounded in real job postings", colour=INFO_COLOUR)
+    for name, value in HELP_SECTIONS:
+        embed.add_field(name=name, value=value, inline=False)
+    return fit(embed)
