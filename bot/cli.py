@@ -209,5 +209,7 @@ def _ask_loop(args: argparse.Namespace, services: Services) -> int:
 
 from bot import cli_chat  # noqa: E402,F401  registers the chat command
 
+from bot import cli_discord  # noqa: E402,F401  # isort: skip
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -161,15 +161,15 @@ DYNAMIC_ITEMS: tuple[type[_Button], ...] = (VoteButton, RateButton, KeyPointsBut
 class AnswerModal(discord.ui.Modal):
     """The answer form: grades the answer and replies privately with feedback and rating buttons."""
 
-    answer: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
-        label="Your answer", style=discord.TextStyle.paragraph, min_length=1, max_length=4000,
-        placeholder="Answer as you would in the interview.")
-
     def __init__(self, question: Any) -> None:
         super().__init__(title=render.truncate(f"Answer: {question.topic} · {question.difficulty}", 45),
                          timeout=30 * 60, custom_id=f"pb:answer-form:{question.id}")
         self.question = question
-        self.answer.label = render.truncate(question.question, 45)
+        self.answer: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
+            custom_id="answer", style=discord.TextStyle.paragraph, min_length=1, max_length=4000,
+            placeholder="Answer as you would in the interview.")
+        self.add_item(discord.ui.Label(text="Your answer", description=render.truncate(question.question, 100),
+                                       component=self.answer))
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)

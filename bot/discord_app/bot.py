@@ -1,0 +1,150 @@
+"""`PrepBot`: the one bot subclass. It owns the runtime (index, answers, state, practice engine),
+the rate limiter, the command sync and the daily-question scheduler; cogs only use them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord_app.components import DYNAMIC_ITEMS
+from bot.discord_app.errors import RateLimited, report_interaction_error
+from bot.discord_app.ratelimit import RateLimiter
+from bot.discord_app.runtime import Runtime
+from bot.discord_app.scheduler import DailyQuestionScheduler
+from bot.discord_app.sync import CommandSync
+
+if TYPE_CHECKING:
+    from bot.core.conversation import ConversationEngine
+    from bot.core.services import Services
+    from bot.core.state import StateStore
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+EXTENSIONS = (
+    "bot.discord_app.exts.knowledge",
+    "bot.discord_app.exts.practice",
+    "bot.discord_app.exts.studygroups",
+    "bot.discord_app.exts.postings",
+    "bot.discord_app.exts.conversations",
+    "bot.discord_app.exts.meta",
+)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def intents() -> discord.Intents:
+    """Guilds, guild messages, DMs and message content (for DM conversations and thread answers)."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.guild_messages = True
+    wanted.dm_messages = True
+    wanted.message_content = True
+    return wanted
+
+
+class PrepTree(app_commands.CommandTree["PrepBot"]):
+    """Applies the per-user rate limit to commands and sends every command error to one handler."""
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        if interaction.type is discord.InteractionType.application_command:
+            wait = self.client.limiter.hit(interaction.user.id)
+            if wait:
+                raise RateLimited(wait)
+        return True
+
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError, /) -> None:
+        await report_interaction_error(self.client, interaction, error)
+
+
+class PrepBot(commands.Bot):
+    """prepbot on Discord. `services` are built lazily; `setup_hook` builds them in a thread."""
+
+    def __init__(self, services: Services, *, clock: Clock = utc_now, extensions: Sequence[str] = EXTENSIONS,
+                 scheduler_interval: float = 30.0, sync_on_start: bool = True, build_runtime: bool = True,
+                 **options) -> None:
+        super().__init__(command_prefix=commands.when_mentioned, intents=intents(), help_command=None,
+                         allowed_mentions=discord.AllowedMentions.none(), tree_cls=PrepTree, **options)
+        self.services = services
+        self.settings = services.settings
+        self.clock = clock
+        self.extension_names = tuple(extensions)
+        self.sync_on_start = sync_on_start
+        self.build_runtime = build_runtime
+        self.runtime: Runtime | None = None
+        self.limiter = RateLimiter(services.settings.rate_limit_per_minute)
+        self.command_sync = CommandSync(self.tree, services.settings.data_dir, services.settings.discord_guild_id)
+        self.scheduler = DailyQuestionScheduler(self, interval=scheduler_interval)
+        self.error_listeners: list[Callable[[BaseException], None]] = []
+
+    # ----- lifecycle ----------------------------------------------------------------------------
+    async def setup_hook(self) -> None:
+        if self.build_runtime:
+            self.runtime = await asyncio.to_thread(Runtime.build, self.services)
+        for name in self.extension_names:
+            try:
+                await self.load_extension(name)
+            except Exception:  # noqa: BLE001 - one broken feature must not take the bot down
+                log.exception("failed to load extension %s", name)
+        for item in DYNAMIC_ITEMS:
+            self.add_dynamic_items(item)
+        if self.sync_on_start:
+            try:
+                await self.command_sync.sync()
+            except discord.HTTPException as error:
+                log.error("command sync failed (%s); the previous commands stay in place", error)
+        if self.runtime is not None:
+            self.scheduler.start()
+
+    async def close(self) -> None:
+        self.scheduler.stop()
+        await super().close()
+        if self.runtime is not None:
+            await asyncio.to_thread(self.runtime.close)
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: the cogs' listeners handle messages."""
+
+    # ----- what cogs use ------------------------------------------------------------------------
+    def now(self) -> datetime:
+        """The current UTC time (from the injectable clock, so tests can move it)."""
+        return self.clock()
+
+    @property
+    def engine(self) -> ConversationEngine:
+        return self._runtime.engine
+
+    @property
+    def state(self) -> StateStore:
+        return self._runtime.services.state
+
+    @property
+    def _runtime(self) -> Runtime:
+        if self.runtime is None:
+            raise RuntimeError("the bot's runtime is not built (setup_hook has not run)")
+        return self.runtime
+
+    async def local_date(self, guild_id: int | None, now: datetime) -> date | None:
+        """The guild's study-group calendar day at `now`, or None when it has no study group."""
+        if guild_id is None:
+            return None
+        group = await asyncio.to_thread(self.state.get_studygroup, guild_id)
+        return group.local_date(now) if group else None
+
+    def is_rate_limited(self, user_id: int) -> float:
+        """Seconds to wait before this user's next request (0.0: go ahead); counts as a request."""
+        return self.limiter.hit(user_id)
+
+    def notify_unexpected(self, error: BaseException) -> None:
+        """Tell the listeners (tests) about a bug that was logged and hidden from the user."""
+        for listener in self.error_listeners:
+            listener(error)

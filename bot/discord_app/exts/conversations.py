@@ -1,0 +1,44 @@
+"""DM conversations: every DM is a turn for the conversation engine (questions with memory, quizzes,
+mock interviews, reviews, ratings); the reply is split into messages with buttons where useful."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import discord
+from discord.ext import commands
+
+from bot.discord_app.errors import report_message_error
+from bot.discord_app.ratelimit import retry_phrase
+from bot.discord_app.replies import send_reply
+
+if TYPE_CHECKING:
+    from bot.discord_app.bot import PrepBot
+
+
+class Conversations(commands.Cog):
+    """The bot as a DM study partner."""
+
+    def __init__(self, bot: PrepBot) -> None:
+        self.bot = bot
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        if message.guild is not None or message.author.bot or message.webhook_id or not message.content.strip():
+            return
+        wait = self.bot.is_rate_limited(message.author.id)
+        if wait:
+            await message.channel.send(f"You're going a little fast. Try again {retry_phrase(wait)}.")
+            return
+        try:
+            async with message.channel.typing():
+                reply = await asyncio.to_thread(self.bot.engine.handle, str(message.author.id), message.content,
+                                                self.bot.now())
+            await send_reply(message.channel, reply, message.author.id)
+        except Exception as error:  # noqa: BLE001 - reported to the user and logged
+            await report_message_error(self.bot, message.channel, error)
+
+
+async def setup(bot: PrepBot) -> None:
+    await bot.add_cog(Conversations(bot))

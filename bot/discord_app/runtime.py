@@ -1,0 +1,59 @@
+"""The core objects the cogs use, built once in a worker thread when the bot starts.
+
+`Runtime.build` is CPU- and IO-heavy (the embedding model, Chroma, SQLite, the question bank):
+`PrepBot.setup_hook` runs it with `asyncio.to_thread`, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.core.conversation import ConversationEngine
+    from bot.core.grading import Grader
+    from bot.core.questions import QuestionBank
+    from bot.core.quiz import QuizMaker
+    from bot.core.services import Services
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """Services (index, answers, state) plus the practice engine built on them."""
+
+    services: Services
+    bank: QuestionBank
+    quiz_maker: QuizMaker
+    grader: Grader
+    engine: ConversationEngine
+
+    @classmethod
+    def build(cls, services: Services) -> Runtime:
+        """Open everything (indexing the bundled postings on a first run). Blocking."""
+        from bot.core.conversation import ConversationEngine
+        from bot.core.grading import Grader
+        from bot.core.questions import QuestionBank
+        from bot.core.quiz import QuizMaker
+
+        report = services.ensure_indexed()
+        if report is not None:
+            log.info("indexed the bundled postings: %d roles", len(services.index.roles()))
+        services.answers  # noqa: B018 - build it now rather than on the first /ask
+        services.state  # noqa: B018 - opens SQLite and migrates the schema
+        bank = QuestionBank.load(services.settings.questions_dir)
+        quiz_maker = QuizMaker(bank, services.index)
+        grader = Grader(services.index.embeddings)
+        engine = ConversationEngine(services, quiz_maker, grader)
+        return cls(services, bank, quiz_maker, grader, engine)
+
+    def topics(self) -> list[str]:
+        return sorted(self.bank.topics())
+
+    def close(self) -> None:
+        """Release the database connections (the index has nothing to close)."""
+        state = self.services.__dict__.get("state")
+        if state is not None:
+            state.close()

@@ -1,0 +1,99 @@
+"""The daily study-group question: posted at each guild's configured local time, in its own thread.
+
+Every `interval` seconds (30 by default) the loop looks at the enabled study groups; for each whose
+local post time has passed today it claims the day (`claim_daily_post`, which succeeds exactly
+once, even across processes), posts the question with a "Show key points" button, opens a thread
+on it and records the thread. A failed post releases the claim so the next tick retries.
+The time comes from `bot.now()`, so tests move the clock instead of waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import zlib
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord.ext import tasks
+
+from bot.discord_app import render
+from bot.discord_app.components import practice_view
+
+if TYPE_CHECKING:
+    from bot.core.state import StudyGroup
+    from bot.discord_app.bot import PrepBot
+
+log = logging.getLogger(__name__)
+THREAD_NAME_LIMIT = 100
+
+
+class DailyQuestionScheduler:
+    def __init__(self, bot: PrepBot, *, interval: float = 30.0) -> None:
+        self.bot = bot
+        self.loop = tasks.loop(seconds=interval)(self._run_tick)
+        self.loop.before_loop(self._before)
+
+    def start(self) -> None:
+        if not self.loop.is_running():
+            self.loop.start()
+
+    def stop(self) -> None:
+        self.loop.cancel()
+
+    async def _before(self) -> None:
+        await self.bot.wait_until_ready()
+
+    async def _run_tick(self) -> None:
+        try:
+            await self.tick()
+        except Exception as error:  # noqa: BLE001 - keep the loop alive; the next tick retries
+            log.exception("daily question tick failed")
+            self.bot.notify_unexpected(error)
+
+    async def tick(self) -> list[str]:
+        """Post every daily question that is due now; returns the guild ids posted to."""
+        now = self.bot.now()
+        state = self.bot.state
+        posted = []
+        for group in await asyncio.to_thread(state.enabled_studygroups):
+            if not group.is_post_due(now):
+                continue
+            local = group.local_date(now)
+            if not await asyncio.to_thread(state.claim_daily_post, group.guild_id, local, now=now):
+                continue  # already posted today (by this or another process)
+            try:
+                await self.post(group, local, now)
+            except (discord.HTTPException, LookupError) as error:
+                log.warning("could not post the daily question in guild %s: %s", group.guild_id, error)
+                await asyncio.to_thread(state.release_daily_post, group.guild_id, local)
+                continue
+            posted.append(group.guild_id)
+        return posted
+
+    async def post(self, group: StudyGroup, local: date, now: datetime) -> discord.Thread:
+        channel = self.bot.get_channel(int(group.channel_id)) or await self.bot.fetch_channel(int(group.channel_id))
+        if not isinstance(channel, discord.TextChannel):
+            raise LookupError(f"channel {group.channel_id} is not a text channel")
+        question = await asyncio.to_thread(self._pick, group.guild_id, local)
+        view = practice_view(0, key_points_id=question.id)
+        message = await channel.send(embed=render.daily_embed(question, local), view=view)
+        name = render.truncate(f"{local.isoformat()} · {question.topic} — answer here", THREAD_NAME_LIMIT)
+        thread = await message.create_thread(name=name, auto_archive_duration=1440)
+        await asyncio.to_thread(self.bot.state.set_daily_thread, group.guild_id, local, thread.id, question.id,
+                                now=now)
+        log.info("posted daily question %s in guild %s (thread %s)", question.id, group.guild_id, thread.id)
+        return thread
+
+    def _pick(self, guild_id: str, local: date) -> Any:
+        """A question the guild has not had yet (any once all were asked), stable for the day."""
+        runtime = self.bot.runtime
+        assert runtime is not None
+        seed = zlib.crc32(f"{guild_id}:{local.isoformat()}".encode())
+        asked = self.bot.state.asked_questions(guild_id)
+        for exclude in (asked, set()):
+            quiz = runtime.quiz_maker.make_quiz(n=1, seed=seed, exclude=exclude)
+            if quiz.questions:
+                return quiz.questions[0]
+        raise LookupError("the question bank is empty")
