@@ -69,7 +69,7 @@ class PrepTree(app_commands.CommandTree["PrepBot"]):
 class PrepBot(commands.Bot):
     """prepbot on Discord. `services` are built lazily; `setup_hook` builds them in a thread."""
 
-    def __init__(self, services: Services, *, clock: Clock = utc_now, extensions: Sequence[str] = EXTENSIONS,
+    def __init__(self, services: Services, *, clock: Clock = utc_now, extensions: Sequence[str] | None = None,
                  scheduler_interval: float = 30.0, sync_on_start: bool = True, build_runtime: bool = True,
                  **options) -> None:
         super().__init__(command_prefix=commands.when_mentioned, intents=intents(), help_command=None,
@@ -77,7 +77,7 @@ class PrepBot(commands.Bot):
         self.services = services
         self.settings = services.settings
         self.clock = clock
-        self.extension_names = tuple(extensions)
+        self.extension_names = tuple(EXTENSIONS if extensions is None else extensions)
         self.sync_on_start = sync_on_start
         self.build_runtime = build_runtime
         self.runtime: Runtime | None = None

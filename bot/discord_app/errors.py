@@ -50,7 +50,7 @@ def user_message(error: BaseException) -> str | None:
         return f"You need the {names} permission to use this command."
     if isinstance(error, app_commands.BotMissingPermissions):
         names = ", ".join(p.replace("_", " ").replace("guild", "server").title() for p in error.missing_permissions)
-        return f"I need the {names} permission here to do that."
+        return f"I'm missing permissions for that: {names}."
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command only works in a server."
     if isinstance(error, app_commands.CheckFailure):

@@ -38,7 +38,7 @@ class RateLimiter:
             if len(self._buckets) >= MAX_TRACKED:
                 self._forget_full(now)
             bucket = self._buckets[user_id] = _Bucket(self.capacity, now)
-        bucket.tokens = min(self.capacity, bucket.tokens + (now - bucket.updated) * self.refill_per_second)
+        bucket.tokens = min(self.capacity, bucket.tokens + max(0.0, now - bucket.updated) * self.refill_per_second)
         bucket.updated = now
         if bucket.tokens >= 1.0:
             bucket.tokens -= 1.0

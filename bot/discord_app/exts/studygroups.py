@@ -47,6 +47,7 @@ class StudyGroups(commands.Cog):
     @in_guild
     async def setup_group(self, interaction: discord.Interaction, channel: discord.TextChannel, time: str,
                           timezone: str) -> None:
+        _check_can_post(channel)
         now = self.bot.now()
         group = await asyncio.to_thread(self.bot.state.set_studygroup, interaction.guild_id, channel.id, time,
                                         timezone, now=now)
@@ -155,6 +156,15 @@ class StudyGroups(commands.Cog):
         if self.bot.user is None:
             return content.strip()
         return re.sub(rf"<@!?{self.bot.user.id}>", "", content).strip()
+
+
+def _check_can_post(channel: discord.TextChannel) -> None:
+    """The daily question needs the bot to post, embed and open threads in the channel."""
+    allowed = channel.permissions_for(channel.guild.me)
+    needed = ("view_channel", "send_messages", "embed_links", "create_public_threads", "send_messages_in_threads")
+    missing = [name for name in needed if not getattr(allowed, name)]
+    if missing:
+        raise app_commands.BotMissingPermissions(missing)
 
 
 async def setup(bot: PrepBot) -> None:
