@@ -24,7 +24,7 @@ from bot.core.conversation._mock import MockFlow
 from bot.core.conversation._practice import Practice
 from bot.core.conversation._quiz import QuizFlow
 from bot.core.conversation._reply import Reply
-from bot.core.conversation._requests import TOPIC_ALIASES, Request, parse_request
+from bot.core.conversation._requests import Request, parse_request
 from bot.core.conversation._sessions import CHAT, ChatContext, MockSession, QuizSession
 from bot.core.errors import PrepbotError, UnknownTopic
 from bot.core.state import StateError
@@ -173,7 +173,7 @@ class ConversationEngine:
 
     def _start_quiz(self, user: str, active: Active, request: Request, now: datetime) -> Reply:
         if request.unknown_topic:
-            raise UnknownTopic(request.unknown_topic, sorted(TOPIC_ALIASES))
+            raise UnknownTopic(request.unknown_topic, self.practice.quiz_maker.topics())
         role, default = self._role_for(user, request.role_text)
         if isinstance(role, Reply):
             return role

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from bot.core.conversation import _render as render
 from bot.core.conversation._practice import Practice, seed_for
 from bot.core.conversation._reply import Reply
-from bot.core.conversation._sessions import MOCK, MOCK_LENGTH, MockSession, Result
+from bot.core.conversation._sessions import DIFFICULTIES, MOCK, MOCK_LENGTH, MockSession, Result
 
 if TYPE_CHECKING:
     from bot.core.postings import Posting
@@ -78,7 +78,7 @@ class MockFlow:
         session.results.append(Result(parent.id, parent.topic, parent.difficulty, coverage, follow_up=True).to_dict())
         note = "_A follow-up has no model answer: this compares yours with the original question's key points._"
         parts = [render.feedback_block(feedback), note]
-        reply = self._next(user_id, session, now, parts, session.difficulty)
+        reply = self._next(user_id, session, now, parts, parent.difficulty)  # the level may have moved after it
         reply.kind, reply.feedback = "feedback", feedback
         return reply
 
@@ -106,9 +106,9 @@ class MockFlow:
         session.current = question.id
         session.asked.append(question.id)
         self._save(user_id, session, now)
-        if session.difficulty != before:
-            parts.append(f"_Moving {'up' if _harder(session.difficulty, before) else 'down'} to "
-                         f"{session.difficulty} questions._")
+        if session.difficulty != before and {session.difficulty, before} <= set(DIFFICULTIES):
+            direction = "up" if DIFFICULTIES.index(session.difficulty) > DIFFICULTIES.index(before) else "down"
+            parts.append(f"_Moving {direction} to {session.difficulty} questions._")
         label = f"Question {len(session.main_results()) + 1} of {MOCK_LENGTH}"
         parts.append(render.question_block(question, label))
         return Reply("\n\n".join(parts), "mock_question", question=question)
@@ -128,12 +128,5 @@ class MockFlow:
 
 def _as_follow_up(parent: QuizQuestion, text: str) -> QuizQuestion:
     """The parent question with the follow-up's wording, for grading against the parent's key points."""
-    try:
-        return dataclasses.replace(parent, question=text)
-    except TypeError:
-        return parent
+    return dataclasses.replace(parent, question=text)
 
-
-def _harder(now: str, before: str) -> bool:
-    order = ("easy", "medium", "hard")
-    return order.index(now) > order.index(before)

@@ -69,7 +69,9 @@ class Practice:
               guild_id: str | None = None, local_date: date | None = None, record: bool = True) -> Feedback:
         """Grade, and (with `record`) store the answer and the day's activity and offer a rating."""
         text = validate_answer(answer)
-        feedback = self.grader.grade(question, text, role=role or question.role_id)
+        role_id = role or question.role_id
+        posting = self.index.role(role_id) if role_id else None  # a Posting lets the grader find job terms
+        feedback = self.grader.grade(question, text, role=posting)
         covered, total = len(feedback.covered), len(feedback.covered) + len(feedback.missed)
         day = local_date or now.date()
         self.state.record_activity(guild_id, user_id, day)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from bot.core.state import Progress
 
 RATE_HINT = "How well did you know it? Say **again**, **hard**, **good** or **easy** to schedule a review."
+MAX_LISTED = 20  # roles named in one message; the index may hold thousands
 ANSWER_HINT = "_Answer in your next message, or say “skip” or “stop”._"
 
 HELP = """Here is what I can do:
@@ -53,9 +54,8 @@ def question_block(question: QuizQuestion, label: str) -> str:
 
 
 def feedback_block(feedback: Feedback) -> str:
-    covered, total = coverage_of(feedback)
-    head = f"**Feedback** — {covered} of {total} key points ({percent(covered / total if total else 0.0)})"
-    return f"{head}\n{feedback.render().strip()}"
+    """The grader's own rendering (covered ✓ / missed ✗, job terms, most-used words) under a heading."""
+    return f"**Feedback** — {percent(fraction(feedback))} of the key points\n{feedback.render().strip()}"
 
 
 def role_label(posting: Posting | None) -> str:
@@ -101,13 +101,21 @@ def progress_text(progress: Progress, target: Posting | None) -> str:
 
 
 def roles_text(roles: list[Posting]) -> str:
-    listing = "\n".join(f"• {p.display_name} — {p.company or 'unknown company'} (`{p.role_id}`)" for p in roles)
-    return f"The roles I know:\n{listing}" if roles else "No roles are indexed yet."
+    if not roles:
+        return "No roles are indexed yet."
+    listing = "\n".join(f"• {p.display_name} — {p.company or 'unknown company'} (`{p.role_id}`)"
+                        for p in roles[:MAX_LISTED])
+    return f"The roles I know ({len(roles)}):\n{listing}{_more(roles)}"
 
 
 def ambiguous_text(roles: list[Posting], what: str) -> str:
-    listing = "\n".join(f"• {p.display_name} (`{p.role_id}`)" for p in roles)
-    return f"That matches {len(roles)} roles; which one {what}?\n{listing}"
+    listing = "\n".join(f"• {p.display_name} (`{p.role_id}`)" for p in roles[:MAX_LISTED])
+    return f"That matches {len(roles)} roles; which one {what}?\n{listing}{_more(roles)}"
+
+
+def _more(roles: list[Posting]) -> str:
+    extra = len(roles) - MAX_LISTED
+    return f"\n…and {extra} more." if extra > 0 else ""
 
 
 def next_review(delta: timedelta) -> str:
