@@ -25,8 +25,8 @@ from bot.core.conversation._practice import Practice
 from bot.core.conversation._quiz import QuizFlow
 from bot.core.conversation._reply import Reply
 from bot.core.conversation._requests import Request, parse_request
-from bot.core.conversation._sessions import CHAT, ChatContext, MockSession, QuizSession
-from bot.core.errors import PrepbotError, UnknownTopic
+from bot.core.conversation._sessions import CHAT, MOCK, QUIZ, ChatContext, MockSession, QuizSession
+from bot.core.errors import PrepbotError, UnknownQuestion, UnknownTopic
 from bot.core.state import StateError
 
 if TYPE_CHECKING:
@@ -136,9 +136,14 @@ class ConversationEngine:
         flow = self.mocks if isinstance(active, MockSession) else self.quizzes
         if request.kind == "stop":
             return flow.stop(user, active)  # type: ignore[arg-type]
-        if request.kind == "skip":
-            return flow.skip(user, active, now)  # type: ignore[arg-type]
-        return flow.answer(user, active, text, now)  # type: ignore[arg-type]
+        try:
+            if request.kind == "skip":
+                return flow.skip(user, active, now)  # type: ignore[arg-type]
+            return flow.answer(user, active, text, now)  # type: ignore[arg-type]
+        except UnknownQuestion:  # its posting changed or left the index since the run started
+            self.services.state.clear_session(user, MOCK if isinstance(active, MockSession) else QUIZ)
+            return Reply("The question I was waiting on no longer exists (its posting changed), so I ended that "
+                         "run. Say “quiz me” or “start a mock interview” to begin another.", "info")
 
     def _rate_in_chat(self, user: str, question_id: str, rating: str, now: datetime, active: Active) -> Reply:
         card = self.practice.rate(user, question_id, rating, now)
@@ -149,9 +154,12 @@ class ConversationEngine:
         return Reply(f"{text}\n\nStill waiting for your answer:\n{waiting.question}", "info", question=waiting)
 
     def _waiting(self, active: Active) -> QuizQuestion | None:
-        if isinstance(active, MockSession):
-            return self.mocks.waiting(active)
-        return self.quizzes.waiting(active) if active else None
+        try:
+            if isinstance(active, MockSession):
+                return self.mocks.waiting(active)
+            return self.quizzes.waiting(active) if active else None
+        except UnknownQuestion:
+            return None
 
     # ----- requests -----------------------------------------------------------------------------
     def _ask(self, user: str, key: str, text: str, now: datetime) -> Reply:

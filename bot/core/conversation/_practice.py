@@ -109,12 +109,11 @@ class Practice:
         name = rating.strip().lower()
         if name not in RATING_NAMES:
             raise InvalidRating(f"'{rating}' is not a rating; use again, hard, good or easy.")
-        self.question(question_id)  # unknown ids are refused before a card is made for them
-        card = self.state.review_card(user_id, question_id, name, now)
         waiting = self._pending(user_id)
         if any(p.question_id == question_id for p in waiting):
             self._save_pending(user_id, [p for p in waiting if p.question_id != question_id], now)
-        return card
+        self.question(question_id)  # unknown ids are refused before a card is made for them
+        return self.state.review_card(user_id, question_id, name, now)
 
     def settle(self, user_id: str, now: datetime) -> None:
         """Schedule every question still waiting for a rating with the rating its coverage suggests."""
