@@ -111,6 +111,9 @@ class PrepBot(commands.Bot):
         if self.runtime is not None:
             await asyncio.to_thread(self.runtime.close)
 
+    async def on_ready(self) -> None:
+        log.info("logged in as %s (%s) in %d servers", self.user, self.user.id if self.user else "?", len(self.guilds))
+
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: the cogs' listeners handle messages."""
 

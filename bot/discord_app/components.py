@@ -1,7 +1,7 @@
 """Buttons and the answer form. Every button is a `DynamicItem`: its state is in its custom id, so
 buttons on old messages keep working after a restart (the classes are registered in `setup_hook`).
 
-Custom ids (all ≤ 100 characters; question ids are ≤ 60):
+Custom ids (all ≤ 100 characters; <question> is a token of ≤ 60, see `question_ids`):
     pb:vote:up|down                     👍/👎 on an answer (stored per message)
     pb:rate:<user>:<rating>:<question>  Again/Hard/Good/Easy for the user who practised it
     pb:keys:<question>                  reveal the key points behind spoilers
@@ -20,14 +20,17 @@ import discord
 
 from bot.discord_app import render
 from bot.discord_app.errors import report_interaction_error
+from bot.discord_app.question_ids import TOKEN, decode, encode
 from bot.discord_app.text import split_message
 
 if TYPE_CHECKING:
+    from datetime import date, datetime
+
+    from bot.core.conversation import Reply
     from bot.discord_app.bot import PrepBot
 
 log = logging.getLogger(__name__)
 CUSTOM_ID_LIMIT = 100
-QUESTION_ID = r"[A-Za-z0-9_.-]{1,60}"
 RATING_STYLES = {
     "again": discord.ButtonStyle.danger,
     "hard": discord.ButtonStyle.secondary,
@@ -38,6 +41,28 @@ RATING_STYLES = {
 
 def _bot(interaction: discord.Interaction) -> PrepBot:
     return interaction.client  # type: ignore[return-value]
+
+
+def _question_id(bot: PrepBot, token: str) -> str:
+    return decode(token, bot.runtime.services.index.roles())
+
+
+def _question(bot: PrepBot, token: str) -> Any:
+    """The question a button's token stands for (blocking: may rebuild a posting's questions)."""
+    return bot.runtime.quiz_maker.question(_question_id(bot, token))
+
+
+def _question_text(message: discord.Message | None, custom_id: str) -> str | None:
+    """The question an Answer button belongs to, read from the quiz embed on the same message
+    (its fields are in the same order as the Answer buttons)."""
+    if message is None or not message.embeds:
+        return None
+    answer_ids = [child.custom_id for row in message.components for child in getattr(row, "children", [])
+                  if (getattr(child, "custom_id", None) or "").startswith("pb:answer:")]
+    fields = message.embeds[0].fields
+    if custom_id not in answer_ids or len(fields) != len(answer_ids):
+        return None
+    return fields[answer_ids.index(custom_id)].value
 
 
 class _Button(discord.ui.DynamicItem[discord.ui.Button], template=r"pb:never-matches^"):
@@ -89,15 +114,17 @@ class VoteButton(_Button, template=r"pb:vote:(?P<vote>up|down)"):
             ephemeral=True)
 
 
-class RateButton(_Button, template=rf"pb:rate:(?P<user>\d+):(?P<rating>again|hard|good|easy):(?P<qid>{QUESTION_ID})"):
+class RateButton(_Button, template=rf"pb:rate:(?P<user>\d+):(?P<rating>again|hard|good|easy):(?P<qid>{TOKEN})"):
     """A self-rating that schedules the question's next review (only for the user who answered)."""
 
-    def __init__(self, user_id: int, rating: str, question_id: str, *, disabled: bool = False,
+    def __init__(self, user_id: int, rating: str, token: str, *, disabled: bool = False,
                  chosen: bool = False) -> None:
-        style = discord.ButtonStyle.success if chosen else RATING_STYLES[rating]
+        style = RATING_STYLES[rating]
+        if disabled:  # after rating: the choice in green, the others grey
+            style = discord.ButtonStyle.success if chosen else discord.ButtonStyle.secondary
         super().__init__(discord.ui.Button(label=rating.capitalize(), style=style, disabled=disabled,
-                                           custom_id=f"pb:rate:{user_id}:{rating}:{question_id}"))
-        self.user_id, self.rating, self.question_id = user_id, rating, question_id
+                                           custom_id=f"pb:rate:{user_id}:{rating}:{token}"))
+        self.user_id, self.rating, self.token = user_id, rating, token
 
     @classmethod
     def from_match(cls, match: re.Match[str]) -> RateButton:
@@ -108,51 +135,53 @@ class RateButton(_Button, template=rf"pb:rate:(?P<user>\d+):(?P<rating>again|har
             await interaction.response.send_message("These buttons rate the answer of the person who gave it; "
                                                     "answer the question yourself to rate it.", ephemeral=True)
             return
+        await interaction.response.defer()  # rating may rebuild a posting question: acknowledge first
         bot = _bot(interaction)
-        text = await asyncio.to_thread(bot.engine.rate, str(self.user_id), self.question_id, self.rating, bot.now())
-        view = rebuild_view(interaction.message, chosen=self.custom_id) if interaction.message else None
-        if view is not None:
-            await interaction.response.edit_message(view=view)
-            await interaction.followup.send(f"Rated **{self.rating}**. {text}", ephemeral=True)
-        else:
-            await interaction.response.send_message(f"Rated **{self.rating}**. {text}", ephemeral=True)
+        text = await asyncio.to_thread(self._rate, bot)
+        if interaction.message is not None:
+            await interaction.edit_original_response(view=rebuild_view(interaction.message, chosen=self.custom_id))
+        await interaction.followup.send(f"Rated **{self.rating}**. {text}", ephemeral=True)
+
+    def _rate(self, bot: PrepBot) -> str:
+        return bot.engine.rate(str(self.user_id), _question_id(bot, self.token), self.rating, bot.now())
 
 
-class KeyPointsButton(_Button, template=rf"pb:keys:(?P<qid>{QUESTION_ID})"):
+class KeyPointsButton(_Button, template=rf"pb:keys:(?P<qid>{TOKEN})"):
     """Shows the question's key points, each behind a spoiler, to whoever asks."""
 
-    def __init__(self, question_id: str) -> None:
+    def __init__(self, token: str) -> None:
         super().__init__(discord.ui.Button(label="Show key points", emoji="🔑", style=discord.ButtonStyle.secondary,
-                                           custom_id=f"pb:keys:{question_id}"))
-        self.question_id = question_id
+                                           custom_id=f"pb:keys:{token}"))
+        self.token = token
 
     @classmethod
     def from_match(cls, match: re.Match[str]) -> KeyPointsButton:
         return cls(match["qid"])
 
     async def run(self, interaction: discord.Interaction) -> None:
-        question = _bot(interaction).runtime.quiz_maker.question(self.question_id)
-        first, *rest = split_message(render.key_points_text(question))
-        await interaction.response.send_message(first, ephemeral=True)
-        for chunk in rest:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        question = await asyncio.to_thread(_question, _bot(interaction), self.token)
+        for chunk in split_message(render.key_points_text(question)):
             await interaction.followup.send(chunk, ephemeral=True)
 
 
-class AnswerButton(_Button, template=rf"pb:answer:(?P<qid>{QUESTION_ID})"):
+class AnswerButton(_Button, template=rf"pb:answer:(?P<qid>{TOKEN})"):
     """Opens a form to answer one quiz or review question."""
 
-    def __init__(self, question_id: str, label: str = "Answer") -> None:
+    def __init__(self, token: str, label: str = "Answer") -> None:
         super().__init__(discord.ui.Button(label=label, style=discord.ButtonStyle.primary,
-                                           custom_id=f"pb:answer:{question_id}"))
-        self.question_id = question_id
+                                           custom_id=f"pb:answer:{token}"))
+        self.token = token
 
     @classmethod
     def from_match(cls, match: re.Match[str]) -> AnswerButton:
         return cls(match["qid"])
 
     async def run(self, interaction: discord.Interaction) -> None:
-        question = _bot(interaction).runtime.quiz_maker.question(self.question_id)
-        await interaction.response.send_modal(AnswerModal(question))
+        """Open the form at once (a modal cannot follow a defer); the question is looked up on submit,
+        in a worker thread, and its text is shown from the quiz message the button is on."""
+        await interaction.response.send_modal(AnswerModal(self.token, _question_text(interaction.message,
+                                                                                      self.custom_id)))
 
 
 DYNAMIC_ITEMS: tuple[type[_Button], ...] = (VoteButton, RateButton, KeyPointsButton, AnswerButton)
@@ -161,30 +190,36 @@ DYNAMIC_ITEMS: tuple[type[_Button], ...] = (VoteButton, RateButton, KeyPointsBut
 class AnswerModal(discord.ui.Modal):
     """The answer form: grades the answer and replies privately with feedback and rating buttons."""
 
-    def __init__(self, question: Any) -> None:
-        super().__init__(title=render.truncate(f"Answer: {question.topic} · {question.difficulty}", 45),
-                         timeout=30 * 60, custom_id=f"pb:answer-form:{question.id}")
-        self.question = question
+    def __init__(self, token: str, question_text: str | None = None) -> None:
+        super().__init__(title="Your answer", timeout=30 * 60, custom_id=f"pb:answer-form:{token}")
+        self.token = token
         self.answer: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
             custom_id="answer", style=discord.TextStyle.paragraph, min_length=1, max_length=4000,
             placeholder="Answer as you would in the interview.")
-        self.add_item(discord.ui.Label(text="Your answer", description=render.truncate(question.question, 100),
+        self.add_item(discord.ui.Label(text="Your answer",
+                                       description=render.truncate(question_text, 100) if question_text else None,
                                        component=self.answer))
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        guild_id = str(interaction.guild_id) if interaction.guild_id else None
         now = bot.now()
         local_date = await bot.local_date(interaction.guild_id, now)
-        reply = await asyncio.to_thread(bot.engine.grade_answer, str(interaction.user.id), self.question.id,
-                                        self.answer.value, now, guild_id, local_date)
+        question, reply = await asyncio.to_thread(self._grade, bot, interaction, now, local_date)
         if reply.feedback is None:
             await interaction.followup.send(render.truncate(reply.text, 2000), ephemeral=True)
             return
-        embed = render.feedback_embed(self.question, reply.feedback)
+        embed = render.feedback_embed(question, reply.feedback)
         view = practice_view(interaction.user.id, rate_question_id=reply.rate_question_id)
         await interaction.followup.send(embed=embed, ephemeral=True, **view_kwargs(view))
+
+    def _grade(self, bot: PrepBot, interaction: discord.Interaction, now: datetime,
+               local_date: date | None) -> tuple[Any, Reply]:
+        question = _question(bot, self.token)
+        guild_id = str(interaction.guild_id) if interaction.guild_id else None
+        reply = bot.engine.grade_answer(str(interaction.user.id), question.id, self.answer.value, now, guild_id,
+                                        local_date)
+        return question, reply
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:
         await report_interaction_error(_bot(interaction), interaction, error)
@@ -192,19 +227,20 @@ class AnswerModal(discord.ui.Modal):
 
 # ----- views --------------------------------------------------------------------------------------
 def rating_buttons(user_id: int, question_id: str) -> list[RateButton]:
-    """Again/Hard/Good/Easy for `user_id`; none when the custom id would be too long."""
-    buttons = [RateButton(user_id, rating, question_id) for rating in render.RATINGS]
-    return buttons if all(len(b.custom_id) <= CUSTOM_ID_LIMIT for b in buttons) else []
+    """Again/Hard/Good/Easy for `user_id`; none when the question id cannot fit in a custom id."""
+    token = encode(question_id)
+    return [RateButton(user_id, rating, token) for rating in render.RATINGS] if token else []
 
 
 def practice_view(user_id: int, *, rate_question_id: str | None = None, votes: bool = False,
                   answer_ids: Sequence[str] = (), key_points_id: str | None = None) -> discord.ui.View | None:
-    """The buttons for a message: rating, votes, answer buttons; None when there are none."""
+    """The buttons for a message: answer, key points, rating, votes; None when there are none."""
     view = discord.ui.View(timeout=None)
     for number, question_id in enumerate(answer_ids, start=1):
-        view.add_item(AnswerButton(question_id, f"Answer {number}" if len(answer_ids) > 1 else "Answer"))
-    if key_points_id:
-        view.add_item(KeyPointsButton(key_points_id))
+        if token := encode(question_id):
+            view.add_item(AnswerButton(token, f"Answer {number}" if len(answer_ids) > 1 else "Answer"))
+    if key_points_id and (token := encode(key_points_id)):
+        view.add_item(KeyPointsButton(token))
     if rate_question_id:
         for button in rating_buttons(user_id, rate_question_id):
             view.add_item(button)
@@ -230,7 +266,7 @@ def rebuild_view(message: discord.Message, *, chosen: str) -> discord.ui.View:
             custom_id = getattr(child, "custom_id", None) or ""
             item: discord.ui.Item | None
             if (rate := RateButton.parse(custom_id)) is not None:
-                item = RateButton(rate.user_id, rate.rating, rate.question_id, disabled=True,
+                item = RateButton(rate.user_id, rate.rating, rate.token, disabled=True,
                                   chosen=custom_id == chosen)
             elif getattr(child, "url", None):
                 item = discord.ui.Button(label=child.label, url=child.url)

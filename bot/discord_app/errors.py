@@ -55,6 +55,8 @@ def user_message(error: BaseException) -> str | None:
         return "This command only works in a server."
     if isinstance(error, app_commands.CheckFailure):
         return "You can't use this command here."
+    if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+        return "That command has changed since your app loaded it; try again in a minute."
     if isinstance(error, app_commands.TransformerError):
         return f"'{error.value}' is not a valid value for that option."
     if isinstance(original, discord.Forbidden) and original.code == 50007:

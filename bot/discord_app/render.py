@@ -166,24 +166,37 @@ def daily_embed(question: Any, local_date: date) -> discord.Embed:
 
 
 def feedback_embed(question: Any, feedback: Any, *, streak: int | None = None) -> discord.Embed:
+    """Key points covered (with what the answer said), missed ones behind spoilers, job terms used."""
     covered, missed = list(feedback.covered), list(feedback.missed)
     total = len(covered) + len(missed)
     share = f"{round(100 * len(covered) / total)}%" if total else "—"
     embed = discord.Embed(title=f"Feedback — {len(covered)} of {total} key points ({share})",
                           description=f"**{question_line(question)}**\n{question.question}", colour=PRACTICE_COLOUR)
     if covered:
-        embed.add_field(name="Covered ✓", value=_listing([f"• {p}" for p in covered], FIELD_VALUE), inline=False)
+        embed.add_field(name="Covered ✓", value=_listing([_covered_line(item) for item in covered], FIELD_VALUE),
+                        inline=False)
     if missed:
-        missed_lines = [f"• ||{_spoiler_safe(p)}||" for p in missed]
+        missed_lines = [f"• ||{_spoiler_safe(str(point))}||" for point in missed]
         embed.add_field(name="Missed ✗ (spoilers)", value=_listing(missed_lines, FIELD_VALUE), inline=False)
-    terms = list(getattr(feedback, "job_terms", []) or [])
+    terms = list(getattr(feedback, "job_terms", None) or [])
     if terms:
-        embed.add_field(name="Job terms you used", value=truncate(", ".join(terms), FIELD_VALUE), inline=False)
+        embed.add_field(name="Terms from the job posting you used", value=truncate(", ".join(terms), FIELD_VALUE),
+                        inline=False)
+    notes = list(getattr(feedback, "notes", None) or [])
+    if notes:
+        embed.add_field(name="Notes", value=_listing([f"• {n}" for n in notes], FIELD_VALUE), inline=False)
     footer = "Rate how well you knew it to schedule a review."
     if streak:
         footer = f"🔥 {streak}-day streak · {footer}"
     embed.set_footer(text=footer)
     return fit(embed)
+
+
+def _covered_line(item: Any) -> str:
+    """A covered key point; the grader gives (key point, the answer's sentence, similarity)."""
+    if isinstance(item, tuple | list) and len(item) >= 2:
+        return f"• {item[0]}\n  ↳ “{truncate(str(item[1]), 120)}”"
+    return f"• {item}"
 
 
 def _spoiler_safe(text: str) -> str:

@@ -45,7 +45,7 @@ class Runtime:
         services.state  # noqa: B018 - opens SQLite and migrates the schema
         bank = QuestionBank.load(services.settings.questions_dir)
         quiz_maker = QuizMaker(bank, services.index)
-        grader = Grader(services.index.embeddings)
+        grader = Grader(services.index.embeddings, services.index)  # the index: job terms of a role
         engine = ConversationEngine(services, quiz_maker, grader)
         return cls(services, bank, quiz_maker, grader, engine)
 

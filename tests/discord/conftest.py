@@ -14,13 +14,26 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 import pytest_asyncio
 
+from bot.core.index import KnowledgeIndex
+from tests.conftest import SEED_POSTINGS
 from tests.discord.harness import Harness, make_services, make_settings, monotonic, running_prepbot
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def prep(seeded_index, tmp_path_factory) -> AsyncIterator[Harness]:
-    settings = make_settings(tmp_path_factory.mktemp("prep-data"))
-    async with running_prepbot(make_services(settings, seeded_index)) as harness:
+async def prep(request, tmp_path_factory) -> AsyncIterator[Harness]:
+    """The module's bot. A module may set `SETTINGS = {...}` (environment names) to change settings,
+    `SCHEDULER_INTERVAL` (seconds) to make the daily-question loop tick faster, and `OWN_INDEX = True`
+    to get an index of its own (for tests that ingest) instead of the session's seeded one."""
+    overrides = getattr(request.module, "SETTINGS", {})
+    data_dir = tmp_path_factory.mktemp("prep-data")
+    settings = make_settings(data_dir, **overrides)
+    if getattr(request.module, "OWN_INDEX", False):
+        index = KnowledgeIndex(data_dir / "index", "", embeddings=request.getfixturevalue("embeddings"))
+        index.ingest([SEED_POSTINGS])
+    else:
+        index = request.getfixturevalue("seeded_index")
+    interval = getattr(request.module, "SCHEDULER_INTERVAL", 30.0)
+    async with running_prepbot(make_services(settings, index), scheduler_interval=interval) as harness:
         yield harness
 
 
@@ -30,6 +43,7 @@ def h(prep: Harness, caplog: pytest.LogCaptureFixture) -> Iterator[Harness]:
     since = monotonic()
     prep.errors.clear()
     prep.failed.clear()
+    prep.allowed_rest_errors.clear()
     yield prep
     prep.check_requests(since)
     logged = [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -5,12 +5,15 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import discord
+import pytest
 
 from bot.core.answers import Answer
 from bot.core.citations import Citation
+from bot.core.errors import UnknownQuestion
 from bot.discord_app import render
 from bot.discord_app.autocomplete import MAX_CHOICES, role_choices, word_choices
 from bot.discord_app.components import CUSTOM_ID_LIMIT, RateButton, practice_view, rating_buttons
+from bot.discord_app.question_ids import decode, encode
 from bot.discord_app.ratelimit import RateLimiter, retry_phrase
 
 
@@ -104,8 +107,23 @@ def test_custom_ids_stay_within_100_characters():
     user = 2**63 - 1
     buttons = rating_buttons(user, "q" * 60)
     assert len(buttons) == 4 and all(len(b.custom_id) <= CUSTOM_ID_LIMIT for b in buttons)
-    assert rating_buttons(user, "q" * 90) == []
+    assert rating_buttons(user, "q" * 90) == []  # neither short nor a posting question id
     parsed = RateButton.parse(buttons[2].custom_id)
-    assert (parsed.user_id, parsed.rating, parsed.question_id) == (user, "good", "q" * 60)
+    assert (parsed.user_id, parsed.rating, parsed.token) == (user, "good", "q" * 60)
     view = practice_view(user, rate_question_id="q" * 60, votes=True, answer_ids=["a", "b"], key_points_id="a")
     assert len(view.children) == 9
+
+
+def test_long_posting_question_ids_travel_as_short_tokens():
+    """A question built from a posting with a long role id gets a short token that expands back."""
+    role_id = "tiktok-ml-scientist-intern-global-e-commerce-content-recommendation-phd"
+    question_id = f"posting-{role_id}-12-3"
+    token = encode(question_id)
+    assert token is not None and len(token) <= 60 and token.startswith("~")
+    roles = [SimpleNamespace(role_id="other-role"), SimpleNamespace(role_id=role_id)]
+    assert decode(token, roles) == question_id
+    assert decode("recsys-item-cf", roles) == "recsys-item-cf"
+    with pytest.raises(UnknownQuestion):
+        decode(token, roles[:1])
+    buttons = rating_buttons(2**63 - 1, question_id)
+    assert len(buttons) == 4 and all(len(b.custom_id) <= CUSTOM_ID_LIMIT for b in buttons)

@@ -124,7 +124,7 @@ class StudyGroups(commands.Cog):
             await message.reply(render.truncate(reply.text, 2000))
             return
         streak = await asyncio.to_thread(self.bot.state.record_activity, message.guild.id, message.author.id, local)
-        question = self.bot.runtime.quiz_maker.question(question_id)
+        question = await asyncio.to_thread(self.bot.runtime.quiz_maker.question, question_id)
         view = practice_view(message.author.id, rate_question_id=reply.rate_question_id)
         await message.reply(embed=render.feedback_embed(question, reply.feedback, streak=streak), **view_kwargs(view))
 

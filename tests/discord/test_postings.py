@@ -1,0 +1,97 @@
+"""/posting add end to end (this module's bot has an index of its own, since it ingests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.discord.harness import NO_MENTIONS, is_ephemeral
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+OWN_INDEX = True
+
+ACME = "acme-robotics-ml-engineer-search-ranking-new-grad"
+POSTING = """# Machine Learning Engineer, Search Ranking (New Grad) | Acme Robotics
+
+Acme Robotics builds search for warehouse robots. This is a full-time role in Berlin, Germany.
+
+## The TL;DR
+- Role: Full-time
+- Location: Hybrid, Berlin, Germany
+- Pay: $150,000 - $180,000 per year
+- Team: Search Ranking
+- Tech Stack: Python, PyTorch, Elasticsearch
+
+## What You'll Do
+- Build learning-to-rank models for product search.
+- Run online A/B experiments on ranking changes.
+
+## Must-Haves
+- BS or MS in computer science.
+- Experience with Python and PyTorch.
+"""
+PASTED = """Research Engineer, Speech (PhD) | Globex
+@everyone look at this role!
+Globex builds speech recognition. This is a full-time role in Toronto, Canada.
+Pay: $70 hourly
+Tech Stack: Python, JAX
+What You'll Do
+- Train speech recognition models on large datasets.
+- Publish research at top conferences.
+Must-Haves
+- PhD in machine learning or a related field.
+"""
+
+
+async def test_posting_add_needs_manage_server(h):
+    """Without Manage Server the command is refused privately and nothing is indexed."""
+    before = len(h.bot.runtime.services.index.roles())
+    interaction = await h.command("posting add", {"file": ("acme.md", POSTING.encode())}, user=h.user())
+    refusal = await h.reply(interaction)
+    assert is_ephemeral(refusal) and "Manage Server" in refusal["content"]
+    assert len(h.bot.runtime.services.index.roles()) == before
+
+
+async def test_posting_add_needs_a_file_or_text(h):
+    """With neither an attachment nor text the admin is told what to give."""
+    refusal = await h.reply(await h.command("posting add", {}, user=h.admin))
+    assert is_ephemeral(refusal) and refusal["content"].startswith("Attach a posting file or paste its text")
+
+
+async def test_posting_add_from_an_attachment(h):
+    """An .md attachment is ingested (deferred, privately) and its role can be asked about at once."""
+    interaction = await h.command("posting add", {"file": ("acme-search.md", POSTING.encode())}, user=h.admin)
+    assert interaction.response.type == 5
+    outcome = await h.reply(interaction)
+    assert is_ephemeral(outcome)
+    assert outcome["content"] == (f"✅ Added **Machine Learning Engineer, Search Ranking (New Grad)** (`{ACME}`) "
+                                  "from acme-search.md.")
+    assert h.bot.runtime.services.index.role(ACME) is not None
+    answer = await h.reply(await h.command("ask", {"question": "what does the Acme search ranking role pay?"},
+                                           user=h.user()))
+    assert "$150,000" in answer["embeds"][0]["description"]
+    assert answer["embeds"][0]["fields"][0]["value"].endswith("acme-search.md, line 8")
+
+
+async def test_posting_add_the_same_text_again_changes_nothing(h):
+    """Adding the same posting again reports that it is already indexed."""
+    interaction = await h.command("posting add", {"text": POSTING, "name": "acme-again.md"}, user=h.admin)
+    outcome = await h.reply(interaction)
+    assert "already indexed" in outcome["content"] or "duplicates" in outcome["content"]
+    assert len([p for p in h.bot.runtime.services.index.roles() if p.role_id == ACME]) == 1
+
+
+async def test_posting_add_pasted_text_with_everyone_pings_nobody(h):
+    """Pasted text is ingested as a .txt posting; @everyone in it is never a ping."""
+    interaction = await h.command("posting add", {"text": PASTED}, user=h.admin)
+    outcome = await h.reply(interaction)
+    assert outcome["content"].startswith("✅ Added **Research Engineer, Speech")
+    shown = await h.reply(await h.command("role show", {"role": "globex speech"}, user=h.user()))
+    assert shown["embeds"][0]["title"].startswith("Research Engineer, Speech")
+    for request in h.fake.requests_matching("POST", r"/webhooks/\d+/.+"):
+        assert request.json["allowed_mentions"] == NO_MENTIONS
+
+
+async def test_posting_add_refuses_other_file_types(h):
+    """A .pdf is refused before anything is read, naming the supported types."""
+    refusal = await h.reply(await h.command("posting add", {"file": ("role.pdf", b"%PDF-1.4")}, user=h.admin))
+    assert is_ephemeral(refusal) and "not a posting file I can read" in refusal["content"]
