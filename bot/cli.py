@@ -209,6 +209,8 @@ def _ask_loop(args: argparse.Namespace, services: Services) -> int:
 
 from bot import cli_chat  # noqa: E402,F401  registers the chat command
 
+from bot import cli_practice  # noqa: E402,F401  # isort: skip  (registers quiz and grade)
+
 from bot import cli_discord  # noqa: E402,F401  # isort: skip
 
 if __name__ == "__main__":

@@ -105,8 +105,9 @@ class QuestionBank:
     def unknown_message(self, question_id: str) -> str:
         close = difflib.get_close_matches(question_id.strip().lower(), list(self._by_id), n=3, cutoff=0.6)
         hint = f" Did you mean {', '.join(close)}?" if close else ""
+        example = next(iter(self._by_id), "recsys-multi-stage-funnel")
         return (f"No question '{question_id}' in the question bank.{hint} Ids look like "
-                f"'recsys-two-tower-negatives'; `prepbot quiz` shows the ids of the questions it asks.")
+                f"'{example}'; `prepbot quiz` shows the ids of the questions it asks.")
 
     def __contains__(self, question_id: object) -> bool:
         return question_id in self._by_id

@@ -296,3 +296,30 @@ def test_posting_question_can_be_graded(grader: Grader, bank: QuestionBank, seed
               "all-reduce. I also use autocast for mixed precision.")
     feedback = grader.grade(question, answer, role=question.role_id)
     assert len(feedback.covered) >= 3 and "PyTorch" in feedback.job_terms
+
+
+def test_cli_grade(monkeypatch: pytest.MonkeyPatch, seeded_index: KnowledgeIndex,
+                   capsys: pytest.CaptureFixture[str]) -> None:
+    """`prepbot grade ID "answer" [--role] [--json]` prints feedback; an empty answer or bad id exits 1."""
+    import json
+
+    from bot import cli as cli_module
+    from bot.core.services import Services
+
+    class IndexedServices(Services):
+        def __init__(self, settings: Settings) -> None:
+            super().__init__(settings)
+            self.__dict__["index"] = seeded_index
+
+    monkeypatch.setattr(cli_module, "Services", IndexedServices)
+    answer = next(a for q, a, s in CALIBRATION if q == "coding-lru-cache" and s)
+    assert cli_module.main(["grade", "coding-lru-cache", answer, "--role", "e-commerce", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["question_id"] == "coding-lru-cache" and len(data["covered"]) == 4
+    assert cli_module.main(["grade", "coding-lru-cache", answer]) == 0
+    printed = capsys.readouterr().out
+    assert "Key points covered: 4 of 6" in printed and "✓" in printed and "✗" in printed
+    for argv, expected in [(["grade", "coding-lru-cache", "  "], "empty"),
+                           (["grade", "coding-lru-cach", "an answer"], "Did you mean coding-lru-cache")]:
+        assert cli_module.main(argv) == 1
+        assert expected in capsys.readouterr().err

@@ -247,3 +247,42 @@ def test_search_posting_gets_questions_about_its_own_stack(fresh_index: Knowledg
     bm25 = next(q for q in maker.posting_questions(role) if "apply BM25" in q.question)
     assert any("BM25" in point and "IDF" in point for point in bm25.key_points)  # the bank's facts, borrowed
     assert maker.question(bm25.id) == bm25
+
+
+# ----- CLI ---------------------------------------------------------------------------------------------
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, seeded_index: KnowledgeIndex):
+    """Runs `prepbot ...` in-process over the session's index (no second model load or ingest)."""
+    from bot import cli as cli_module
+    from bot.core.services import Services
+
+    class IndexedServices(Services):
+        def __init__(self, settings: Settings) -> None:
+            super().__init__(settings)
+            self.__dict__["index"] = seeded_index
+
+    monkeypatch.setattr(cli_module, "Services", IndexedServices)
+    return cli_module.main
+
+
+def test_cli_quiz_json_is_one_object(cli, capsys: pytest.CaptureFixture[str]) -> None:
+    """`prepbot quiz --role ... --json` prints exactly the contract object, reproducibly with --seed."""
+    import json
+
+    assert cli(["quiz", "--role", "multimodal", "-n", "4", "--seed", "1", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["role"]["id"] == MM and len(data["questions"]) == 4
+    assert cli(["quiz", "--role", "multimodal", "-n", "4", "--seed", "1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == data
+
+
+def test_cli_quiz_human_output_and_errors(cli, capsys: pytest.CaptureFixture[str]) -> None:
+    """Human output lists the questions with ids and why; bad input is one stderr line and exit 1."""
+    assert cli(["quiz", "--topic", "cpp", "--difficulty", "easy", "-n", "2", "--seed", "2"]) == 0
+    printed = capsys.readouterr().out
+    assert "2 questions for general practice" in printed and "id: cpp-" in printed and "Why:" in printed
+    for argv, expected in [(["quiz", "--role", "astronaut"], ECOM), (["quiz", "--topic", "astrology"], "recsys"),
+                           (["quiz", "-n", "0"], "1 to 20"), (["quiz", "--difficulty", "brutal"], "easy")]:
+        assert cli(argv) == 1
+        captured = capsys.readouterr()
+        assert captured.out == "" and expected in captured.err and len(captured.err.strip().splitlines()) == 1
