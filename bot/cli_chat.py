@@ -37,12 +37,7 @@ PARSER_EXTENSIONS.append(add_chat_parser)
 
 def build_engine(services: Services) -> ConversationEngine:
     """The engine over the question bank in the configured questions dir."""
-    from bot.core.grading import Grader
-    from bot.core.questions import QuestionBank
-    from bot.core.quiz import QuizMaker
-
-    bank = QuestionBank.load(services.settings.questions_dir)
-    return ConversationEngine(services, QuizMaker(bank, services.index), Grader(services.index.embeddings))
+    return ConversationEngine(services, services.quiz_maker, services.grader)
 
 
 @command("chat")

@@ -41,11 +41,8 @@ PARSER_EXTENSIONS.append(add_practice_parsers)
 
 
 def build_quiz_maker(services: Services) -> QuizMaker:
-    """The bank from the configured questions dir over the knowledge index."""
-    from bot.core.questions import QuestionBank
-    from bot.core.quiz import QuizMaker
-
-    return QuizMaker(QuestionBank.load(services.settings.questions_dir), services.index)
+    """The bank from the configured questions dir over the knowledge index (LLM-assisted when configured)."""
+    return services.quiz_maker
 
 
 # ----- quiz ---------------------------------------------------------------------------------------
@@ -83,7 +80,6 @@ def _print_question(number: int, question: QuizQuestion) -> None:
 # ----- grade --------------------------------------------------------------------------------------
 @command("grade")
 def run_grade(args: argparse.Namespace, services: Services) -> int:
-    from bot.core.grading import Grader
 
     ensure_indexed(services)
     maker = build_quiz_maker(services)
@@ -92,7 +88,7 @@ def run_grade(args: argparse.Namespace, services: Services) -> int:
         posting = maker.resolve_role(args.role)
     else:
         posting = services.index.role(question.role_id) if question.role_id else None
-    feedback = Grader(services.index.embeddings, services.index).grade(question, args.answer, role=posting)
+    feedback = services.grader.grade(question, args.answer, role=posting)
     if args.json:
         print(json.dumps(feedback.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -101,6 +101,7 @@ class Feedback:
     top_words: list[tuple[str, int]] = field(default_factory=list)
     word_count: int = 0
     notes: list[str] = field(default_factory=list)
+    critique: str | None = None  # the language model's short critique, when an LLM is configured
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -111,6 +112,7 @@ class Feedback:
             "top_words": [{"word": w, "count": c} for w, c in self.top_words],
             "word_count": self.word_count,
             "notes": list(self.notes),
+            "critique": self.critique,
         }
 
     def render(self) -> str:
@@ -128,6 +130,8 @@ class Feedback:
             lines.append("Words you used most: " + ", ".join(f"{w} ({c})" for w, c in self.top_words))
         lines.append(f"Word count: {self.word_count}")
         lines.extend(f"Note: {note}" for note in self.notes)
+        if self.critique:
+            lines.append(f"Critique (language model): {self.critique}")
         return "\n".join(lines)
 
 

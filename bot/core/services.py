@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.core.answers import AnswerEngine
+    from bot.core.grading import Grader
     from bot.core.index import KnowledgeIndex
     from bot.core.ingest import IngestReport
+    from bot.core.questions import QuestionBank
+    from bot.core.quiz import QuizMaker
     from bot.core.state import StateStore
 
 
@@ -51,6 +54,36 @@ class Services:
         from bot.core.state import StateStore
 
         return StateStore.open(self.settings.database_url, self.settings.data_dir)
+
+    @cached_property
+    def bank(self) -> QuestionBank:
+        from bot.core.questions import QuestionBank
+
+        return QuestionBank.load(self.settings.questions_dir)
+
+    @cached_property
+    def quiz_maker(self) -> QuizMaker:
+        """Role-tailored quizzes; with an LLM some questions are model-written from the posting."""
+        from bot.core.quiz import QuizMaker
+
+        offline = QuizMaker(self.bank, self.index)
+        if self.chat_model is None:
+            return offline
+        from bot.core.llm.coaching import LLMQuizMaker
+
+        return LLMQuizMaker(offline, self.chat_model)
+
+    @cached_property
+    def grader(self) -> Grader:
+        """Answer feedback; with an LLM it adds a short critique."""
+        from bot.core.grading import Grader
+
+        offline = Grader(self.index.embeddings, self.index)
+        if self.chat_model is None:
+            return offline
+        from bot.core.llm.coaching import LLMGrader
+
+        return LLMGrader(offline, self.chat_model)
 
     def ensure_indexed(self, progress=None) -> IngestReport | None:
         """Index the bundled postings when the index is empty (first run)."""

@@ -278,7 +278,7 @@ def test_feedback_to_dict_and_render(bank: QuestionBank, grader: Grader) -> None
     answer = next(a for q, a, s in CALIBRATION if q == question.id and s)
     feedback = grader.grade(question, answer)
     data = feedback.to_dict()
-    assert set(data) == {"question_id", "covered", "missed", "job_terms", "top_words", "word_count", "notes"}
+    assert set(data) == {"question_id", "covered", "missed", "job_terms", "top_words", "word_count", "notes", "critique"}
     assert set(data["covered"][0]) == {"key_point", "sentence", "similarity"}
     text = feedback.render()
     assert "✓" in text and "✗" in text and f"Key points covered: {len(feedback.covered)} of 5" in text
