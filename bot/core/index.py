@@ -32,7 +32,7 @@ from bot.core.ingest import (
 from bot.core.lexical import LexicalIndex
 from bot.core.postings import Posting
 from bot.core.roles import RoleResolver
-from bot.core.store import VectorStore, open_client
+from bot.core.store import VectorStore
 from bot.core.unknown import vocabulary
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ class KnowledgeIndex:
         self, data_dir: Path, model_path: str, chroma_url: str | None = None, embeddings: CachedEmbeddings | None = None
     ) -> None:
         self.embeddings = embeddings or load_embeddings(model_path)
-        self.store = VectorStore(open_client(Path(data_dir), chroma_url), self.embeddings)
+        self.store = VectorStore.open(Path(data_dir), chroma_url, self.embeddings)
         self._lock = threading.RLock()
         self._load()
 
@@ -77,7 +77,9 @@ class KnowledgeIndex:
     def _load(self) -> None:
         try:
             records = self.store.load_roles()
-        except Exception as err:
+        except KnowledgeBaseUnavailable:
+            raise
+        except Exception as err:  # e.g. a role record that no longer parses
             raise KnowledgeBaseUnavailable(f"The knowledge base could not be read ({err}).") from err
         with self._lock:
             self._roles = {rid: posting for rid, (posting, _) in records.items()}
@@ -121,6 +123,7 @@ class KnowledgeIndex:
             plan = self._plan(candidates, report)
             self._write(plan, report, progress)
             self._load()
+            self._sweep_leftovers()
         return report
 
     def _plan(self, candidates: list[Candidate], report: IngestReport) -> dict[str, tuple[Posting, list[str]]]:
@@ -187,6 +190,9 @@ class KnowledgeIndex:
         fresh = [p for p, _ in plan.values() if self._roles.get(p.role_id) is not p]
         fresh = [p for p in fresh if (old := self._roles.get(p.role_id)) is None or old.content_hash != p.content_hash]
         chunks = [c for p in fresh for c in chunk_posting(p, self.embeddings.token_count)]
+        if chunks:  # an interrupted ingest of the same versions already stored some: ids name role, version, line
+            stored = self.store.existing([c.id for c in chunks])
+            chunks = [c for c in chunks if c.id not in stored]
         self.store.write_chunks(chunks, lambda done: progress("embed", done, len(chunks)) if progress else None)
         records = list(plan.values())
         vectors = self.embeddings.embed_documents([f"{p.display_name} {p.company or ''}" for p, _ in records])
@@ -195,6 +201,16 @@ class KnowledgeIndex:
         for role_id in report.roles_removed:
             self.store.delete_role(role_id)
         report.chunks_written = len(chunks)
+
+    def _sweep_leftovers(self) -> None:
+        """Delete chunks that no recorded role version owns: what an ingest killed after its commit
+        point (before its sweep) or while retiring a role leaves behind. Costs one count when clean."""
+        if self.store.count() == len(self._chunks):
+            return
+        leftovers = self.store.chunk_ids() - self._chunk_by_id.keys()
+        if leftovers:
+            log.info("sweeping %d chunks left by an interrupted ingest", len(leftovers))
+            self.store.delete_chunks(sorted(leftovers))
 
     # ----- search ------------------------------------------------------------------------------
     def search(self, query: str, role_ids: list[str] | None = None, k: int = 6) -> list[Hit]:

@@ -4,19 +4,28 @@ Two collections: `prepbot_chunks` (one vector per posting line, through LangChai
 `prepbot_roles` (one record per role holding the parsed posting as JSON). A role record is written
 after its chunks, so it is the commit point of an ingest: chunks of an unrecorded version are
 never searched and are swept on the next ingest of that role.
+
+Every Chroma call goes through `VectorStore._guard`: a server that is down, restarting or timing
+out is retried briefly (every call here is a read or an idempotent upsert/delete), then reported
+as `KnowledgeBaseUnavailable` with a message a user can read; an unreadable local store is
+reported with its path and how to rebuild it. Other Chroma errors are bugs and propagate.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlparse
 
 import chromadb
+import httpx
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import ChromaError, InternalError, NotFoundError
 from langchain_chroma import Chroma
 
 from bot.core.chunks import Chunk
@@ -30,40 +39,147 @@ ROLES = "prepbot_roles"
 COSINE = {"hnsw:space": "cosine"}
 WRITE_BATCH = 1000
 EMBED_BATCH = 2048  # big enough for sentence-transformers to sort by length and pad little
+UNAVAILABLE = "The knowledge base is unavailable right now; try again shortly."
+REBUILD = "move it aside and run `prepbot ingest knowledge/postings` to rebuild it"  # after a colon
+RETRY_DELAYS = (0.2, 0.5)  # seconds: rides out a stale keep-alive connection or a quick server restart
+HTTP_TIMEOUT = httpx.Timeout(30.0, connect=3.0)  # chromadb's own default is to wait forever
+T = TypeVar("T")
 
 
 def open_client(data_dir: Path, chroma_url: str | None) -> chromadb.ClientAPI:
+    """A client for the server at `chroma_url`, else for the store in `<data_dir>/chroma`."""
     settings = ChromaSettings(anonymized_telemetry=False)
+    if chroma_url:
+        url = urlparse(chroma_url)
+        for attempt in range(len(RETRY_DELAYS) + 1):
+            try:
+                client = chromadb.HttpClient(
+                    host=url.hostname or "127.0.0.1",
+                    port=url.port or 8000,
+                    ssl=url.scheme == "https",
+                    settings=settings,
+                )
+                break
+            except Exception as err:  # ValueError "Could not connect...", httpx errors, ChromaError
+                if attempt == len(RETRY_DELAYS):
+                    log.info("Chroma server at %s: %r", chroma_url, err)
+                    raise KnowledgeBaseUnavailable(
+                        f"The knowledge base server at {chroma_url} is unavailable right now ({_reason(err)}); "
+                        "try again shortly."
+                    ) from err
+                time.sleep(RETRY_DELAYS[attempt])
+        session = getattr(getattr(client, "_server", None), "_session", None)
+        if isinstance(session, httpx.Client):
+            session.timeout = HTTP_TIMEOUT
+        return client
+    path = Path(data_dir) / "chroma"
+    for folder in (Path(data_dir), path):
+        if folder.exists() and not folder.is_dir():
+            raise KnowledgeBaseUnavailable(f"The knowledge base folder {folder} is a file, not a folder: {REBUILD}.")
     try:
-        if chroma_url:
-            url = urlparse(chroma_url)
-            return chromadb.HttpClient(
-                host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https", settings=settings
-            )
-        path = data_dir / "chroma"
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=settings)
-    except Exception as err:  # chroma raises many types for an unreachable or unreadable store
-        where = chroma_url or str(data_dir / "chroma")
-        raise KnowledgeBaseUnavailable(
-            f"The knowledge base at {where} could not be opened ({err}). If it is a local folder, move it "
-            "aside and run `prepbot ingest knowledge/postings` to rebuild it."
-        ) from err
+    except Exception as err:  # chroma raises many types for an unreadable store
+        raise KnowledgeBaseUnavailable(_unreadable(str(path), err)) from err
+
+
+def _reason(err: BaseException) -> str:
+    """One short line saying what went wrong, without exception class names."""
+    if isinstance(err, OSError) and err.strerror:
+        return f"{err.strerror}: {err.filename}" if err.filename else err.strerror
+    text = str(err).strip().splitlines()
+    return text[0][:200] if text else type(err).__name__
+
+
+def _unreadable(where: str, err: BaseException) -> str:
+    return f"The knowledge base at {where} cannot be read ({_reason(err)}): {REBUILD}."
 
 
 class VectorStore:
     """The two collections, with the writes an ingest needs and the query a search needs."""
 
-    def __init__(self, client: chromadb.ClientAPI, embeddings: CachedEmbeddings) -> None:
+    def __init__(
+        self, client: chromadb.ClientAPI, embeddings: CachedEmbeddings, where: str = "", remote: bool = False
+    ) -> None:
         self.embeddings = embeddings
-        self.chunks = Chroma(
-            collection_name=CHUNKS, embedding_function=embeddings, client=client, collection_metadata=COSINE
+        self.where = where or "its folder"  # for messages: the server URL or the local folder
+        self.remote = remote
+        self.chunks = self._guard(
+            lambda: Chroma(
+                collection_name=CHUNKS, embedding_function=embeddings, client=client, collection_metadata=COSINE
+            )
         )
-        self.roles = client.get_or_create_collection(ROLES, metadata=COSINE, embedding_function=None)
+        self.roles = self._guard(
+            lambda: client.get_or_create_collection(ROLES, metadata=COSINE, embedding_function=None)
+        )
 
+    @classmethod
+    def open(cls, data_dir: Path, chroma_url: str | None, embeddings: CachedEmbeddings) -> VectorStore:
+        """The store at `chroma_url` (a Chroma server) or in `<data_dir>/chroma`."""
+        where = chroma_url or str(Path(data_dir) / "chroma")
+        return cls(open_client(Path(data_dir), chroma_url), embeddings, where=where, remote=bool(chroma_url))
+
+    # ----- failures ----------------------------------------------------------------------------
+    def _guard(self, call: Callable[[], T]) -> T:
+        """Run one Chroma call; retry a transient server failure briefly, then report it readably."""
+        for attempt in range(len(RETRY_DELAYS) + 1):
+            try:
+                return call()
+            except KnowledgeBaseUnavailable:
+                raise
+            except Exception as err:
+                transient, message = self._failure(err)
+                if message is None:
+                    raise  # a bug (bad filter, wrong dimension...): keep the real error
+                if transient and attempt < len(RETRY_DELAYS):
+                    time.sleep(RETRY_DELAYS[attempt])
+                    continue
+                # Operators need the raw error of a server outage; a local one is all in the message.
+                log.log(logging.WARNING if self.remote else logging.INFO, "Chroma at %s: %r", self.where, err)
+                raise KnowledgeBaseUnavailable(message) from err
+        raise AssertionError("unreachable")
+
+    def _failure(self, err: Exception) -> tuple[bool, str | None]:
+        """(worth retrying, message for the user), or (False, None) when `err` is not a store failure."""
+        if isinstance(err, NotFoundError):
+            return False, (
+                f"The knowledge base at {self.where} has lost its collections (was it reset?). To rebuild it, "
+                "run `prepbot ingest knowledge/postings`."
+            )
+        if self.remote:
+            unreachable = isinstance(err, httpx.TransportError | InternalError) or (
+                isinstance(err, ValueError) and "connect" in str(err).lower()
+            )
+            return (True, UNAVAILABLE) if unreachable else (False, None)
+        if isinstance(err, InternalError | OSError) or (isinstance(err, ChromaError) and "database" in str(err)):
+            return False, _unreadable(self.where, err)
+        return False, None
+
+    def count(self) -> int:
+        """How many chunk vectors are stored (all versions)."""
+        return self._guard(lambda: self.chunks._collection.count())
+
+    def chunk_ids(self) -> set[str]:
+        """Every stored chunk id (ids only: no vectors or documents are fetched)."""
+        return set(self._guard(lambda: self.chunks._collection.get(include=[]))["ids"])
+
+    def existing(self, ids: list[str]) -> set[str]:
+        """Which of these chunk ids are stored already (ids only are fetched)."""
+        found: set[str] = set()
+        for start in range(0, len(ids), WRITE_BATCH):
+            batch = ids[start : start + WRITE_BATCH]
+            found.update(self._guard(lambda batch=batch: self.chunks._collection.get(ids=batch, include=[]))["ids"])
+        return found
+
+    def delete_chunks(self, ids: list[str]) -> None:
+        for start in range(0, len(ids), WRITE_BATCH):
+            batch = ids[start : start + WRITE_BATCH]
+            self._guard(lambda batch=batch: self.chunks._collection.delete(ids=batch))
+
+    # ----- reads and writes ----------------------------------------------------------------------
     def load_roles(self) -> dict[str, tuple[Posting, list[str]]]:
         """role_id -> (posting, every source file that holds it)."""
-        records = self.roles.get(include=["documents", "metadatas"])
+        records = self._guard(lambda: self.roles.get(include=["documents", "metadatas"]))
         roles = {}
         for role_id, document, metadata in zip(records["ids"], records["documents"], records["metadatas"], strict=True):
             roles[role_id] = (Posting.from_dict(json.loads(document)), json.loads(metadata["sources"]))
@@ -90,25 +206,29 @@ class VectorStore:
     def _upsert_chunks(self, chunks: list[Chunk], vectors: list[list[float]]) -> None:
         for start in range(0, len(chunks), WRITE_BATCH):
             batch = slice(start, start + WRITE_BATCH)
-            self.chunks._collection.upsert(
-                ids=[c.id for c in chunks[batch]],
-                embeddings=vectors[batch],
-                documents=[c.text for c in chunks[batch]],
-                metadatas=[c.metadata() for c in chunks[batch]],
+            self._guard(
+                lambda batch=batch: self.chunks._collection.upsert(
+                    ids=[c.id for c in chunks[batch]],
+                    embeddings=vectors[batch],
+                    documents=[c.text for c in chunks[batch]],
+                    metadatas=[c.metadata() for c in chunks[batch]],
+                )
             )
 
     def write_roles(self, records: list[tuple[Posting, list[str]]], vectors: list[list[float]]) -> None:
         """Upsert role records in batches: one Chroma round-trip per thousand roles, not per role."""
         for start in range(0, len(records), WRITE_BATCH):
             batch = records[start : start + WRITE_BATCH]
-            self.roles.upsert(
-                ids=[posting.role_id for posting, _ in batch],
-                documents=[json.dumps(posting.to_dict()) for posting, _ in batch],
-                embeddings=vectors[start : start + WRITE_BATCH],
-                metadatas=[
-                    {"sources": json.dumps(sources), "version": posting.content_hash, "title": posting.title}
-                    for posting, sources in batch
-                ],
+            self._guard(
+                lambda batch=batch, start=start: self.roles.upsert(
+                    ids=[posting.role_id for posting, _ in batch],
+                    documents=[json.dumps(posting.to_dict()) for posting, _ in batch],
+                    embeddings=vectors[start : start + WRITE_BATCH],
+                    metadatas=[
+                        {"sources": json.dumps(sources), "version": posting.content_hash, "title": posting.title}
+                        for posting, sources in batch
+                    ],
+                )
             )
 
     def sweep_chunks(self, role_id: str, keep_version: str | None) -> None:
@@ -116,29 +236,28 @@ class VectorStore:
         where: dict = {"role_id": role_id}
         if keep_version:
             where = {"$and": [{"role_id": role_id}, {"version": {"$ne": keep_version}}]}
-        self.chunks._collection.delete(where=where)
+        self._guard(lambda: self.chunks._collection.delete(where=where))
 
     def sweep_stale(self, postings: list[Posting]) -> None:
         """One delete for many roles: their chunks of any version but the one now recorded (older
         versions, and leftovers of an ingest that was killed before its commit point)."""
         for start in range(0, len(postings), 500):
             batch = postings[start : start + 500]
-            self.chunks._collection.delete(
-                where={
-                    "$and": [
-                        {"role_id": {"$in": [p.role_id for p in batch]}},
-                        {"version": {"$nin": [p.content_hash for p in batch]}},
-                    ]
-                }
-            )
+            where = {
+                "$and": [
+                    {"role_id": {"$in": [p.role_id for p in batch]}},
+                    {"version": {"$nin": [p.content_hash for p in batch]}},
+                ]
+            }
+            self._guard(lambda where=where: self.chunks._collection.delete(where=where))
 
     def delete_role(self, role_id: str) -> None:
-        self.roles.delete(ids=[role_id])
+        self._guard(lambda: self.roles.delete(ids=[role_id]))
         self.sweep_chunks(role_id, None)
 
     def vectors(self, ids: list[str]) -> dict[str, list[float]]:
         """Stored vectors by chunk id (ids that are missing are simply absent)."""
-        found = self.chunks._collection.get(ids=ids, include=["embeddings"])
+        found = self._guard(lambda: self.chunks._collection.get(ids=ids, include=["embeddings"]))
         return dict(zip(found["ids"], found["embeddings"], strict=True))
 
     def query(self, vector: list[float], k: int, role_ids: list[str] | None) -> list[tuple[str, float]]:
@@ -146,7 +265,9 @@ class VectorStore:
         where = None
         if role_ids:
             where = {"role_id": role_ids[0]} if len(role_ids) == 1 else {"role_id": {"$in": role_ids}}
-        result = self.chunks._collection.query(
-            query_embeddings=[vector], n_results=k, where=where, include=["distances"]
+        result = self._guard(
+            lambda: self.chunks._collection.query(
+                query_embeddings=[vector], n_results=k, where=where, include=["distances"]
+            )
         )
         return [(cid, 1.0 - dist) for cid, dist in zip(result["ids"][0], result["distances"][0], strict=True)]

@@ -1,9 +1,12 @@
-"""Tests for bot.core.state: a real SQLite database in tmp_path, time controlled by the test."""
+"""Tests for bot.core.state, time controlled by the test.
+
+Every test that takes `store` or `db_url` runs twice: on a real SQLite file in tmp_path and on a
+real PostgreSQL server (a throwaway cluster from tests/servers.py, one new database per test).
+"""
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
@@ -21,6 +24,8 @@ from bot.core.state import (
 )
 from bot.core.state.schema import metadata
 
+pytest_plugins = ["tests.servers"]
+
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 D0 = date(2026, 3, 2)
 GUILD = "111111111111111111"
@@ -30,17 +35,37 @@ BOB = "300000000000000002"
 CAROL = "300000000000000003"
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path) -> str:
+    """A new, empty database: a SQLite file in tmp_path, or a database on the PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'state.sqlite3'}"
+    return request.getfixturevalue("postgres").create_database()
+
+
 @pytest.fixture
-def store(tmp_path):
-    """A fresh store on a real SQLite file, FSRS fuzzing off for exact intervals."""
-    s = StateStore.for_data_dir(tmp_path, scheduler=Scheduler(enable_fuzzing=False))
+def store(db_url):
+    """A fresh store, FSRS fuzzing off for exact intervals."""
+    s = StateStore(db_url, scheduler=Scheduler(enable_fuzzing=False))
     yield s
     s.close()
 
 
-def reopen(tmp_path) -> StateStore:
-    """Open a second store on the same data dir (as a restarted process would)."""
-    return StateStore.for_data_dir(tmp_path, scheduler=Scheduler(enable_fuzzing=False))
+def reopen(db_url: str) -> StateStore:
+    """Open another store on the same database (as a restarted process would)."""
+    return StateStore(db_url, scheduler=Scheduler(enable_fuzzing=False))
+
+
+def schema_state(db_url: str) -> tuple[set[str], int]:
+    """(table names, highest recorded schema version), read with a plain engine."""
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            tables = set(sa.inspect(conn).get_table_names())
+            version = conn.exec_driver_sql("SELECT max(version) FROM schema_version").scalar()
+        return tables, version
+    finally:
+        engine.dispose()
 
 
 # --------------------------------------------------------------------------- engine / schema
@@ -68,10 +93,9 @@ def test_new_database_is_at_latest_version(store):
     assert versions == list(range(1, LATEST_VERSION + 1))
 
 
-def test_migration_from_v1_applies_missing_versions_and_keeps_data(tmp_path):
+def test_migration_from_v1_applies_missing_versions_and_keeps_data(db_url):
     """Opening a v1 database with current code applies later migrations and keeps existing rows."""
-    db = tmp_path / "state.sqlite3"
-    engine = sa.create_engine(f"sqlite:///{db}")
+    engine = sa.create_engine(db_url)
     assert migrate(engine, target=1) == 1
     with engine.begin() as conn:
         conn.exec_driver_sql(
@@ -79,11 +103,10 @@ def test_migration_from_v1_applies_missing_versions_and_keeps_data(tmp_path):
             "VALUES ('local', 'ml-engineer', '2026-01-01 00:00:00')"
         )
     engine.dispose()
-    with sqlite3.connect(db) as raw:
-        tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        assert "target_roles" in tables and "sessions" not in tables
+    tables, version = schema_state(db_url)
+    assert "target_roles" in tables and "sessions" not in tables and version == 1
 
-    s = reopen(tmp_path)
+    s = reopen(db_url)
     try:
         assert s.schema_version() == LATEST_VERSION
         assert s.get_target_role("local") == "ml-engineer"
@@ -93,11 +116,11 @@ def test_migration_from_v1_applies_missing_versions_and_keeps_data(tmp_path):
         s.close()
 
 
-def test_failed_migration_rolls_back_completely(tmp_path, monkeypatch):
+def test_failed_migration_rolls_back_completely(db_url, monkeypatch):
     """A migration that fails part-way leaves neither its tables nor its version row behind."""
     from bot.core.state import migrations
 
-    reopen(tmp_path).close()
+    reopen(db_url).close()
 
     def broken(conn):
         conn.exec_driver_sql("CREATE TABLE half_done (x INTEGER)")
@@ -106,10 +129,9 @@ def test_failed_migration_rolls_back_completely(tmp_path, monkeypatch):
     monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, broken))
     monkeypatch.setattr(migrations, "LATEST_VERSION", LATEST_VERSION + 1)
     with pytest.raises(RuntimeError, match="boom"):
-        reopen(tmp_path)
-    with sqlite3.connect(tmp_path / "state.sqlite3") as raw:
-        assert raw.execute("SELECT max(version) FROM schema_version").fetchone()[0] == LATEST_VERSION
-        assert raw.execute("SELECT name FROM sqlite_master WHERE name = 'half_done'").fetchone() is None
+        reopen(db_url)
+    tables, version = schema_state(db_url)
+    assert version == LATEST_VERSION and "half_done" not in tables
 
 
 def test_migrated_schema_matches_current_table_definitions(store):
@@ -121,16 +143,16 @@ def test_migrated_schema_matches_current_table_definitions(store):
         assert columns == {c.name for c in table.columns}, table.name
 
 
-def test_database_newer_than_code_is_refused(tmp_path):
+def test_database_newer_than_code_is_refused(db_url):
     """A database from a newer prepbot raises StateError instead of being used."""
-    s = reopen(tmp_path)
+    s = reopen(db_url)
     with s.engine.begin() as conn:
         conn.exec_driver_sql(
             f"INSERT INTO schema_version (version, applied_at) VALUES ({LATEST_VERSION + 1}, '2026-01-01 00:00:00')"
         )
     s.close()
     with pytest.raises(StateError, match="upgrade prepbot"):
-        reopen(tmp_path)
+        reopen(db_url)
 
 
 def test_naive_datetime_is_rejected(store):
@@ -186,7 +208,7 @@ def test_first_review_creates_card_and_stores_fsrs_json(store):
     assert stored == card
     assert stored.due.tzinfo is not None
     with store.engine.connect() as conn:
-        raw = conn.exec_driver_sql("SELECT card FROM cards").scalar()
+        raw = conn.exec_driver_sql("SELECT CAST(card AS TEXT) FROM cards").scalar()
     assert '"stability"' in raw and '"due"' in raw
 
 
@@ -454,9 +476,9 @@ def test_claim_daily_post_from_eight_threads_at_once(store):
     assert results.count(True) == 1
 
 
-def test_claim_daily_post_across_separate_engines(tmp_path):
+def test_claim_daily_post_across_separate_engines(db_url):
     """Claims from separate stores (separate engines, as in separate processes) still succeed once."""
-    stores = [reopen(tmp_path) for _ in range(4)]
+    stores = [reopen(db_url) for _ in range(4)]
     barrier = threading.Barrier(8)
 
     def claim(i):
@@ -537,9 +559,9 @@ def test_turns_recent_oldest_first_with_limit(store):
     assert [t.text for t in store.recent_turns("thread:7001")] == ["elsewhere"]
 
 
-def test_turns_are_pruned_beyond_the_cap(tmp_path):
+def test_turns_are_pruned_beyond_the_cap(db_url):
     """Conversation memory keeps at most max_turns_per_conversation turns per key."""
-    s = StateStore.for_data_dir(tmp_path, max_turns_per_conversation=5)
+    s = StateStore(db_url, max_turns_per_conversation=5)
     try:
         for i in range(12):
             s.append_turn("k", "user", str(i), T0)
@@ -576,9 +598,9 @@ def test_bot_threads_are_remembered(store):
 # --------------------------------------------------------------------------- persistence / concurrency
 
 
-def test_state_persists_across_reopening(tmp_path):
+def test_state_persists_across_reopening(db_url):
     """Everything written is still there after the store is closed and reopened (a restart)."""
-    s = reopen(tmp_path)
+    s = reopen(db_url)
     s.set_target_role(ALICE, "ml-engineer")
     card = s.review_card(ALICE, "q1", "easy", T0)
     s.record_answer(ALICE, GUILD, "q1", "llm", "answer", 2, 3, T0)
@@ -592,7 +614,7 @@ def test_state_persists_across_reopening(tmp_path):
     s.remember_bot_thread("7002", GUILD)
     s.close()
 
-    s = reopen(tmp_path)
+    s = reopen(db_url)
     try:
         assert s.get_target_role(ALICE) == "ml-engineer"
         assert s.get_card(ALICE, "q1") == card

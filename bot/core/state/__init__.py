@@ -8,7 +8,7 @@ Import from here, not from the submodules::
     card = await asyncio.to_thread(store.review_card, user_id, qid, "good", datetime.now(UTC))
 """
 
-from .errors import InvalidSetting, StateError
+from .errors import InvalidSetting, StateError, StateUnavailable
 from .migrations import LATEST_VERSION, MIGRATIONS, migrate
 from .models import (
     AnswerRecord,
@@ -48,6 +48,7 @@ __all__ = [
     "Snowflake",
     "StateError",
     "StateStore",
+    "StateUnavailable",
     "StudyGroup",
     "TopicProgress",
     "Turn",

@@ -7,6 +7,8 @@ without stack-trace vocabulary.
 
 from __future__ import annotations
 
+from bot.core.errors import PrepbotError
+
 
 class StateError(Exception):
     """Base class for every error the state layer raises on purpose."""
@@ -17,4 +19,11 @@ class InvalidSetting(StateError, ValueError):
 
     Subclasses ``ValueError`` so generic input-validation code can catch it,
     and ``StateError`` so callers can catch all state problems at once.
+    """
+
+
+class StateUnavailable(StateError, PrepbotError):
+    """The database cannot be opened or reached, or a write's outcome is unknown.
+
+    Also a ``PrepbotError``, so every front end (CLI, chat, Discord) shows the message as one line.
     """

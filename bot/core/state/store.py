@@ -19,18 +19,28 @@ Design choices, and why:
   "day" is in (the guild's study-group timezone).
 * **Ids are strings.** Discord snowflakes (ints accepted, stored as ``str``);
   the terminal chat uses ``"local"``.
+* **A server database may restart.** On PostgreSQL the pool pings a connection
+  before lending it, and a method that fails because the connection dropped is
+  run again (backing off, for up to ``retry_seconds``) when that is safe: any
+  failure before COMMIT was sent (the server rolled the transaction back), and
+  for idempotent methods a failure during COMMIT too. Otherwise, or when the
+  server stays away, :class:`StateUnavailable` reports it; nothing is dropped
+  silently. SQLite errors are never retried (``busy_timeout`` covers locking).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
+import logging
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import sqlalchemy as sa
@@ -41,7 +51,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
 from . import schema as t
-from .errors import InvalidSetting
+from .errors import InvalidSetting, StateError, StateUnavailable
 from .migrations import LATEST_VERSION, current_version, migrate
 from .models import (
     AnswerRecord,
@@ -54,6 +64,14 @@ from .models import (
     TopicProgress,
     Turn,
 )
+
+log = logging.getLogger(__name__)
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: What a user sees when the database stays unreachable through the retries.
+UNAVAILABLE = "The study database is unavailable right now; try again shortly."
+#: ...and when the connection dropped while a non-idempotent write was committing.
+UNCERTAIN = "The study database connection dropped while saving; that may not have been saved. Please check."
 
 #: Anything accepted as a Discord id: snowflake int or string (``"local"``).
 Snowflake = str | int
@@ -234,7 +252,9 @@ def _make_engine(database_url: str | sa.URL, busy_timeout_ms: int) -> tuple[Engi
         # the store serialises access to it with a lock.
         kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
     elif url.get_backend_name() != "sqlite":
-        kwargs["pool_pre_ping"] = True
+        kwargs["pool_pre_ping"] = True  # a server restart leaves dead connections in the pool
+        if url.get_backend_name() == "postgresql":
+            kwargs["connect_args"] = {"connect_timeout": 5}  # an unreachable host fails fast, then retries
     engine = sa.create_engine(url, **kwargs)
 
     if url.get_backend_name() == "sqlite":
@@ -262,6 +282,52 @@ def _make_engine(database_url: str | sa.URL, busy_timeout_ms: int) -> tuple[Engi
     return engine, memory
 
 
+def _where(url: sa.URL) -> str:
+    """The database as a user should see it: a file path, or the URL without its password."""
+    if url.get_backend_name() == "sqlite":
+        return url.database or "memory"
+    return url.render_as_string(hide_password=True)
+
+
+def _reason(err: BaseException) -> str:
+    """The first line of the driver's message (no SQL, no class names)."""
+    inner = getattr(err, "orig", None) or err
+    if isinstance(inner, OSError) and inner.strerror:
+        return f"{inner.strerror}: {inner.filename}" if inner.filename else inner.strerror
+    lines = str(inner).strip().splitlines()
+    return lines[0][:200] if lines else type(inner).__name__
+
+
+def _open_failure(url: sa.URL, err: BaseException) -> StateUnavailable:
+    where = _where(url)
+    if url.get_backend_name() == "sqlite":
+        return StateUnavailable(
+            f"The state database at {where} cannot be opened ({_reason(err)}). It holds study progress: restore "
+            "it from a backup, or move it aside and prepbot starts a new, empty one."
+        )
+    return StateUnavailable(
+        f"The state database at {where} is unreachable ({_reason(err)}). Check DATABASE_URL and that the "
+        "database server is running."
+    )
+
+
+def _retrying(*, idempotent: bool) -> Callable[[F], F]:
+    """Run the method again after a dropped server connection when that cannot duplicate a write.
+
+    ``idempotent`` methods (reads, upserts, deletes, insert-if-absent) are retried whatever the
+    phase of the failure; others only when the failure came before COMMIT was sent.
+    """
+
+    def decorate(method: F) -> F:
+        @functools.wraps(method)
+        def run(self: StateStore, *args: Any, **kwargs: Any) -> Any:
+            return self._with_retries(method.__name__, idempotent, lambda: method(self, *args, **kwargs))
+
+        return run  # type: ignore[return-value]
+
+    return decorate
+
+
 # --------------------------------------------------------------------------- store
 
 
@@ -280,25 +346,52 @@ class StateStore:
         scheduler: Scheduler | None = None,
         busy_timeout_ms: int = 15_000,
         max_turns_per_conversation: int = 200,
+        retry_seconds: float = 10.0,
     ) -> None:
         """Open (and create or migrate) the database at ``database_url``.
 
         ``scheduler`` lets tests or settings tune FSRS (e.g. disable fuzzing);
         ``max_turns_per_conversation`` bounds conversation memory so a chatty
-        channel cannot grow the database without limit.
+        channel cannot grow the database without limit; ``retry_seconds`` is how
+        long a call keeps retrying a dropped server connection (not SQLite).
+
+        Raises :class:`StateUnavailable` naming the database when it cannot be
+        opened (a corrupt file, a folder that is not one, a server that is down).
         """
-        self._engine, memory = _make_engine(database_url, busy_timeout_ms)
+        try:
+            url = sa.make_url(database_url)
+        except sa.exc.ArgumentError as err:
+            raise StateUnavailable(f"'{database_url}' is not a database URL ({err}).") from err
+        self._retry_seconds = retry_seconds if url.get_backend_name() != "sqlite" else 0.0
+        #: How many times a call was run again after a dropped connection (for diagnostics and tests).
+        self.retries = 0
+        try:
+            self._engine, memory = _make_engine(url, busy_timeout_ms)
+        except (sa.exc.NoSuchModuleError, ImportError) as err:
+            raise StateUnavailable(f"No database driver for {_where(url)} is installed ({err}).") from err
         self._serial: contextlib.AbstractContextManager[Any] = threading.RLock() if memory else contextlib.nullcontext()
         self._scheduler = scheduler or Scheduler()
         self._max_turns = max_turns_per_conversation
-        with self._serial:
-            migrate(self._engine)
+        try:
+            with self._serial:
+                self._with_retries("migrate", True, lambda: migrate(self._engine))
+        except StateError:
+            self._engine.dispose()
+            raise
+        except (sa.exc.DBAPIError, OSError) as err:
+            self._engine.dispose()
+            raise _open_failure(url, err) from err
 
     @classmethod
     def for_data_dir(cls, path: str | Path, **kwargs: Any) -> StateStore:
         """Open the default SQLite store at ``<path>/state.sqlite3`` (creating ``path``)."""
         directory = Path(path)
-        directory.mkdir(parents=True, exist_ok=True)
+        try:
+            if directory.exists() and not directory.is_dir():
+                raise NotADirectoryError(20, "not a folder", str(directory))
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise _open_failure(sa.make_url(f"sqlite:///{directory / DB_FILENAME}"), err) from err
         return cls(f"sqlite:///{(directory / DB_FILENAME).resolve()}", **kwargs)
 
     @classmethod
@@ -325,6 +418,7 @@ class StateStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @_retrying(idempotent=True)
     def schema_version(self) -> int:
         """The schema version of the open database (equals ``LATEST_VERSION``)."""
         with self._tx() as conn:
@@ -332,12 +426,46 @@ class StateStore:
 
     @contextlib.contextmanager
     def _tx(self, *, write: bool = False) -> Iterator[Connection]:
-        """One short transaction; writers take SQLite's write lock up front."""
-        with self._serial, self._engine.connect() as conn:
-            if write:
-                conn.execution_options(prepbot_begin="IMMEDIATE")
-            with conn.begin():
-                yield conn
+        """One short transaction; writers take SQLite's write lock up front.
+
+        A database error raised while committing is marked ``prepbot_during_commit``:
+        the transaction may or may not have been applied (see :meth:`_with_retries`).
+        """
+        committing = False
+        try:
+            with self._serial, self._engine.connect() as conn:
+                if write:
+                    conn.execution_options(prepbot_begin="IMMEDIATE")
+                with conn.begin():
+                    yield conn
+                    committing = True
+        except sa.exc.DBAPIError as err:
+            err.prepbot_during_commit = committing  # type: ignore[attr-defined]
+            raise
+
+    def _with_retries(self, name: str, idempotent: bool, call: Callable[[], Any]) -> Any:
+        """Run ``call``; after a dropped server connection run it again while it is safe and time allows."""
+        deadline = time.monotonic() + self._retry_seconds
+        delay = 0.05
+        while True:
+            try:
+                return call()
+            except sa.exc.DBAPIError as err:
+                dropped = err.connection_invalidated or isinstance(err, sa.exc.OperationalError | sa.exc.InterfaceError)
+                if not self._retry_seconds or not dropped:
+                    raise
+                if getattr(err, "prepbot_during_commit", False) and not idempotent:
+                    log.warning("%s: connection lost during COMMIT; not retried: %s", name, _reason(err))
+                    raise StateUnavailable(UNCERTAIN) from err
+                if time.monotonic() + delay > deadline:
+                    if name == "migrate":  # opening: the caller's StateUnavailable says it all
+                        raise
+                    log.warning("%s: database unreachable for %.1fs: %s", name, self._retry_seconds, _reason(err))
+                    raise StateUnavailable(UNAVAILABLE) from err
+                self.retries += 1
+                log.info("%s: retrying after a dropped database connection: %s", name, _reason(err))
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
 
     def _dialect_insert(self, table: sa.Table) -> Any:
         name = self._engine.dialect.name
@@ -353,7 +481,9 @@ class StateStore:
         """Insert unless the key exists; True if this call inserted the row."""
         stmt = self._dialect_insert(table)
         if stmt is not None:
-            return conn.execute(stmt.values(**values).on_conflict_do_nothing()).rowcount == 1
+            # preserve_rowcount: psycopg reports an INSERT's rowcount only while its cursor is open
+            insert = stmt.values(**values).on_conflict_do_nothing().execution_options(preserve_rowcount=True)
+            return conn.execute(insert).rowcount == 1
         try:
             with conn.begin_nested():
                 conn.execute(sa.insert(table).values(**values))
@@ -386,6 +516,7 @@ class StateStore:
 
     # ----------------------------------------------------------------- target role
 
+    @_retrying(idempotent=True)
     def set_target_role(self, user_id: Snowflake, role_id: str, *, now: datetime | None = None) -> None:
         """Remember which job role (a knowledge-base role id) the user prepares for."""
         role = str(role_id).strip()
@@ -399,6 +530,7 @@ class StateStore:
                 keys=("user_id",),
             )
 
+    @_retrying(idempotent=True)
     def get_target_role(self, user_id: Snowflake) -> str | None:
         """The user's target role id, or None if they never chose one."""
         with self._tx() as conn:
@@ -406,6 +538,7 @@ class StateStore:
                 sa.select(t.target_roles.c.role_id).where(t.target_roles.c.user_id == _id(user_id))
             ).scalar()
 
+    @_retrying(idempotent=True)
     def clear_target_role(self, user_id: Snowflake) -> bool:
         """Forget the user's target role; True if one was set."""
         with self._tx(write=True) as conn:
@@ -414,6 +547,7 @@ class StateStore:
 
     # ----------------------------------------------------------------- spaced repetition
 
+    @_retrying(idempotent=False)
     def review_card(self, user_id: Snowflake, question_id: str, rating: str | Rating, now: datetime) -> CardState:
         """Record a practice of ``question_id`` and reschedule it with FSRS.
 
@@ -458,6 +592,7 @@ class StateStore:
             self._upsert(conn, t.cards, values, keys=("user_id", "question_id"))
         return _card_state(values)
 
+    @_retrying(idempotent=True)
     def get_card(self, user_id: Snowflake, question_id: str) -> CardState | None:
         """The user's card for ``question_id``, or None if never practised."""
         c = t.cards.c
@@ -469,6 +604,7 @@ class StateStore:
             )
         return _card_state(row) if row else None
 
+    @_retrying(idempotent=True)
     def due_cards(self, user_id: Snowflake, now: datetime, limit: int = 10) -> list[CardState]:
         """Cards due at ``now``, most overdue first (at most ``limit``)."""
         c = t.cards.c
@@ -481,6 +617,7 @@ class StateStore:
             ).mappings()
             return [_card_state(r) for r in rows]
 
+    @_retrying(idempotent=True)
     def card_counts(self, user_id: Snowflake, now: datetime) -> tuple[int, int]:
         """``(total, due)`` card counts for the user at ``now``."""
         with self._tx() as conn:
@@ -497,6 +634,7 @@ class StateStore:
 
     # ----------------------------------------------------------------- answers
 
+    @_retrying(idempotent=False)
     def record_answer(
         self,
         user_id: Snowflake,
@@ -534,6 +672,7 @@ class StateStore:
             new_id = conn.execute(sa.insert(t.answers).values(**values)).inserted_primary_key[0]
         return _answer({"id": new_id, **values})
 
+    @_retrying(idempotent=True)
     def recent_answers(self, user_id: Snowflake, limit: int = 10) -> list[AnswerRecord]:
         """The user's latest answers, newest first."""
         a = t.answers.c
@@ -548,6 +687,7 @@ class StateStore:
 
     # ----------------------------------------------------------------- progress
 
+    @_retrying(idempotent=True)
     def progress(self, user_id: Snowflake, now: datetime, *, today: date | None = None) -> Progress:
         """A consistent snapshot of the user's progress at ``now``.
 
@@ -600,6 +740,7 @@ class StateStore:
 
     # ----------------------------------------------------------------- streaks / leaderboard
 
+    @_retrying(idempotent=True)
     def record_activity(self, guild_id: Snowflake | None, user_id: Snowflake, local_date: date) -> int:
         """Mark the user active on ``local_date`` in a guild (None = DMs).
 
@@ -612,6 +753,7 @@ class StateStore:
             self._insert_ignore(conn, t.activity, {"guild_id": scope, "user_id": uid, "local_date": local_date})
             return self._guild_streak(conn, scope, uid, local_date, must_reach=local_date)
 
+    @_retrying(idempotent=True)
     def streak(self, guild_id: Snowflake | None, user_id: Snowflake, today: date) -> int:
         """The user's current streak in a guild as of ``today`` (alive if active today or yesterday)."""
         with self._tx() as conn:
@@ -626,6 +768,7 @@ class StateStore:
         ).scalars()
         return _streak(dates, newest_allowed=newest, must_reach=must_reach)
 
+    @_retrying(idempotent=True)
     def leaderboard(self, guild_id: Snowflake, period: str, today: date, limit: int = 10) -> list[LeaderboardRow]:
         """Top answerers in a guild, ranked by answers, then current streak, then id.
 
@@ -661,6 +804,7 @@ class StateStore:
 
     # ----------------------------------------------------------------- study groups
 
+    @_retrying(idempotent=True)
     def set_studygroup(
         self,
         guild_id: Snowflake,
@@ -699,6 +843,7 @@ class StateStore:
             )
         return group
 
+    @_retrying(idempotent=True)
     def disable_studygroup(self, guild_id: Snowflake, *, now: datetime | None = None) -> bool:
         """Stop daily posts for a guild, keeping its settings; True if one was enabled."""
         s = t.studygroups.c
@@ -710,6 +855,7 @@ class StateStore:
             )
             return res.rowcount > 0
 
+    @_retrying(idempotent=True)
     def get_studygroup(self, guild_id: Snowflake) -> StudyGroup | None:
         """The guild's study-group settings (enabled or not), or None if never set."""
         with self._tx() as conn:
@@ -720,6 +866,7 @@ class StateStore:
             )
         return _studygroup(row) if row else None
 
+    @_retrying(idempotent=True)
     def enabled_studygroups(self) -> list[StudyGroup]:
         """All guilds with the daily question switched on (for the scheduler loop)."""
         s = t.studygroups.c
@@ -727,6 +874,7 @@ class StateStore:
             rows = conn.execute(sa.select(t.studygroups).where(s.enabled.is_(True)).order_by(s.guild_id)).mappings()
             return [_studygroup(r) for r in rows]
 
+    @_retrying(idempotent=False)
     def claim_daily_post(self, guild_id: Snowflake, local_date: date, *, now: datetime | None = None) -> bool:
         """Claim the right to post the daily question for ``guild_id`` on ``local_date``.
 
@@ -740,6 +888,7 @@ class StateStore:
                 {"guild_id": _id(guild_id), "local_date": local_date, "claimed_at": _now(now)},
             )
 
+    @_retrying(idempotent=True)
     def release_daily_post(self, guild_id: Snowflake, local_date: date) -> bool:
         """Undo a claim whose post failed (no thread recorded), so it can be retried."""
         d = t.daily_posts.c
@@ -751,6 +900,7 @@ class StateStore:
             )
             return res.rowcount > 0
 
+    @_retrying(idempotent=True)
     def set_daily_thread(
         self,
         guild_id: Snowflake,
@@ -776,6 +926,7 @@ class StateStore:
                 update=("thread_id", "question_id"),
             )
 
+    @_retrying(idempotent=True)
     def get_daily_post(self, guild_id: Snowflake, local_date: date) -> DailyPost | None:
         """The claim/post record for a guild's day, or None if unclaimed."""
         d = t.daily_posts.c
@@ -787,12 +938,14 @@ class StateStore:
             )
         return DailyPost(**row) if row else None
 
+    @_retrying(idempotent=True)
     def question_for_thread(self, thread_id: Snowflake) -> str | None:
         """The question a daily thread was opened for, so replies can be graded."""
         d = t.daily_posts.c
         with self._tx() as conn:
             return conn.execute(sa.select(d.question_id).where(d.thread_id == _id(thread_id))).scalar()
 
+    @_retrying(idempotent=True)
     def asked_questions(self, guild_id: Snowflake) -> set[str]:
         """Question ids already posted in a guild, so the daily question doesn't repeat."""
         d = t.daily_posts.c
@@ -805,6 +958,7 @@ class StateStore:
 
     # ----------------------------------------------------------------- sessions
 
+    @_retrying(idempotent=True)
     def save_session(self, user_id: Snowflake, kind: str, data: dict[str, Any], now: datetime) -> None:
         """Persist a user's in-progress session of ``kind`` (e.g. "mock") so it survives restarts.
 
@@ -823,12 +977,14 @@ class StateStore:
                 keys=("user_id", "kind"),
             )
 
+    @_retrying(idempotent=True)
     def load_session(self, user_id: Snowflake, kind: str) -> dict[str, Any] | None:
         """The saved session data, or None if there is no session of that kind."""
         s = t.sessions.c
         with self._tx() as conn:
             return conn.execute(sa.select(s.data).where(s.user_id == _id(user_id), s.kind == _id(kind))).scalar()
 
+    @_retrying(idempotent=True)
     def clear_session(self, user_id: Snowflake, kind: str) -> bool:
         """Delete a session; True if one existed."""
         s = t.sessions.c
@@ -838,6 +994,7 @@ class StateStore:
 
     # ----------------------------------------------------------------- conversation memory
 
+    @_retrying(idempotent=False)
     def append_turn(self, conversation_key: str, speaker: str, text: str, now: datetime) -> Turn:
         """Remember one line of a conversation (oldest lines beyond the cap are pruned)."""
         values = {
@@ -860,6 +1017,7 @@ class StateStore:
             conn.execute(sa.delete(t.turns).where(c.conversation_key == values["conversation_key"], c.id <= cutoff))
         return _turn({"id": new_id, **values})
 
+    @_retrying(idempotent=True)
     def recent_turns(self, conversation_key: str, limit: int = 6) -> list[Turn]:
         """The last ``limit`` turns, oldest first (ready to put in a prompt)."""
         c = t.turns.c
@@ -869,6 +1027,7 @@ class StateStore:
             ).mappings()
             return [_turn(r) for r in reversed(list(rows))]
 
+    @_retrying(idempotent=True)
     def clear_turns(self, conversation_key: str) -> int:
         """Forget a conversation; returns how many turns were deleted."""
         with self._tx(write=True) as conn:
@@ -876,6 +1035,7 @@ class StateStore:
 
     # ----------------------------------------------------------------- feedback
 
+    @_retrying(idempotent=True)
     def record_feedback(self, user_id: Snowflake, target_key: str, vote: int, now: datetime) -> FeedbackTotals:
         """Record a +1/-1 vote; a user's later vote on the same target replaces the earlier one.
 
@@ -893,6 +1053,7 @@ class StateStore:
             )
             return self._feedback_totals(conn, key)
 
+    @_retrying(idempotent=True)
     def feedback_totals(self, target_key: str) -> FeedbackTotals:
         """Up and down vote counts for one target."""
         with self._tx() as conn:
@@ -910,6 +1071,7 @@ class StateStore:
 
     # ----------------------------------------------------------------- bot threads
 
+    @_retrying(idempotent=True)
     def remember_bot_thread(self, thread_id: Snowflake, guild_id: Snowflake, *, now: datetime | None = None) -> None:
         """Note that the bot opened this thread (so it answers there without a mention)."""
         with self._tx(write=True) as conn:
@@ -919,6 +1081,7 @@ class StateStore:
                 {"thread_id": _id(thread_id), "guild_id": _id(guild_id), "created_at": _now(now)},
             )
 
+    @_retrying(idempotent=True)
     def is_bot_thread(self, thread_id: Snowflake) -> bool:
         """True if :meth:`remember_bot_thread` was called for this thread."""
         with self._tx() as conn:
