@@ -17,18 +17,24 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.synthetic import AREAS, METRICS, TECH, write_postings
 from bot.config import PROJECT_ROOT, Settings
 from bot.core.answers import AnswerEngine
 from bot.core.chunks import chunk_posting
 from bot.core.embeddings import CachedEmbeddings
 from bot.core.index import KnowledgeIndex
-from benchmarks.synthetic import AREAS, METRICS, TECH, write_postings
 
 SEED_QUESTIONS = [
-    "what does the e-commerce PhD role pay?", "Where is the San Jose role?", "Which roles require a PhD?",
-    "Does the e-commerce role involve diffusion models?", "Do interns get health insurance?",
-    "What are the requirements for the research scientist role?", "How long is the multimodal internship?",
-    "what kind of research does the multimodal team do?", "Which roles mention C++?", "Is there housing support?",
+    "what does the e-commerce PhD role pay?",
+    "Where is the San Jose role?",
+    "Which roles require a PhD?",
+    "Does the e-commerce role involve diffusion models?",
+    "Do interns get health insurance?",
+    "What are the requirements for the research scientist role?",
+    "How long is the multimodal internship?",
+    "what kind of research does the multimodal team do?",
+    "Which roles mention C++?",
+    "Is there housing support?",
 ]
 
 
@@ -70,9 +76,14 @@ def measure_ask(index: KnowledgeIndex, questions: list[tuple[str, str | None]]) 
         ask.append(time.perf_counter() - start)
         if answer.kind in ("passage", "not-found"):
             searched.append(ask[-1])
-    result = {"floor_p50": statistics.median(floor), "floor_p95": percentile(floor, 0.95),
-              "ask_p50": statistics.median(ask), "ask_p95": percentile(ask, 0.95),
-              "searching_p50": statistics.median(searched), "searching_p95": percentile(searched, 0.95)}
+    result = {
+        "floor_p50": statistics.median(floor),
+        "floor_p95": percentile(floor, 0.95),
+        "ask_p50": statistics.median(ask),
+        "ask_p95": percentile(ask, 0.95),
+        "searching_p50": statistics.median(searched),
+        "searching_p95": percentile(searched, 0.95),
+    }
     result["p50_ratio"] = result["ask_p50"] / result["floor_p50"]
     result["searching_p50_ratio"] = result["searching_p50"] / result["floor_p50"]
     result["questions"] = len(ask)
@@ -91,13 +102,21 @@ def measure_ingest(embeddings: CachedEmbeddings, folder: Path) -> dict[str, floa
         start = time.perf_counter()
         embeddings.model.encode(texts, batch_size=64, normalize_embeddings=True)
         encode_seconds = time.perf_counter() - start
-    return {"roles": len(index.roles()), "chunks": len(texts), "unique_chunk_share": len(set(texts)) / len(texts),
-            "failed": len(report.failed), "ingest_s": ingest_seconds, "raw_encode_s": encode_seconds,
-            "ingest_ratio": ingest_seconds / encode_seconds}
+    return {
+        "roles": len(index.roles()),
+        "chunks": len(texts),
+        "unique_chunk_share": len(set(texts)) / len(texts),
+        "failed": len(report.failed),
+        "ingest_s": ingest_seconds,
+        "raw_encode_s": encode_seconds,
+        "ingest_ratio": ingest_seconds / encode_seconds,
+    }
 
 
 def report(label: str, values: dict[str, float]) -> None:
-    shown = ", ".join(f"{k}={v * 1000:.1f}ms" if k.endswith(("p50", "p95")) else f"{k}={v:.3g}" for k, v in values.items())
+    shown = ", ".join(
+        f"{k}={v * 1000:.1f}ms" if k.endswith(("p50", "p95")) else f"{k}={v:.3g}" for k, v in values.items()
+    )
     print(f"{label}: {shown}", flush=True)
 
 
