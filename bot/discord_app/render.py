@@ -182,6 +182,9 @@ def feedback_embed(question: Any, feedback: Any, *, streak: int | None = None) -
     if terms:
         embed.add_field(name="Terms from the job posting you used", value=truncate(", ".join(terms), FIELD_VALUE),
                         inline=False)
+    critique = getattr(feedback, "critique", None)
+    if critique:
+        embed.add_field(name="Critique (language model)", value=truncate(str(critique), FIELD_VALUE), inline=False)
     notes = list(getattr(feedback, "notes", None) or [])
     if notes:
         embed.add_field(name="Notes", value=_listing([f"• {n}" for n in notes], FIELD_VALUE), inline=False)

@@ -34,20 +34,14 @@ class Runtime:
     def build(cls, services: Services) -> Runtime:
         """Open everything (indexing the bundled postings on a first run). Blocking."""
         from bot.core.conversation import ConversationEngine
-        from bot.core.grading import Grader
-        from bot.core.questions import QuestionBank
-        from bot.core.quiz import QuizMaker
 
         report = services.ensure_indexed()
         if report is not None:
             log.info("indexed the bundled postings: %d roles", len(services.index.roles()))
         services.answers  # noqa: B018 - build it now rather than on the first /ask
         services.state  # noqa: B018 - opens SQLite and migrates the schema
-        bank = QuestionBank.load(services.settings.questions_dir)
-        quiz_maker = QuizMaker(bank, services.index)
-        grader = Grader(services.index.embeddings, services.index)  # the index: job terms of a role
-        engine = ConversationEngine(services, quiz_maker, grader)
-        return cls(services, bank, quiz_maker, grader, engine)
+        engine = ConversationEngine(services, services.quiz_maker, services.grader)
+        return cls(services, services.bank, services.quiz_maker, services.grader, engine)
 
     def topics(self) -> list[str]:
         return sorted(self.bank.topics())

@@ -214,7 +214,7 @@ async def test_quiz_for_a_role_has_posting_questions_whose_buttons_work(h):
     rate = await h.click(feedback, label="Good", user=user)
     assert "Rated **good**" in (await h.followup(rate))["content"]
     answered = h.bot.state.recent_answers(user.id)[0].question_id
-    assert answered.startswith(f"posting-{ECOM}-") and h.bot.state.get_card(user.id, answered)
+    assert ECOM in answered and h.bot.state.get_card(user.id, answered)
 
 
 async def test_rating_buttons_belong_to_the_user_who_answered(h):

@@ -123,6 +123,8 @@ def test_long_posting_question_ids_travel_as_short_tokens():
     roles = [SimpleNamespace(role_id="other-role"), SimpleNamespace(role_id=role_id)]
     assert decode(token, roles) == question_id
     assert decode("recsys-item-cf", roles) == "recsys-item-cf"
+    llm_id = f"llm-{role_id}-0a1b2c3d"
+    assert decode(encode(llm_id), roles) == llm_id
     with pytest.raises(UnknownQuestion):
         decode(token, roles[:1])
     buttons = rating_buttons(2**63 - 1, question_id)
