@@ -36,7 +36,7 @@ class Settings(BaseSettings):
 
     discord_token: str | None = Field(default=None, validation_alias="DISCORD_TOKEN")
     discord_guild_id: int | None = Field(default=None, validation_alias="DISCORD_GUILD_ID")
-    rate_limit_per_minute: int = Field(default=8, validation_alias="PREPBOT_RATE_LIMIT_PER_MINUTE")
+    rate_limit_per_minute: int = Field(default=20, validation_alias="PREPBOT_RATE_LIMIT_PER_MINUTE")
 
     llm_provider: str | None = Field(default=None, validation_alias="LLM_PROVIDER")
     llm_model: str | None = Field(default=None, validation_alias="LLM_MODEL")
