@@ -24,7 +24,11 @@ NO_TOKEN = ("DISCORD_TOKEN is not set: put the bot token in .env or the environm
 
 
 def add_discord_parsers(sub: argparse._SubParsersAction) -> None:
-    sub.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN)")
+    run = sub.add_parser("run", help="run the Discord bot (needs DISCORD_TOKEN)")
+    run.add_argument("--shard-count", type=str, default=None, metavar="N",
+                     help="total number of gateway shards across all processes")
+    run.add_argument("--shard-ids", type=str, default=None, metavar="A,B",
+                     help="the shards this process runs (comma-separated, 0..N-1; default: all N)")
     sub.add_parser("sync", help="push the slash commands to Discord now (globally, or to DISCORD_GUILD_ID)")
 
 
@@ -44,6 +48,56 @@ def startup_error(error: BaseException) -> str | None:
     if isinstance(error, aiohttp.ClientConnectionError | discord.GatewayNotFound | OSError):
         return f"Cannot reach Discord ({error.__class__.__name__}: {error}). Check the network and try again."
     return None
+
+
+def parse_shards(count: str | None, ids: str | None) -> tuple[int | None, list[int] | None]:
+    """`--shard-count` / `--shard-ids` as (count, ids); ValueError with a one-line message when invalid."""
+    if count is None:
+        if ids is not None:
+            raise ValueError("--shard-ids needs --shard-count (the total number of shards across all processes).")
+        return None, None
+    try:
+        total = int(count)
+    except ValueError:
+        raise ValueError(f"--shard-count must be a whole number, not '{count}'.") from None
+    if total < 1:
+        raise ValueError(f"--shard-count must be at least 1, not {total}.")
+    if ids is None:
+        return total, None
+    chosen: list[int] = []
+    for part in ids.split(","):
+        part = part.strip()
+        try:
+            shard = int(part)
+        except ValueError:
+            raise ValueError(f"--shard-ids must be comma-separated numbers like 0,1, not '{ids}'.") from None
+        if not 0 <= shard < total:
+            raise ValueError(f"shard id {shard} is outside 0..{total - 1} (--shard-count {total}).")
+        if shard in chosen:
+            raise ValueError(f"shard id {shard} is listed twice in --shard-ids.")
+        chosen.append(shard)
+    return total, chosen
+
+
+def point_at_test_discord() -> None:
+    """FOR TESTING ONLY: PREPBOT_DISCORD_API_BASE / PREPBOT_DISCORD_GATEWAY send every REST call and
+    the gateway connection to another server (the fake Discord in tests and benchmarks).
+    Never set them in production."""
+    import os
+
+    api = os.environ.get("PREPBOT_DISCORD_API_BASE")
+    gateway = os.environ.get("PREPBOT_DISCORD_GATEWAY")
+    if not api and not gateway:
+        return
+    import discord.gateway
+    import discord.http
+    import yarl
+
+    if api:
+        discord.http.Route.BASE = api.rstrip("/")
+    if gateway:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
+    log.warning("TEST MODE: talking to a fake Discord (api %s, gateway %s)", api, gateway)
 
 
 def _token(services: Services) -> str | None:
@@ -67,11 +121,13 @@ def _guarded(run: Coroutine[Any, Any, Any]) -> int | None:
     return None
 
 
-async def start_bot(services: Services, token: str) -> None:
-    """Run the bot until it is closed (Ctrl-C)."""
-    from bot.discord_app.bot import PrepBot
+async def start_bot(services: Services, token: str, *, shard_count: int | None = None,
+                    shard_ids: list[int] | None = None) -> None:
+    """Run the bot (all shards, or `shard_ids` of `shard_count`) until it is closed (Ctrl-C)."""
+    from bot.discord_app.bot import make_bot
 
-    bot = PrepBot(services)
+    point_at_test_discord()
+    bot = make_bot(services, shard_count=shard_count, shard_ids=shard_ids)
     async with bot:
         await bot.start(token)
 
@@ -80,6 +136,7 @@ async def sync_commands(services: Services, token: str) -> int | None:
     """Log in over REST only, load the command tree and sync it unconditionally."""
     from bot.discord_app.bot import PrepBot
 
+    point_at_test_discord()
     bot = PrepBot(services, build_runtime=False, sync_on_start=False)
     async with bot:
         await bot.login(token)
@@ -88,13 +145,22 @@ async def sync_commands(services: Services, token: str) -> int | None:
 
 @command("run")
 def run_bot(args: argparse.Namespace, services: Services) -> int:
+    try:
+        shard_count, shard_ids = parse_shards(getattr(args, "shard_count", None), getattr(args, "shard_ids", None))
+    except ValueError as error:
+        from rich.markup import escape
+
+        err.print(f"[red]error:[/red] {escape(str(error))}")
+        return 1
     token = _token(services)
     if token is None:
         err.print(f"[red]error:[/red] {NO_TOKEN}")
         return 1
     logging.getLogger("bot").setLevel(logging.INFO)
-    err.print("Starting prepbot on Discord (Ctrl-C stops it).")
-    return _guarded(start_bot(services, token)) or 0
+    shards = "" if shard_count is None else (
+        f", shards {','.join(map(str, shard_ids or range(shard_count)))} of {shard_count}")
+    err.print(f"Starting prepbot on Discord{shards} (Ctrl-C stops it).")
+    return _guarded(start_bot(services, token, shard_count=shard_count, shard_ids=shard_ids)) or 0
 
 
 @command("sync")

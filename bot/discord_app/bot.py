@@ -117,6 +117,19 @@ class PrepBot(commands.Bot):
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: the cogs' listeners handle messages."""
 
+    # ----- shards --------------------------------------------------------------------------------
+    def owns_guild(self, guild_id: int | str) -> bool:
+        """Whether this process runs the shard of `guild_id` (Discord's `(guild_id >> 22) % shard_count`).
+
+        Unsharded (one process, `shard_count` None or 1) it owns every guild."""
+        count = self.shard_count or 1
+        if count <= 1:
+            return True
+        ids = getattr(self, "shard_ids", None)
+        if ids is None:
+            ids = [self.shard_id] if self.shard_id is not None else range(count)
+        return (int(guild_id) >> 22) % count in ids
+
     # ----- what cogs use ------------------------------------------------------------------------
     def now(self) -> datetime:
         """The current UTC time (from the injectable clock, so tests can move it)."""
@@ -151,3 +164,21 @@ class PrepBot(commands.Bot):
         """Tell the listeners (tests) about a bug that was logged and hidden from the user."""
         for listener in self.error_listeners:
             listener(error)
+
+
+class ShardedPrepBot(PrepBot, commands.AutoShardedBot):
+    """PrepBot running some shards of the bot (`shard_ids` out of `shard_count`) in this process.
+
+    Several processes with disjoint `shard_ids` share the load: Discord sends each guild's events
+    to the shard `(guild_id >> 22) % shard_count`, and the daily-question scheduler only posts for
+    guilds whose shard is here (`owns_guild`), with the database claim as the final guard.
+    """
+
+
+def make_bot(services: Services, *, shard_count: int | None = None, shard_ids: Sequence[int] | None = None,
+             **options) -> PrepBot:
+    """A `PrepBot`, or a `ShardedPrepBot` when a shard count is given."""
+    if shard_count is None:
+        return PrepBot(services, **options)
+    return ShardedPrepBot(services, shard_count=shard_count,
+                          shard_ids=list(shard_ids) if shard_ids is not None else None, **options)

@@ -32,11 +32,21 @@ class Runtime:
 
     @classmethod
     def build(cls, services: Services) -> Runtime:
-        """Open everything (indexing the bundled postings on a first run). Blocking."""
+        """Open everything (indexing the bundled postings on a first run). Blocking.
+
+        With a shared Chroma server (CHROMA_URL) the bot never ingests: several shard processes
+        start at once and only one should write the index, so an operator runs `prepbot ingest`
+        once instead (see docs/deploy.md). An empty shared index is logged, and the bot serves
+        everything that does not need postings meanwhile.
+        """
         from bot.core.conversation import ConversationEngine
 
-        report = services.ensure_indexed()
-        if report is not None:
+        if services.settings.chroma_url:
+            if services.index.is_empty():
+                log.warning("the knowledge base at %s is empty: run `prepbot ingest knowledge/postings` once "
+                            "(shard processes sharing a Chroma server do not ingest on start)",
+                            services.settings.chroma_url)
+        elif services.ensure_indexed() is not None:
             log.info("indexed the bundled postings: %d roles", len(services.index.roles()))
         services.answers  # noqa: B018 - build it now rather than on the first /ask
         services.state  # noqa: B018 - opens SQLite and migrates the schema

@@ -5,6 +5,13 @@ local post time has passed today it claims the day (`claim_daily_post`, which su
 once, even across processes), posts the question with a "Show key points" button, opens a thread
 on it and records the thread. A failed post releases the claim so the next tick retries.
 The time comes from `bot.now()`, so tests move the clock instead of waiting.
+
+Sharded (`prepbot run --shard-count N --shard-ids ...`), a process only considers guilds whose
+shard it runs (`bot.owns_guild`); the claim still guards against a restart or a misconfigured
+second process. When the database cannot say whether a claim was written (`StateUnavailable`), the
+scheduler reads the day's record (`get_daily_post`): its own claim (same `claimed_at`) means post,
+someone else's means skip, none means claim again on the next tick; a failed read also waits for
+the next tick, remembering the uncertain claim so the day is neither skipped nor posted twice.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord.ext import tasks
 
+from bot.core.state import StateUnavailable
 from bot.discord_app import render
 from bot.discord_app.components import practice_view
 
@@ -34,6 +42,7 @@ class DailyQuestionScheduler:
         self.bot = bot
         self.loop = tasks.loop(seconds=interval)(self._run_tick)
         self.loop.before_loop(self._before)
+        self._uncertain: dict[tuple[str, date], datetime] = {}  # claims whose outcome is unknown
 
     def start(self) -> None:
         if not self.loop.is_running():
@@ -58,11 +67,11 @@ class DailyQuestionScheduler:
         state = self.bot.state
         posted = []
         for group in await asyncio.to_thread(state.enabled_studygroups):
-            if not group.is_post_due(now):
+            if not self.bot.owns_guild(group.guild_id) or not group.is_post_due(now):
                 continue
             local = group.local_date(now)
-            if not await asyncio.to_thread(state.claim_daily_post, group.guild_id, local, now=now):
-                continue  # already posted today (by this or another process)
+            if not await self._claim(group.guild_id, local, now):
+                continue  # already posted today (by this or another process), or not known yet
             try:
                 await self.post(group, local, now)
             except (discord.HTTPException, LookupError) as error:
@@ -71,6 +80,27 @@ class DailyQuestionScheduler:
                 continue
             posted.append(group.guild_id)
         return posted
+
+    async def _claim(self, guild_id: str, local: date, now: datetime) -> bool:
+        """Whether this process may post the guild's question for `local` (claiming it if needed)."""
+        state = self.bot.state
+        key = (str(guild_id), local)
+        stamp = self._uncertain.get(key)
+        if stamp is None:
+            try:
+                return await asyncio.to_thread(state.claim_daily_post, guild_id, local, now=now)
+            except StateUnavailable as error:
+                log.warning("claiming the daily question in guild %s: %s; checking the record", guild_id, error)
+                stamp = self._uncertain[key] = now
+        try:
+            record = await asyncio.to_thread(state.get_daily_post, guild_id, local)
+        except StateUnavailable as error:
+            log.warning("daily question claim in guild %s still unknown (%s); retrying next tick", guild_id, error)
+            return False
+        del self._uncertain[key]
+        if record is None:
+            return False  # the claim was not written: claim again on the next tick
+        return record.thread_id is None and record.claimed_at == stamp  # ours, and not posted yet
 
     async def post(self, group: StudyGroup, local: date, now: datetime) -> discord.Thread:
         channel = self.bot.get_channel(int(group.channel_id)) or await self.bot.fetch_channel(int(group.channel_id))
