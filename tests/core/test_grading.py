@@ -164,7 +164,7 @@ def grader(embeddings: CachedEmbeddings, seeded_index: KnowledgeIndex) -> Grader
 
 
 def test_calibration_examples_stay_separated(bank: QuestionBank, grader: Grader) -> None:
-    """On the calibration answers the threshold misjudges at most 10 of the 124 (answer, key point) pairs."""
+    """On the calibration answers the threshold misjudges at most 6 of the 124 (answer, key point) pairs."""
     errors = total = 0
     for question_id, answer, stated in CALIBRATION:
         question = bank.get(question_id)
@@ -173,7 +173,7 @@ def test_calibration_examples_stay_separated(bank: QuestionBank, grader: Grader)
             total += 1
             errors += (match >= COVERED_MATCH) != (number in stated)
     assert total == 124  # the off-topic answer is checked separately
-    assert errors <= 10, f"{errors} of {total} pairs misjudged"  # 10 when calibrated: see COVERED_MATCH
+    assert errors <= 6, f"{errors} of {total} pairs misjudged"  # 5 measured: see COVERED_MATCH
 
 
 @pytest.mark.parametrize("question_id", ["recsys-two-tower-logq-correction", "coding-lru-cache",
