@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 from collections.abc import Coroutine
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.cli import PARSER_EXTENSIONS, command, err, out
@@ -124,12 +126,28 @@ def _guarded(run: Coroutine[Any, Any, Any]) -> int | None:
 async def start_bot(services: Services, token: str, *, shard_count: int | None = None,
                     shard_ids: list[int] | None = None) -> None:
     """Run the bot (all shards, or `shard_ids` of `shard_count`) until it is closed (Ctrl-C)."""
+    import os
+    import signal
+
     from bot.discord_app.bot import make_bot
 
     point_at_test_discord()
     bot = make_bot(services, shard_count=shard_count, shard_ids=shard_ids)
-    async with bot:
-        await bot.start(token)
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # SIGTERM closes the bot cleanly
+        loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(bot.close()))
+    ticker = None
+    if report := os.environ.get("PREPBOT_LAG_REPORT"):  # benchmarks only: see bot/discord_app/lagreport.py
+        from bot.discord_app.lagreport import LagTicker
+
+        ticker = LagTicker(Path(report), shard_ids)
+        ticker.start()
+    try:
+        async with bot:
+            await bot.start(token)
+    finally:
+        if ticker is not None:
+            ticker.stop()
 
 
 async def sync_commands(services: Services, token: str) -> int | None:
