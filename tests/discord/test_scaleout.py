@@ -297,3 +297,59 @@ async def test_owns_guild_follows_discords_shard_formula(seeded_index, tmp_path)
     bot = ShardedPrepBot(services, shard_count=3, shard_ids=[0, 2], build_runtime=False)
     owned = [bot.owns_guild(((1000 + k) << 22) | 7) for k in range(6)]
     assert owned == [(1000 + k) % 3 in (0, 2) for k in range(6)]
+
+
+async def test_no_ingest_on_start_with_a_shared_chroma_server(start_chroma, tmp_path, embeddings, caplog):
+    """With CHROMA_URL the runtime never ingests an empty shared index; it logs to run `prepbot ingest`."""
+    from bot.discord_app.runtime import Runtime
+
+    server = await asyncio.to_thread(start_chroma)
+    index = await asyncio.to_thread(KnowledgeIndex, tmp_path / "data", "", server.url, embeddings)
+    services = make_services(make_settings(tmp_path / "data", CHROMA_URL=server.url), index)
+    runtime = await asyncio.to_thread(Runtime.build, services)
+    try:
+        assert index.is_empty()
+        assert any("prepbot ingest" in r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    finally:
+        runtime.close()
+
+
+async def test_prepbot_run_as_one_shard_process(tmp_path):
+    """`prepbot run --shard-count 2 --shard-ids 1` (a real subprocess, pointed at the fake through the
+    test-only URL hooks) identifies as shard [1, 2], answers its guild, and exits cleanly on SIGTERM."""
+    import os
+    import subprocess
+    import sys
+
+    fake = FakeDiscord(bot_user_id=BOT_ID, application_id=APP_ID, token=TOKEN)
+    guild = add_guild(fake, 1)
+    channel = fake.add_text_channel(guild, name="general")
+    user = fake.add_user("ada")
+    fake.add_member(guild, user)
+    await fake.start(patch_discordpy=False)
+    env = dict(os.environ, DISCORD_TOKEN=TOKEN, PREPBOT_DATA_DIR=str(tmp_path / "data"), LLM_PROVIDER="",
+               PREPBOT_DISCORD_API_BASE=fake.http_base, PREPBOT_DISCORD_GATEWAY=fake.ws_url,
+               PREPBOT_POSTINGS_DIR=str(SEED_POSTINGS))
+    env.pop("CHROMA_URL", None)
+    env.pop("DATABASE_URL", None)
+    log = tmp_path / "shard1.log"
+    sink = log.open("wb")
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "prepbot"), "run", "--shard-count", "2",
+                             "--shard-ids", "1"], env=env, stdout=subprocess.DEVNULL, stderr=sink)
+    try:
+        identify = await fake.wait_until_identified(timeout=120)
+        assert identify["shard"] == [1, 2]
+        await asyncio.sleep(2.5)  # READY, then guild_ready_timeout
+        interaction = await fake.send_slash_command("roles", user=user, channel=channel)
+        callback = await fake.wait_for_interaction_response(interaction, timeout=ACK_DEADLINE + 1)
+        assert callback.accepted and callback.latency < ACK_DEADLINE
+        assert (await fake.wait_for_response_message(interaction, timeout=10))["embeds"]
+        proc.send_signal(signal.SIGTERM)
+        assert await asyncio.to_thread(proc.wait, 30) == 0
+        assert "Traceback" not in log.read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        sink.close()
+        await fake.stop()
