@@ -57,6 +57,8 @@ class DailyQuestionScheduler:
     async def _run_tick(self) -> None:
         try:
             await self.tick()
+        except StateUnavailable as error:  # the database is away: nothing is lost, the next tick retries
+            log.warning("daily question tick skipped: %s", error)
         except Exception as error:  # noqa: BLE001 - keep the loop alive; the next tick retries
             log.exception("daily question tick failed")
             self.bot.notify_unexpected(error)

@@ -353,3 +353,27 @@ async def test_prepbot_run_as_one_shard_process(tmp_path):
             proc.wait()
         sink.close()
         await fake.stop()
+
+
+async def test_a_database_outage_skips_a_tick_without_an_error(seeded_index, tmp_path, caplog):
+    """StateUnavailable while listing study groups is a warning and the next tick posts as usual."""
+    async with running_pair(seeded_index, tmp_path, f"sqlite:///{tmp_path / 'state.db'}",
+                            scheduler_interval=3600) as pair:
+        since = monotonic()
+        harness = pair.harnesses[0]
+        state = harness.bot.state
+        pair.clock.now = TOKYO_0900
+        await asyncio.to_thread(state.set_studygroup, harness.guild.id, harness.study.id, "09:00", "Asia/Tokyo")
+
+        def down():
+            raise StateUnavailable("The study database is unavailable right now; try again shortly.")
+
+        state.enabled_studygroups = down
+        try:
+            await harness.bot.scheduler._run_tick()
+        finally:
+            del state.enabled_studygroups
+        assert harness.errors == [] and daily_posts(harness) == []
+        assert any("tick skipped" in r.getMessage() for r in caplog.records)
+        assert await harness.bot.scheduler.tick() == [str(harness.guild.id)]
+        pair.check(since)
