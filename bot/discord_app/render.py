@@ -156,13 +156,28 @@ def quiz_embed(questions: Sequence[Any], title: str, *, note: str = "") -> disco
     return fit(embed)
 
 
+DAILY_FOOTER = "Answer in the thread below to get feedback and keep your streak · "
+
+
+def daily_title(local_date: date) -> str:
+    """The daily post's title; with the footer's question id it marks the post for crash recovery."""
+    return f"Daily question — {local_date.isoformat()}"
+
+
 def daily_embed(question: Any, local_date: date) -> discord.Embed:
-    embed = discord.Embed(title=f"Daily question — {local_date.isoformat()}", description=question.question,
-                          colour=PRACTICE_COLOUR)
+    embed = discord.Embed(title=daily_title(local_date), description=question.question, colour=PRACTICE_COLOUR)
     embed.add_field(name="Topic", value=question.topic)
     embed.add_field(name="Difficulty", value=question.difficulty)
-    embed.set_footer(text=f"Answer in the thread below to get feedback and keep your streak · {question.id}")
+    embed.set_footer(text=f"{DAILY_FOOTER}{question.id}")
     return fit(embed)
+
+
+def daily_question_id(embed: discord.Embed, local_date: date) -> str | None:
+    """The question id of a daily post for ``local_date`` (see :func:`daily_embed`), else None."""
+    footer = embed.footer.text or ""
+    if embed.title != daily_title(local_date) or not footer.startswith(DAILY_FOOTER):
+        return None
+    return footer.removeprefix(DAILY_FOOTER).strip() or None
 
 
 def feedback_embed(question: Any, feedback: Any, *, streak: int | None = None) -> discord.Embed:

@@ -504,6 +504,36 @@ def test_release_daily_post_allows_retry_only_before_thread_is_set(store):
     assert store.claim_daily_post(GUILD, D0) is False
 
 
+def test_stale_daily_claim_is_reclaimed_by_exactly_one_caller(db_url):
+    """A claim left without a thread (its process died) is taken over by one of several racing
+    stores once older than the window; a fresh claim, or a day with a thread, is never taken over."""
+    stale = timedelta(minutes=5)
+    first = reopen(db_url)
+    stores = [reopen(db_url) for _ in range(4)]
+    try:
+        assert first.claim_daily_post(GUILD, D0, now=T0)
+        assert first.reclaim_stale_daily_post(GUILD, D0, stale, now=T0 + timedelta(minutes=4)) is False
+        assert first.reclaim_stale_daily_post(GUILD, D0 + timedelta(days=1), stale, now=T0) is False  # unclaimed
+        later = T0 + timedelta(minutes=6)
+        barrier = threading.Barrier(8)
+
+        def reclaim(i):
+            barrier.wait()
+            return stores[i % 4].reclaim_stale_daily_post(GUILD, D0, stale, now=later)
+
+        with ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(reclaim, range(8)))
+        assert results.count(True) == 1
+        assert first.get_daily_post(GUILD, D0).claimed_at == later  # the taken-over claim is fresh again
+        assert first.reclaim_stale_daily_post(GUILD, D0, stale, now=later + timedelta(minutes=1)) is False
+        first.set_daily_thread(GUILD, D0, "7001", "q1", now=later)
+        assert first.reclaim_stale_daily_post(GUILD, D0, stale, now=later + timedelta(days=1)) is False
+        assert first.get_daily_post(GUILD, D0).thread_id == "7001"
+    finally:
+        for s in [first, *stores]:
+            s.close()
+
+
 def test_daily_thread_maps_to_question_and_asked_questions(store):
     """Daily threads map back to their question, and asked_questions lists each guild's posted questions."""
     store.claim_daily_post(GUILD, D0)

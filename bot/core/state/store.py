@@ -888,6 +888,37 @@ class StateStore:
                 {"guild_id": _id(guild_id), "local_date": local_date, "claimed_at": _now(now)},
             )
 
+    @_retrying(idempotent=False)
+    def reclaim_stale_daily_post(
+        self,
+        guild_id: Snowflake,
+        local_date: date,
+        older_than: timedelta,
+        *,
+        now: datetime | None = None,
+    ) -> bool:
+        """Take over a claim that was never posted (no thread) and is older than ``older_than``.
+
+        For a process that died between claiming and posting. One conditional UPDATE moves
+        ``claimed_at`` to ``now``, so of several callers racing for the same stale claim exactly one
+        gets True (the others then see a fresh claim); a fresh claim or a posted day gives False.
+        """
+        current = _now(now)
+        d = t.daily_posts.c
+        stmt = (
+            sa.update(t.daily_posts)
+            .where(
+                d.guild_id == _id(guild_id),
+                d.local_date == local_date,
+                d.thread_id.is_(None),
+                d.claimed_at < current - older_than,
+            )
+            .values(claimed_at=current)
+            .execution_options(preserve_rowcount=True)
+        )
+        with self._tx(write=True) as conn:
+            return conn.execute(stmt).rowcount == 1
+
     @_retrying(idempotent=True)
     def release_daily_post(self, guild_id: Snowflake, local_date: date) -> bool:
         """Undo a claim whose post failed (no thread recorded), so it can be retried."""
