@@ -20,13 +20,6 @@ def shingles(lines: list[str]) -> frozenset[int]:
     return frozenset(hash(" ".join(words[i : i + SHINGLE])) for i in range(len(words) - SHINGLE + 1))
 
 
-def containment(part: frozenset[int], whole: frozenset[int]) -> float:
-    """Share of `part`'s shingles that also occur in `whole` (1.0: every phrase is in there)."""
-    if not part:
-        return 0.0
-    return len(part & whole) / len(part)
-
-
 class ShingleIndex:
     """Shingle -> roles, so finding the role that contains a text touches only roles sharing phrases
     with it, instead of comparing against every role (quadratic at thousands of postings)."""

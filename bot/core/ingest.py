@@ -12,7 +12,7 @@ from pathlib import Path
 from bot.core.dedupe import DUPLICATE_CONTAINMENT, ShingleIndex, shingles
 from bot.core.errors import BadPostingFile
 from bot.core.postings import Posting, fragment_lines, load_posting
-from bot.core.postings.reading import SUPPORTED_SUFFIXES, read_posting_text
+from bot.core.postings.reading import read_posting_text
 from bot.core.postings.structure import normalise
 
 
@@ -86,7 +86,3 @@ def duplicate_of(candidate: Candidate, kept: ShingleIndex, exclude: set[str]) ->
     own = {candidate.posting.role_id} if candidate.posting else set()
     role_id, score = kept.container(candidate.shingles, exclude | own)
     return role_id if score >= DUPLICATE_CONTAINMENT else None
-
-
-def unsupported(path: Path) -> bool:
-    return path.suffix.lower() not in SUPPORTED_SUFFIXES
