@@ -159,7 +159,8 @@ def test_html_posting_drops_scripts_nav_footer() -> None:
         ("blank.txt", b"   \n\n  ", "whitespace"),
         ("binary.txt", b"\x00\x01\x02binary", "binary"),
         ("latin1.txt", "Ingénieur ML, Paris".encode("latin-1"), "UTF-8"),
-        ("posting.pdf", b"%PDF-1.4", "unsupported file type"),
+        ("posting.pdf", b"%PDF-1.4", "PDF"),
+        ("posting.odt", b"PK\x03\x04", "unsupported file type"),
         ("notes.txt", b"Remember to buy milk.\nAnd eggs.\n", "no recognisable posting"),
     ],
 )

@@ -1,6 +1,9 @@
-"""Turn a .txt, .md or .html file into plain lines, each marked as a heading, bullet or paragraph.
+"""Turn a posting (or resume) file or fetched bytes into a `Document`: plain lines marked as
+heading, bullet or paragraph, plus the page title and any schema.org JobPosting it carries.
 
-Everything after this step is format-agnostic: the structure parser only sees `RawLine`s.
+Everything after this step is format-agnostic: the structure parser only sees `RawLine`s. Each
+format lives in `bot.core.postings.formats`; heavy libraries are imported only when their format
+is read so the CLI starts fast.
 """
 
 from __future__ import annotations
@@ -9,19 +12,30 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bs4 import BeautifulSoup
-
 from bot.core.errors import BadPostingFile
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
-SUPPORTED_SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
-
-_BULLET = re.compile(r"^\s*(?:[•●▪◦‣∙·*+\-–—]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s+")
-_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_MD_NOISE = re.compile(r"(\*\*|__|`|~~|!\[[^\]]*\]\([^)]*\))")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_DROP_TAGS = ("script", "style", "nav", "footer", "noscript", "svg", "form", "button", "iframe", "template")
-_BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "li", "p", "dt", "dd", "td", "th", "pre", "blockquote")
+MAX_BINARY_BYTES = 10 * 1024 * 1024  # PDF/DOCX carry fonts and images; their text is still small
+SUPPORTED_SUFFIXES = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+    ".docx": "docx",
+}
+BINARY_FORMATS = {"pdf", "docx"}
+_CONTENT_TYPES = {
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "text/markdown": "md",
+    "text/x-markdown": "md",
+    "text/plain": "txt",
+    "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+}
 
 
 @dataclass(frozen=True)
@@ -31,91 +45,134 @@ class RawLine:
     text: str
     kind: str  # heading | bullet | para
     line_no: int
+    level: int = 0  # heading level (1-6) when the markup gave one; 0 = unknown / not a heading
+    bold: bool = False  # the whole line was bold in the source (a pseudo-heading or a meta line)
 
 
-def read_posting_text(path: Path) -> tuple[str, str]:
-    """Return (text, format) or raise BadPostingFile with a one-line reason."""
+@dataclass
+class Document:
+    """A read document: its lines and what the page said about itself."""
+
+    lines: list[RawLine]
+    fmt: str  # txt | md | html | pdf | docx
+    source: str  # file path or URL (the citation's source)
+    source_name: str  # a readable name for people
+    page_title: str | None = None  # HTML <title>, if any
+    structured: dict | None = None  # the schema.org JobPosting JSON-LD object, or None
+
+
+def format_of(name_or_type: str) -> str | None:
+    """The format for a file suffix, a MIME content type or a format name; None if unsupported."""
+    value = name_or_type.split(";", 1)[0].strip().lower()
+    if value in SUPPORTED_SUFFIXES.values():
+        return value
+    if value in {"markdown", "text", "htm"}:
+        return {"markdown": "md", "text": "txt", "htm": "html"}[value]
+    return SUPPORTED_SUFFIXES.get(value if value.startswith(".") else f".{value}") or _CONTENT_TYPES.get(value)
+
+
+def read_document(path: Path) -> Document:
+    """Read one file; raises BadPostingFile with a one-line reason a user can act on."""
     fmt = SUPPORTED_SUFFIXES.get(path.suffix.lower())
     if fmt is None:
         allowed = ", ".join(sorted(set(SUPPORTED_SUFFIXES)))
         raise BadPostingFile(f"unsupported file type '{path.suffix or '(none)'}' (use {allowed})")
     size = path.stat().st_size
-    if size == 0:
-        raise BadPostingFile("the file is empty")
-    if size > MAX_FILE_BYTES:
-        raise BadPostingFile(f"the file is {size / 1024 / 1024:.1f} MB; postings are limited to 2 MB")
-    raw = path.read_bytes()
-    if b"\x00" in raw[:8192]:
+    _check_size(size, fmt)
+    return document_from_bytes(path.read_bytes(), fmt, str(path))
+
+
+def document_from_bytes(data: bytes, content_type: str, source: str) -> Document:
+    """Read fetched or attached bytes. `content_type` is a MIME type, a suffix or a format name."""
+    fmt = format_of(content_type)
+    if fmt is None:
+        raise BadPostingFile(f"unsupported content type '{content_type}' (HTML, PDF, DOCX, Markdown or text only)")
+    _check_size(len(data), fmt)
+    if fmt in BINARY_FORMATS:
+        raise BadPostingFile(f"reading {fmt.upper()} files is not available yet")
+    text = decode_text(data, content_type)
+    lines = split_lines(text, fmt)
+    title = _html_title(text) if fmt == "html" else None
+    return Document(lines, fmt, source, _fallback_name(source, lines, title), title, None)
+
+
+def read_posting_text(path: Path) -> tuple[str, str]:
+    """Return (text, format) or raise BadPostingFile; kept for callers not yet on `read_document`.
+
+    PDF and DOCX come back as their extracted lines in markdown, so headings and bullets survive.
+    """
+    fmt = SUPPORTED_SUFFIXES.get(path.suffix.lower())
+    if fmt is None or fmt in BINARY_FORMATS:
+        doc = read_document(path)
+        return lines_as_markdown(doc.lines), "md"
+    _check_size(path.stat().st_size, fmt)
+    return decode_text(path.read_bytes()), fmt
+
+
+def lines_as_markdown(lines: list[RawLine]) -> str:
+    """Write lines back as markdown (headings with #, bullets with -) for text-only consumers."""
+    out = []
+    for line in lines:
+        if line.kind == "heading":
+            out.append(f"{'#' * max(line.level, 2)} {line.text}")
+        elif line.kind == "bullet":
+            out.append(f"- {line.text}")
+        else:
+            out.append(line.text)
+    return "\n".join(out)
+
+
+def decode_text(data: bytes, content_type: str = "") -> str:
+    """Bytes to text: the declared charset, else UTF-8; NUL bytes mean a binary file."""
+    if b"\x00" in data[:8192]:
         raise BadPostingFile("the file looks binary (it contains NUL bytes)")
+    charset = re.search(r"charset=([\w.-]+)", content_type, re.I)
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise BadPostingFile(f"the file is not valid UTF-8 text (byte {err.start})") from None
+        text = data.decode(charset.group(1) if charset else "utf-8-sig")
+    except (UnicodeDecodeError, LookupError) as err:
+        where = f" (byte {err.start})" if isinstance(err, UnicodeDecodeError) else ""
+        raise BadPostingFile(f"the file is not valid UTF-8 text{where}") from None
     if not text.strip():
         raise BadPostingFile("the file contains only whitespace")
-    return text, fmt
+    return text
+
+
+def _check_size(size: int, fmt: str) -> None:
+    if size == 0:
+        raise BadPostingFile("the file is empty")
+    limit = MAX_BINARY_BYTES if fmt in BINARY_FORMATS else MAX_FILE_BYTES
+    if size > limit:
+        raise BadPostingFile(
+            f"the file is {size / 1024 / 1024:.1f} MB; {fmt.upper()} postings are limited to {limit // 1024 // 1024} MB"
+        )
 
 
 def split_lines(text: str, fmt: str) -> list[RawLine]:
     """Split a document into non-empty lines, dropping markup but keeping headings and bullets."""
+    from bot.core.postings.formats import legacy
+
     if fmt == "html":
-        return _html_lines(text)
+        return legacy.html_lines(text)
     if fmt == "md":
-        return _markdown_lines(text)
-    return _plain_lines(text.splitlines())
+        return legacy.markdown_lines(text)
+    return legacy.plain_lines(text.splitlines())
 
 
-def _plain_lines(lines: list[str], start: int = 1) -> list[RawLine]:
-    result = []
-    for number, line in enumerate(lines, start=start):
-        text = _clean(line)
-        if not text:
-            continue
-        bullet = _BULLET.match(text)
-        if bullet:
-            result.append(RawLine(_clean(text[bullet.end() :]), "bullet", number))
-        else:
-            result.append(RawLine(text, "para", number))
-    return [line for line in result if line.text]
+def _html_title(text: str) -> str | None:
+    match = re.search(r"<title[^>]*>(.*?)</title>", text, re.I | re.S)
+    return clean(match.group(1)) or None if match else None
 
 
-def _markdown_lines(text: str) -> list[RawLine]:
-    result: list[RawLine] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        heading = _MD_HEADING.match(line)
-        plain = _MD_LINK.sub(r"\1", _MD_NOISE.sub("", line))
-        if heading:
-            result.append(RawLine(_clean(_MD_NOISE.sub("", heading.group(2))), "heading", number))
-        elif re.fullmatch(r"\s*([-*_]\s*){3,}", line) or re.fullmatch(r"\s*[=-]{3,}\s*", line):
-            continue
-        else:
-            result.extend(_plain_lines([plain], start=number))
-    return [line for line in result if line.text]
+def _fallback_name(source: str, lines: list[RawLine], title: str | None) -> str:
+    if title:
+        return title
+    for line in lines[:5]:
+        if line.kind == "heading":
+            return line.text
+    return Path(source).stem if "://" not in source else source
 
 
-def _html_lines(text: str) -> list[RawLine]:
-    soup = BeautifulSoup(text, "html.parser")
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    for tag in soup.find_all(["header"]):
-        if not tag.find(["h1", "h2"]):
-            tag.decompose()
-    body = soup.body or soup
-    result: list[RawLine] = []
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    for number, element in enumerate(body.find_all(_BLOCK_TAGS), start=1):
-        if element.find(_BLOCK_TAGS):
-            continue  # the innermost block carries the text; avoid counting it twice
-        content = _clean(element.get_text(" ", strip=True))
-        if not content:
-            continue
-        kind = "heading" if element.name.startswith("h") else "bullet" if element.name == "li" else "para"
-        result.append(RawLine(content, kind, number))
-    if title and not any(line.kind == "heading" for line in result[:1]):
-        result.insert(0, RawLine(_clean(title), "heading", 0))
-    return result
-
-
-def _clean(text: str) -> str:
+def clean(text: str) -> str:
+    """Collapse whitespace and drop invisible characters."""
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\t", " ")
     return re.sub(r"\s+", " ", text).strip()
