@@ -1,0 +1,117 @@
+"""QuizMaker: quizzes tailored to a role, mixing bank questions with questions from the posting."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from bot.core.errors import RoleNotFound, UnknownQuestion, UnknownTopic
+from bot.core.postings import Posting
+from bot.core.profile import RoleProfile, RoleProfiler
+from bot.core.questions import DIFFICULTIES, QuestionBank
+from bot.core.quiz.draw import draw_bank, posting_count, shuffled, spread_over_lines
+from bot.core.quiz.model import AmbiguousRole, InvalidQuizRequest, Quiz, QuizQuestion, hashed_role, parse_posting_id
+from bot.core.quiz.writer import PostingQuestionWriter
+
+if TYPE_CHECKING:
+    from bot.core.index import KnowledgeIndex
+
+MAX_QUESTIONS = 20
+
+
+class QuizMaker:
+    """Builds quizzes over a question bank and the indexed postings; safe to share across threads."""
+
+    def __init__(self, bank: QuestionBank, index: KnowledgeIndex) -> None:
+        self.bank = bank
+        self.index = index
+        self.profiler = RoleProfiler(bank.topic_infos, index.embeddings)
+        self.writer = PostingQuestionWriter(bank, self.profiler)
+
+    def topics(self) -> list[str]:
+        """The bank's topic ids."""
+        return self.bank.topics()
+
+    def profile(self, role: Posting) -> RoleProfile:
+        """How much of a quiz for `role` each topic gets, and the posting lines that say why."""
+        return self.profiler.profile(role)
+
+    def resolve_role(self, name: str) -> Posting:
+        """The one role `name` means; `RoleNotFound` / `AmbiguousRole` list the valid ids."""
+        known = [p.role_id for p in self.index.roles()]
+        found = self.index.resolver.resolve_name(name)
+        if len(found.roles) == 1:
+            return found.roles[0]
+        if len(found.roles) > 1 or (found.via == "phrase" and not found.unknown and known):
+            matches = [p.role_id for p in found.roles] or known
+            raise AmbiguousRole(f"'{name}' matches {len(matches)} roles: {', '.join(matches[:20])}. "
+                                f"Name one of them (its id works).")
+        raise RoleNotFound(name, known)
+
+    def posting_questions(self, role: Posting) -> list[QuizQuestion]:
+        """Every question the role's requirement lines give, in posting order."""
+        return self.writer.questions(role)
+
+    def question(self, question_id: str) -> QuizQuestion:
+        """Rebuild a question from its id: bank ids and posting-grounded ids both work."""
+        text = question_id.strip()
+        if text in self.bank:
+            return QuizQuestion.from_bank(self.bank.get(text), "Asked by id.")
+        parsed = parse_posting_id(text)
+        if parsed is None:
+            raise UnknownQuestion(self.bank.unknown_message(text))
+        key, line_no, k = parsed
+        role = self._role_for_key(key)
+        if role is None:
+            raise UnknownQuestion(f"No question '{text}': it was built from a posting that is no longer indexed.")
+        for question in self.writer.questions(role):
+            if question.id == text:
+                return question
+        raise UnknownQuestion(f"No question '{text}': the posting for {role.role_id} has no question {k} on line "
+                              f"{line_no} (it may have changed since).")
+
+    def _role_for_key(self, key: str) -> Posting | None:
+        role = self.index.role(key)
+        if role is not None:
+            return role
+        return next((p for p in self.index.roles() if hashed_role(p.role_id) == key), None)
+
+    # ----- make a quiz --------------------------------------------------------------------------
+    def make_quiz(self, role: str | None = None, topic: str | None = None, difficulty: str | None = None,
+                  n: int = 5, seed: int | None = None, exclude: Iterable[str] = frozenset()) -> Quiz:
+        """Up to `n` distinct questions (fewer only when the filters leave fewer)."""
+        n, topic, difficulty = self._validate(n, topic, difficulty)
+        posting = self.resolve_role(role) if role is not None and role.strip() else None
+        rng = random.Random(seed)
+        avoid = set(exclude)
+        if posting is None:
+            picked = draw_bank(self.bank, rng, n, topic=topic, difficulty=difficulty, avoid=avoid, posting=None,
+                               profile=None)
+            return Quiz(None, shuffled(rng, picked))
+        profile = self.profile(posting)
+        grounded = [q for q in self.posting_questions(posting)
+                    if q.id not in avoid and (topic is None or q.topic == topic)
+                    and (difficulty is None or q.difficulty == difficulty)]
+        want_posting = min(len(grounded), posting_count(n, rng))
+        chosen = spread_over_lines(rng, grounded, want_posting)
+        bank = draw_bank(self.bank, rng, n - len(chosen), topic=topic, difficulty=difficulty, avoid=avoid,
+                         posting=posting, profile=profile)
+        if len(chosen) + len(bank) < n:  # the bank ran dry: top up from the posting
+            rest = [q for q in grounded if q not in chosen]
+            chosen += spread_over_lines(rng, rest, n - len(chosen) - len(bank))
+        return Quiz(posting, shuffled(rng, bank + chosen))
+
+    def _validate(self, n: int, topic: str | None, difficulty: str | None) -> tuple[int, str | None, str | None]:
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_QUESTIONS:
+            raise InvalidQuizRequest(f"A quiz has 1 to {MAX_QUESTIONS} questions; {n!r} is out of range.")
+        if difficulty is not None:
+            difficulty = difficulty.strip().lower()
+            if difficulty not in DIFFICULTIES:
+                raise InvalidQuizRequest(f"Unknown difficulty '{difficulty}'. Valid difficulties: "
+                                         f"{', '.join(DIFFICULTIES)}.")
+        if topic is not None:
+            topic = topic.strip().lower()
+            if topic not in self.bank.topics():
+                raise UnknownTopic(topic, self.bank.topics())
+        return n, topic, difficulty

@@ -1,0 +1,126 @@
+"""The writer: turns a posting's requirement lines into questions, each tied to a bank topic.
+
+Why both the bank and the posting: the bank holds reviewed, deep questions, but only on the topics
+the team wrote about. A posting about something the bank covers thinly (search ranking with BM25,
+say) still deserves questions about its own stack, so each responsibility or qualification line is
+turned into one or more questions by a template chosen by what the line is about.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections import Counter
+
+from bot.core.postings import SECTION_TITLES, Posting
+from bot.core.profile import RoleProfiler
+from bot.core.questions import QuestionBank
+from bot.core.quiz.lines import Focus, read_line
+from bot.core.quiz.model import QuizQuestion, clip, posting_question_id
+from bot.core.quiz.templates import DIFFICULTY, PUBLICATION, draft_for
+
+POSTING_SECTIONS = ("responsibilities", "minimum_qualifications", "preferred_qualifications")
+CLAUSE_WEIGHT = 0.3  # the rest of the line, next to the item itself, when classifying an item's topic
+BORROWED_POINTS = 2  # key points taken from the bank's questions on the same topic
+CONTEXT_BONUS = 0.3  # key points that also share the line's other words ("recommendation") rank higher
+
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*(?:[-/][a-z0-9+#]+)*")
+_COMMON = frozenset(
+    "a an and are as at be but by can do does for from has have how i in is it its of on or that the their "
+    "them this to was what when where which who why will with would you your into than then there these they "
+    "using use used uses based such e.g etc including model models learning machine data system systems".split()
+)
+
+
+def _tokens(text: str) -> set[str]:
+    found = set()
+    for token in _TOKEN.findall(text.lower()):
+        for part in {token, *re.split(r"[-/]", token)}:  # "cold-start" also matches "cold start"
+            if part in _COMMON or len(part) < 2:
+                continue
+            found.add(part[:-1] if len(part) > 4 and part.endswith("s") and not part.endswith("ss") else part)
+    return found
+
+
+class PostingQuestionWriter:
+    """Turns a posting's requirement lines into questions; cached per posting version."""
+
+    def __init__(self, bank: QuestionBank, profiler: RoleProfiler) -> None:
+        self.bank = bank
+        self.profiler = profiler
+        self._cache: dict[tuple[str, str], list[QuizQuestion]] = {}
+        self._lock = threading.Lock()
+        self._points = [(q.topic, point) for q in bank for point in q.key_points]
+        self._point_tokens = [_tokens(point) for _, point in self._points]
+        counts = Counter(t for tokens in self._point_tokens for t in tokens)
+        self._idf = {t: math.log(len(self._points) / c) for t, c in counts.items()}
+
+    def questions(self, posting: Posting) -> list[QuizQuestion]:
+        key = (posting.role_id, posting.content_hash)
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+        built = self._build(posting)
+        with self._lock:
+            self._cache[key] = built
+        return built
+
+    def _build(self, posting: Posting) -> list[QuizQuestion]:
+        focuses = [f for line in posting.lines
+                   if line.section in POSTING_SECTIONS and line.kind != "header" for f in read_line(line)]
+        if not focuses:
+            return []
+        scores = self.profiler.scorer.scores([f.item or f.lead for f in focuses] + [f.clause for f in focuses])
+        ids = self.profiler.scorer.ids
+        questions = []
+        for number, focus in enumerate(focuses):
+            context = CLAUSE_WEIGHT if focus.item else 1.0  # a listed item decides its own topic
+            combined = scores[number] + context * scores[len(focuses) + number]
+            behavioral = focus.kind == "collaboration" or PUBLICATION.search(focus.clause)
+            topic = "behavioral" if behavioral and "behavioral" in ids else ids[int(combined.argmax())]
+            questions.append(self._question(focus, topic, posting))
+        return questions
+
+    def _question(self, focus: Focus, topic: str, posting: Posting) -> QuizQuestion:
+        draft = draft_for(focus, posting)
+        points = list(draft.key_points)
+        if focus.kind == "research" and focus.item:
+            points = points[: 6 - BORROWED_POINTS] + self._borrow(focus, topic, points)
+        section = SECTION_TITLES.get(focus.line.section, focus.line.section)
+        return QuizQuestion(
+            id=posting_question_id(posting.role_id, focus.line.line_no, focus.k),
+            topic=topic,
+            difficulty=DIFFICULTY[focus.kind],
+            question=draft.question,
+            why=f"Built from the posting ({section}): “{clip(focus.line.text, 300)}”",
+            key_points=tuple(points[:6]),
+            follow_ups=draft.follow_ups,
+            source="posting",
+            role_id=posting.role_id,
+        )
+
+    def _borrow(self, focus: Focus, topic: str, already: list[str]) -> list[str]:
+        """The bank's key points on this topic that share the focus's distinctive words (the bank's
+        reviewed facts make a posting question gradeable on substance, not just structure)."""
+        wanted = _tokens(focus.item or "")
+        if not wanted:
+            return []
+        needed = min(2, len(wanted))  # "cold start" needs both words, not any key point saying "start"
+        context = _tokens(focus.clause) - wanted
+        ranked = []
+        for number, ((point_topic, point), tokens) in enumerate(zip(self._points, self._point_tokens, strict=True)):
+            shared = wanted & tokens
+            if len(shared) < needed:
+                continue
+            score = sum(self._idf.get(t, 0.0) for t in shared) + CONTEXT_BONUS * sum(
+                self._idf.get(t, 0.0) for t in tokens & context)
+            ranked.append((point_topic != topic, -score, number, point))  # the question's own topic first
+        ranked.sort()
+        borrowed: list[str] = []
+        for *_, point in ranked:
+            if point not in already and point not in borrowed:
+                borrowed.append(point)
+            if len(borrowed) == BORROWED_POINTS:
+                break
+        return borrowed
