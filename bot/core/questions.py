@@ -24,6 +24,7 @@ KEY_POINTS_RANGE = (3, 6)
 FOLLOW_UPS_RANGE = (1, 3)
 TOPICS_FILE = "topics.yaml"
 QUESTION_FIELDS = ("id", "topic", "tags", "difficulty", "level", "question", "key_points", "follow_ups")
+OPTIONAL_FIELDS = ("key_terms",)  # one string per key point; see knowledge/questions/README.md
 ERRORS_SHOWN = 15  # a broken bank lists this many problems; the rest are counted
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9+]+)*")
 
@@ -55,6 +56,7 @@ class BankQuestion:
     key_points: tuple[str, ...]
     follow_ups: tuple[str, ...]
     source_file: str = ""
+    key_terms: tuple[str, ...] = ()  # per key point: "term | synonym; term | synonym" (the grader's data)
 
 
 class QuestionBank:
@@ -206,7 +208,7 @@ def _question(item: Any, path: Path, position: int, problems: list[str]) -> Bank
     where = f"{path.name}: question '{qid}'" if _text(qid) else f"{path.name}: question #{position}"
     before = len(problems)
     missing = [name for name in QUESTION_FIELDS if name not in item]
-    extra = sorted(set(item) - set(QUESTION_FIELDS))
+    extra = sorted(set(item) - set(QUESTION_FIELDS) - set(OPTIONAL_FIELDS))
     if missing:
         problems.append(f"{where} is missing {', '.join(missing)}")
     if extra:
@@ -224,6 +226,7 @@ def _question(item: Any, path: Path, position: int, problems: list[str]) -> Bank
         problems.append(f"{where}: tags must be a non-empty list of strings")
     _check_list(item["key_points"], "key_points", KEY_POINTS_RANGE, where, problems)
     _check_list(item["follow_ups"], "follow_ups", FOLLOW_UPS_RANGE, where, problems)
+    _check_key_terms(item, where, problems)
     if len(problems) > before:
         return None
     return BankQuestion(
@@ -236,7 +239,30 @@ def _question(item: Any, path: Path, position: int, problems: list[str]) -> Bank
         key_points=tuple(" ".join(p.split()) for p in item["key_points"]),
         follow_ups=tuple(" ".join(f.split()) for f in item["follow_ups"]),
         source_file=path.name,
+        key_terms=tuple(" ".join(t.split()) for t in item.get("key_terms") or ()),
     )
+
+
+def _check_key_terms(item: dict, where: str, problems: list[str]) -> None:
+    """Key terms, when given: one parseable string per key point, in the same order."""
+    from bot.core.grading.terms import KeyTermsError, parse_key_terms
+
+    terms = item.get("key_terms")
+    if terms is None:
+        return
+    points = item["key_points"]
+    if not isinstance(terms, list) or not all(_text(t) for t in terms):
+        problems.append(f"{where}: key_terms must be a list of non-empty strings")
+        return
+    if isinstance(points, list) and len(terms) != len(points):
+        problems.append(f"{where}: key_terms has {len(terms)} items but key_points has {len(points)} "
+                        f"(one per key point, in order)")
+        return
+    for number, text in enumerate(terms, start=1):
+        try:
+            parse_key_terms(text)
+        except KeyTermsError as err:
+            problems.append(f"{where}: key_terms #{number}: {err}")
 
 
 def _check_id(item: dict, path: Path, where: str, problems: list[str]) -> None:

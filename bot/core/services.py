@@ -78,7 +78,7 @@ class Services:
         """Answer feedback; with an LLM it adds a short critique."""
         from bot.core.grading import Grader
 
-        offline = Grader(self.index.embeddings, self.index)
+        offline = Grader(self.index.embeddings, self.index, bank=self.bank)  # the bank holds the key terms
         if self.chat_model is None:
             return offline
         from bot.core.llm.coaching import LLMGrader

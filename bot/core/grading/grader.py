@@ -1,0 +1,205 @@
+"""The offline grader: which key points an answer *states*, which it contradicts, which it misses.
+
+A point is credited only when one claim of the answer states it: every key-term group of the point
+(written per point in the question bank) appears in the same clause, nothing in that clause flips
+it (a negation, an opposite relation word, a wrong alternative, a different number), and the clause
+asserts something rather than listing terms. Embedding similarity never decides correctness; it is
+used only for questions that carry no key terms (posting questions written at run time), and then
+the verdict says it rests on similarity ("discussed"), with the same claim and polarity checks.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from bot.core.errors import PrepbotError
+from bot.core.grading.claims import NEGATION_REACH, Sentence, clauses, read_sentence, sentences
+from bot.core.grading.feedback import CONTRADICTED, MISSING, STATED, Feedback, PointVerdict
+from bot.core.grading.language import language, tokens
+from bot.core.grading.terms import GroupMatch, KeyTerms, Plain, cached_key_terms
+from bot.core.grading.words import job_terms, top_words
+from bot.core.postings import Posting
+
+if TYPE_CHECKING:
+    from bot.core.embeddings import CachedEmbeddings
+    from bot.core.index import KnowledgeIndex
+    from bot.core.questions import BankQuestion, QuestionBank
+    from bot.core.quiz import QuizQuestion
+
+# For questions without key terms only (see the module docstring): a clause "discusses" a point when
+#     cos(clause, point) - QUESTION_DISCOUNT * cos(clause, question) >= COVERED_MATCH
+# (calibrated on the 124 pairs of tests/core/test_grading.py before key terms existed).
+QUESTION_DISCOUNT = 0.4
+COVERED_MATCH = 0.40
+SHORT_ANSWER_WORDS = 25
+PRONOUNS = frozenset("it this that they these those its their".split())
+_WORD = re.compile(r"[a-z0-9][a-z0-9+#']*(?:[-/][a-z0-9+#]+)*", re.I)
+
+
+class EmptyAnswer(PrepbotError):
+    """An answer with nothing in it to grade."""
+
+
+class Grader:
+    """Grades answers against key points; `index` (optional) turns a role id into its posting for the
+    job-terms check, and `bank` supplies key terms for questions that arrive without them."""
+
+    def __init__(self, embeddings: CachedEmbeddings | None, index: KnowledgeIndex | None = None,
+                 threshold: float = COVERED_MATCH, bank: QuestionBank | None = None) -> None:
+        self.embeddings = embeddings
+        self.index = index
+        self.threshold = threshold
+        self.bank = bank
+
+    def grade(self, question: QuizQuestion | BankQuestion, answer: str, role: Posting | str | None = None
+              ) -> Feedback:
+        text = " ".join(answer.split()) if answer else ""
+        if not text or not _WORD.search(text):
+            raise EmptyAnswer("The answer is empty; write what you would say in the interview, in a few sentences.")
+        words = _WORD.findall(text)
+        feedback = Feedback(question.id, word_count=len(words), top_words=top_words(text))
+        found, truncated = sentences(answer)
+        feedback.verdicts = self.verdicts(question, [read_sentence(s) for s in found])
+        posting = self._posting(role)
+        if posting is not None:
+            feedback.job_terms = job_terms(text, posting)
+        feedback.notes = _notes(len(words), len(found), truncated, feedback)
+        return feedback
+
+    # ----- verdicts ------------------------------------------------------------------------------
+    def verdicts(self, question: QuizQuestion | BankQuestion, read: list[Sentence]) -> list[PointVerdict]:
+        points = list(question.key_points)
+        terms = self.key_terms(question)
+        if terms is None:
+            return self._by_similarity(question.question, points, read)
+        return [point_verdict(point, kt, read) for point, kt in zip(points, terms, strict=True)]
+
+    def key_terms(self, question: QuizQuestion | BankQuestion) -> list[KeyTerms] | None:
+        """The question's key terms: its own, else the bank's for the same id and key points."""
+        raw = getattr(question, "key_terms", None) or ()
+        if not raw and self.bank is not None and question.id in self.bank:
+            banked = self.bank.get(question.id)
+            if tuple(banked.key_points) == tuple(question.key_points):
+                raw = banked.key_terms
+        if not raw or len(raw) != len(question.key_points):
+            return None
+        return [cached_key_terms(t) for t in raw]
+
+    def _by_similarity(self, asked: str, points: list[str], read: list[Sentence]) -> list[PointVerdict]:
+        """No key terms: the closest claim, if close enough, *discussed* the point. Nothing is ever
+        contradicted or credited on a denial, since without terms agreement cannot be read."""
+        claims = [c for s in read for c in clauses(s.text) if c.claim and not c.is_list]
+        if not points or not claims or self.embeddings is None:
+            return [PointVerdict(p, MISSING) for p in points]
+        texts = [c.text for c in claims]
+        vectors = np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32)
+        point_vectors = np.asarray(self.embeddings.embed_documents(points), dtype=np.float32)
+        question_vector = np.asarray(self.embeddings.embed_query(asked), dtype=np.float32)
+        match = point_vectors @ vectors.T - QUESTION_DISCOUNT * (vectors @ question_vector)[None, :]
+        lang = language()
+        verdicts = []
+        for row, point in enumerate(points):
+            best = int(match[row].argmax())
+            same_polarity = (sum(map(lang.is_negation, tokens(point))) % 2
+                             == sum(map(lang.is_negation, claims[best].words)) % 2)
+            if match[row, best] >= self.threshold and same_polarity:
+                verdicts.append(PointVerdict(point, STATED, claims[best].text, "similarity"))
+            else:
+                verdicts.append(PointVerdict(point, MISSING))
+        return verdicts
+
+    def _posting(self, role: Posting | str | None) -> Posting | None:
+        if role is None or isinstance(role, Posting):
+            return role
+        if self.index is None:
+            return None
+        return self.index.role(role) or next(iter(self.index.resolver.resolve_name(role).roles), None)
+
+
+def answer_units(answer: str) -> tuple[list[str], bool]:
+    """The sentences the grader reads (for callers that show them), and whether text was cut."""
+    return sentences(answer)
+
+
+def point_polarity(terms: KeyTerms, point: str) -> int:
+    """How many of the point's own key-term groups it denies, mod 2 (almost always 0)."""
+    text = Plain(tuple(tokens(point)))
+    return _denied(terms.match(text), text) % 2
+
+
+def _denied(matches: list[GroupMatch], text: Sentence | Plain) -> int:
+    """Groups every occurrence of which a negation word denies ("it does not reduce variance"). A
+    negation denies the first key term after it, within reach and in its clause, and no other."""
+    deciding = [g.bound or g.spans or g.flipped for g in matches]  # a relation group: its relation word
+    consumed = {i for g in matches for a, b in g.spans + g.flipped + g.bound for i in range(a, b)}
+    starts = sorted({a for spans in deciding for a, _ in spans})
+    denied_starts = set()
+    for i, word in enumerate(text.words):
+        if i in consumed or not language().is_negation(word):
+            continue
+        following = [a for a in starts if i < a <= i + NEGATION_REACH and text.clause_of[a] == text.clause_of[i]]
+        if following:
+            denied_starts.add(following[0])
+    return sum(1 for spans in deciding if spans and all(a in denied_starts for a, _ in spans))
+
+
+def point_verdict(point: str, terms: KeyTerms, read: list[Sentence]) -> PointVerdict:
+    """Stated when one sentence that makes a claim has every group with the point's polarity;
+    contradicted when one has the point's terms with the polarity flipped, or an opposite for a
+    group it lacks. A contradiction anywhere outweighs a statement elsewhere."""
+    polarity = point_polarity(terms, point)
+    stated: str | None = None
+    previous: Sentence | None = None
+    for sentence in read:
+        if sentence.claim:
+            outcome = _read(terms, sentence, previous, polarity)
+            if outcome == CONTRADICTED:
+                return PointVerdict(point, CONTRADICTED, sentence.text)
+            if outcome == STATED and stated is None:
+                stated = sentence.text
+        previous = sentence
+    return PointVerdict(point, STATED, stated) if stated else PointVerdict(point, MISSING)
+
+
+def _read(terms: KeyTerms, sentence: Sentence, previous: Sentence | None, polarity: int) -> str:
+    matches = terms.match(sentence)
+    n = len(matches)
+    found = [g.found for g in matches]
+    flipped = sum(1 for g in matches if not g.found and g.flipped)
+    if (sum(found) == n - 1 and not flipped and previous is not None and sentence.words
+            and sentence.words[0] in PRONOUNS):
+        # "It is also more stable ...": the missing group may be the subject named just before.
+        missing = terms.groups[found.index(False)]
+        if KeyTerms((missing,)).match(previous)[0].found:
+            found = [True] * n
+    if not any(found) and not any(g.anchored for g in matches):
+        return MISSING
+    agrees = _denied(matches, sentence) % 2 == polarity
+    if all(found):
+        return STATED if agrees else CONTRADICTED
+    if flipped and sum(found) + flipped == n and agrees:
+        return CONTRADICTED
+    return MISSING
+
+
+def _notes(words: int, sentence_count: int, truncated: bool, feedback: Feedback) -> list[str]:
+    from bot.core.grading.claims import MAX_UNITS, MAX_WORDS_ANALYSED
+
+    notes = []
+    if sentence_count == 0:
+        notes.append(f"Your answer is very short ({words} word{'s' if words != 1 else ''}): a key point needs at "
+                     f"least a full sentence, so none could be matched.")
+    elif words < SHORT_ANSWER_WORDS:
+        notes.append(f"Your answer is very short ({words} words); interview answers usually need a few sentences "
+                     f"to cover the key points.")
+    if truncated:
+        notes.append(f"Long answer: only the first {MAX_WORDS_ANALYSED} words (at most {MAX_UNITS} sentences) "
+                     f"were analysed. In an interview, aim for a focused two-to-three-minute answer.")
+    if feedback.missed and not feedback.covered and not feedback.contradicted and sentence_count:
+        notes.append("No sentence stated any key point; check the answer addresses this question.")
+    if feedback.contradicted:
+        notes.append("Some of what you said reads as the opposite of a key point: check the flagged points.")
+    return notes

@@ -1,0 +1,64 @@
+"""The words claims are read with (knowledge/grading/language.yaml), and the tokenizer that turns an
+answer and a key term into the same tokens so they can be compared.
+
+Loaded once per process: the data is small and reviewed like code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+LANGUAGE_FILE = Path(__file__).resolve().parents[3] / "knowledge" / "grading" / "language.yaml"
+_TOKEN = re.compile(r"[a-z0-9]+(?:['’.][a-z0-9]+)*\+*")
+# British and American spellings of the same word compare equal: normalise -> normalize.
+_ISE = re.compile(r"(?<=[a-z]{3})is(e|es|ed|ing|ation|ations|er|ers)$")
+_APOSTROPHE_NT = re.compile(r"n['’]t$")
+
+
+@dataclass(frozen=True)
+class Language:
+    """Claim verbs, negation words, and the opposite of each relation word."""
+
+    claim_verbs: frozenset[str]
+    negations: frozenset[str]
+    opposites: dict[str, frozenset[str]]  # word -> the words on the other side of its row
+    alike: dict[str, frozenset[str]]  # word -> the words on its own side of its rows (lower: less, reduce...)
+
+    def is_negation(self, token: str) -> bool:
+        return token in self.negations or bool(_APOSTROPHE_NT.search(token))
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word tokens; "don't" stays one token; numbers keep their decimal point."""
+    found = []
+    for raw in _TOKEN.findall(text.lower().replace("’", "'")):
+        token = raw.rstrip(".")
+        if token.endswith("'s"):
+            token = token[:-2]
+        found.append(_ISE.sub(lambda m: "iz" + m.group(1), token))
+    return found
+
+
+@cache
+def language(path: Path = LANGUAGE_FILE) -> Language:
+    """The language data, validated: each opposites row has exactly two non-empty sides."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    opposites: dict[str, set[str]] = {}
+    alike: dict[str, set[str]] = {}
+    for row in data["opposites"]:
+        if len(row) != 2 or not all(row):
+            raise ValueError(f"{path.name}: an opposites row must have two non-empty sides: {row}")
+        left = {t for w in row[0] for t in tokens(str(w))}
+        right = {t for w in row[1] for t in tokens(str(w))}
+        for side, other in ((left, right), (right, left)):
+            for word in side:
+                opposites.setdefault(word, set()).update(other)
+                alike.setdefault(word, set()).update(side)
+    verbs = frozenset(t for w in data["claim_verbs"] for t in tokens(str(w)))
+    return Language(verbs, frozenset(tokens(" ".join(map(str, data["negations"])))),
+                    {w: frozenset(o) for w, o in opposites.items()}, {w: frozenset(a) for w, a in alike.items()})

@@ -1,0 +1,217 @@
+"""Key terms: what a key point is about, written per point by a person in the question bank.
+
+A key point's terms are groups separated by ";", each group the synonyms of one idea separated by
+"|", optionally followed by "!" and wrong alternatives a candidate might say instead:
+
+    "in-batch | batch negatives; popular | frequen; penaliz | pushed down | under-scor"
+    "l1 | lasso; laplace | double exponential ! gaussian | normal"
+
+A group may also bind an idea to a relation with "~": "bias ~ lower" is found when "bias" appears and
+the relation word nearest to it in its clause is "lower" or a word on its side of the opposites
+table ("reduces", "drops", "cuts"); when the
+nearest is an opposite ("raises", "up", from knowledge/grading/language.yaml) or a wrong alternative,
+the group is *contradicted*. A plain group is contradicted when it is absent but its opposite is
+there: a wrong alternative, the same term with a relation word flipped ("more stable" -> "less
+stable"), or a different number where the point gives one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Protocol
+
+from bot.core.grading.language import language, tokens
+
+MIN_PREFIX = 4  # a term word this long also matches words it begins ("penaliz" -> "penalizes")
+Term = tuple[str, ...]
+Span = tuple[int, int]
+
+
+class KeyTermsError(ValueError):
+    """A key-terms string that cannot be parsed (the bank loader reports it with the question id)."""
+
+
+class Readable(Protocol):
+    """What terms are matched against (a `claims.Sentence`, or any tokens)."""
+
+    words: tuple[str, ...]
+    usable: tuple[bool, ...]
+    clause_of: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Plain:
+    """Plain tokens, all usable, one clause: for matching a key point's own text."""
+
+    words: tuple[str, ...]
+
+    @property
+    def usable(self) -> tuple[bool, ...]:
+        return (True,) * len(self.words)
+
+    @property
+    def clause_of(self) -> tuple[int, ...]:
+        return (0,) * len(self.words)
+
+
+@dataclass(frozen=True)
+class Group:
+    """One idea of a key point: its synonyms, an optional bound relation, and its opposites."""
+
+    terms: tuple[Term, ...]
+    relation: tuple[Term, ...] = ()
+    contrary: tuple[Term, ...] = ()
+
+    @property
+    def numbers(self) -> frozenset[str]:
+        return frozenset(w for term in self.terms for w in term if _is_number(w))
+
+
+@dataclass(frozen=True)
+class GroupMatch:
+    """Where a group was found (token spans), or where its opposite was."""
+
+    spans: tuple[Span, ...] = ()
+    flipped: tuple[Span, ...] = ()
+    bound: tuple[Span, ...] = ()  # the relation words a relation group was decided by
+    anchored: bool = False  # the group's own term is there (a flipped relation group)
+
+    @property
+    def found(self) -> bool:
+        return bool(self.spans)
+
+
+@dataclass(frozen=True)
+class KeyTerms:
+    groups: tuple[Group, ...]
+    source: str = ""
+
+    def match(self, text: Readable) -> list[GroupMatch]:
+        """Each group's occurrences in `text`, or its opposite's. A relation word right next to
+        another group's term modifies that term ("more complex"), so it is not read as this group's."""
+        heads = [_find_all(group.terms, text) for group in self.groups]
+        return [_match_group(group, text, heads[k], [h for j, hs in enumerate(heads) if j != k for h in hs])
+                for k, group in enumerate(self.groups)]
+
+
+def parse_key_terms(text: str) -> KeyTerms:
+    """Parse the bank's key-terms string; raises KeyTermsError naming what is wrong."""
+    groups = []
+    for raw_group in text.split(";"):
+        if not raw_group.strip():
+            raise KeyTermsError(f"an empty group in '{text}'")
+        said, _, wrong = raw_group.partition("!")
+        head, _, relation = said.partition("~")
+        terms = _terms(head)
+        if not terms:
+            raise KeyTermsError(f"a group with no terms in '{text}'")
+        if "~" in said and not _terms(relation):
+            raise KeyTermsError(f"'~' with no relation words after it in '{text}'")
+        groups.append(Group(terms, _terms(relation), _terms(wrong)))
+    return KeyTerms(tuple(groups), text)
+
+
+def _terms(text: str) -> tuple[Term, ...]:
+    return tuple(t for t in (tuple(tokens(s)) for s in text.split("|")) if t)
+
+
+@cache
+def cached_key_terms(text: str) -> KeyTerms:
+    return parse_key_terms(text)
+
+
+def word_matches(term_word: str, token: str) -> bool:
+    """A term word matches a token equal to it, its plural, or (when long) a token it begins."""
+    if token == term_word or token in (term_word + "s", term_word + "es"):
+        return True
+    return len(term_word) >= MIN_PREFIX and token.startswith(term_word) and not _is_number(term_word)
+
+
+def find_term(term: Term, text: Readable) -> list[Span]:
+    """Every (start, end) where the term's words appear consecutively in usable tokens."""
+    words, usable, n = text.words, text.usable, len(term)
+    return [(i, i + n) for i in range(len(words) - n + 1)
+            if all(usable[i + k] and word_matches(term[k], words[i + k]) for k in range(n))]
+
+
+def _find_all(terms: tuple[Term, ...], text: Readable) -> list[Span]:
+    return [span for term in terms for span in find_term(term, text)]
+
+
+def _match_group(group: Group, text: Readable, spans: list[Span], others: list[Span]) -> GroupMatch:
+    if group.relation:
+        return _bind(group, spans, text, others) if spans else GroupMatch()
+    if spans:
+        return GroupMatch(tuple(spans))
+    flipped = _find_all(_contrary_terms(group.terms, group.contrary), text)
+    numbers = group.numbers
+    if numbers and not flipped:
+        flipped = [(i, i + 1) for i, w in enumerate(text.words) if text.usable[i] and _is_number(w)
+                   and w not in numbers and _same_kind(w, numbers)]
+    return GroupMatch((), tuple(flipped))
+
+
+def _bind(group: Group, heads: list[Span], text: Readable, others: list[Span]) -> GroupMatch:
+    """A relation group: the relation word nearest a head occurrence in its clause decides."""
+    relation = _alike_terms(group.relation)
+    said = [(span, True) for span in _find_all(relation, text)]
+    opposite = [(span, False) for span in _find_all(_contrary_terms(relation, group.contrary), text)]
+    candidates = [c for c in said + opposite if not any(_overlap(c[0], h) for h in heads)
+                  and not any(_distance(c[0], o) == 0 and not _overlap(c[0], o) for o in others)]
+    found, flipped = [], []
+    for head in heads:
+        clause = text.clause_of[head[0]]
+        near = [c for c in candidates if text.clause_of[c[0][0]] == clause]
+        if not near:
+            continue
+        (span, agrees) = min(near, key=lambda c: (_distance(c[0], head), c[1]))  # ties: the opposite
+        (found if agrees else flipped).append(head + span)
+    if found:
+        return GroupMatch(tuple((s[0], s[1]) for s in found), bound=tuple((s[2], s[3]) for s in found))
+    return GroupMatch((), tuple((s[0], s[1]) for s in flipped), tuple((s[2], s[3]) for s in flipped),
+                      anchored=bool(flipped))
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _distance(a: Span, b: Span) -> int:
+    return max(a[0] - b[1], b[0] - a[1], 0)
+
+
+@cache
+def _alike_terms(terms: tuple[Term, ...]) -> tuple[Term, ...]:
+    """Relation terms plus, for a one-word relation, the words on its side of the opposites table
+    ("lower" also means "reduces", "drops", "cuts")."""
+    alike = language().alike
+    found = list(terms)
+    for term in terms:
+        if len(term) == 1:
+            found.extend((w,) for w in sorted(alike.get(term[0], ())))
+    return tuple(dict.fromkeys(found))
+
+
+@cache
+def _contrary_terms(terms: tuple[Term, ...], contrary: tuple[Term, ...]) -> tuple[Term, ...]:
+    """The hand-written wrong alternatives, plus each term with one relation word flipped."""
+    opposites = language().opposites
+    found = list(contrary)
+    for term in terms:
+        for k, word in enumerate(term):
+            for other in sorted(opposites.get(word, ())):
+                found.append(term[:k] + (other,) + term[k + 1:])
+            if word.startswith("un") and word[2:] in opposites:  # unstable -> stable
+                found.append(term[:k] + (word[2:],) + term[k + 1:])
+    said = set(terms)
+    return tuple(t for t in dict.fromkeys(found) if t not in said)
+
+
+def _is_number(word: str) -> bool:
+    return any(c.isdigit() for c in word) and word.replace(".", "").isdigit()
+
+
+def _same_kind(word: str, numbers: frozenset[str]) -> bool:
+    """A different number of the same kind (a decimal for a decimal, an integer for an integer)."""
+    return any(("." in word) == ("." in n) for n in numbers)
