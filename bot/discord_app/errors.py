@@ -4,7 +4,7 @@ Dispatch order for an application command: discord.py calls `PrepTree.on_error`,
 `report_interaction_error`; buttons and modals (the `components` module) call it too, and message
 handlers (DMs, threads) call `report_message_error`. Then:
 
-1. Errors meant for users (`PrepbotError`, the state layer's `StateError`, rate limits, missing
+1. Errors meant for users (`PrepbotError`, the root of every core error, rate limits, missing
    permissions, guild-only commands) become their message, sent ephemerally: as the response when
    the interaction is not answered yet, else as a followup.
 2. Anything else is a bug: the traceback is logged, the bot's error listeners are told (tests fail
@@ -20,7 +20,6 @@ import discord
 from discord import app_commands
 
 from bot.core.errors import PrepbotError
-from bot.core.state import StateError
 from bot.discord_app.ratelimit import retry_phrase
 
 if TYPE_CHECKING:
@@ -41,7 +40,7 @@ class RateLimited(app_commands.CheckFailure):
 def user_message(error: BaseException) -> str | None:
     """The sentence to show for an expected error; None for a bug."""
     original = getattr(error, "original", None) or error  # CommandInvokeError wraps the real one
-    if isinstance(original, PrepbotError | StateError):
+    if isinstance(original, PrepbotError):
         return str(original)
     if isinstance(error, RateLimited):
         return str(error)

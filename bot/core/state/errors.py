@@ -1,7 +1,7 @@
 """Errors raised by the state layer.
 
-Messages are written for end users: the Discord layer and the terminal chat may
-show ``str(error)`` directly, so they say what was wrong and how to fix it,
+Messages are written for end users: every error here is a ``PrepbotError``, so every front end
+(CLI, chat, Discord) shows ``str(error)`` as one line. They say what was wrong and how to fix it,
 without stack-trace vocabulary.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 from bot.core.errors import PrepbotError
 
 
-class StateError(Exception):
-    """Base class for every error the state layer raises on purpose."""
+class StateError(PrepbotError):
+    """Base class for every error the state layer raises on purpose (a `PrepbotError`: one root)."""
 
 
 class InvalidSetting(StateError, ValueError):
@@ -22,8 +22,5 @@ class InvalidSetting(StateError, ValueError):
     """
 
 
-class StateUnavailable(StateError, PrepbotError):
-    """The database cannot be opened or reached, or a write's outcome is unknown.
-
-    Also a ``PrepbotError``, so every front end (CLI, chat, Discord) shows the message as one line.
-    """
+class StateUnavailable(StateError):
+    """The database cannot be opened or reached, or a write's outcome is unknown."""
