@@ -17,12 +17,10 @@ MAX_UNITS = 64  # sentences read per answer (keeps a 10,000-character answer fas
 MIN_UNIT_WORDS = 3  # a key point is a claim: one or two words cannot state one
 LIST_ITEM_WORDS = 3  # a list item is at most this many words...
 LIST_SHARE = 0.6  # ...and a clause is a list when this share of its 3+ parts are such items
-FUNCTION_WORDS = frozenset(
-    "the a an to of by so that it this which than because when if then we i you they their its each every "
-    "our my since".split())
+CLAIM_STOPWORD_SHARE = 0.1  # prose without a known verb still reads as a claim when this share are stopwords
 
 _ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|etc|vs|approx|cf)\.", re.I)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*|\s+[-*•]\s+|\s+\d+[.)]\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*|\s+[*•]\s+|\s+-\s+(?=[A-Z])|\s+\d+[.)]\s+(?=[A-Z])")
 # Where a new claim may start: after ";" or ":", or at a coordinating word (the right side must
 # then make a claim of its own, see `clauses`).
 _BOUNDARY = re.compile(r"\s*[;:]\s+|,?\s+(?=(?:and|but|whereas|while|although|though|yet|or)\s)", re.I)
@@ -78,8 +76,12 @@ def clauses(sentence: str) -> list[Clause]:
 def _clause(text: str, sentence: str) -> Clause:
     words = tokens(text)
     items = _list_items(text)
-    claim = _has_verb(words) or sum(w in FUNCTION_WORDS for w in words) >= 2
-    return Clause(text, sentence, tuple(words), claim and not (items and not _has_verb(words)), items)
+    from bot.core.grading.words import STOPWORDS
+
+    long_items = [w for item in items if len(item) > LIST_ITEM_WORDS for w in item] if items else words
+    prose = bool(long_items) and sum(w in STOPWORDS for w in long_items) / len(long_items) >= CLAIM_STOPWORD_SHARE
+    claim = _has_verb(words) or prose
+    return Clause(text, sentence, tuple(words), claim, items)
 
 
 def _has_verb(words: list[str]) -> bool:
@@ -101,46 +103,42 @@ def _list_items(text: str) -> tuple[tuple[str, ...], ...]:
 
 @dataclass(frozen=True)
 class Sentence:
-    """A sentence as the grader reads it: its tokens, which clause each token is in, and which tokens
-    can state anything (words inside a bare list of terms cannot)."""
+    """A sentence as the grader reads it: its tokens, which clause each token is in, and which list
+    each token belongs to (-1: none). The short items of one list are one slot: naming several terms
+    in a list states no relation between them."""
 
     text: str
     words: tuple[str, ...]
     clause_of: tuple[int, ...]
-    usable: tuple[bool, ...]
+    slot_of: tuple[int, ...]
     clause_texts: tuple[str, ...]
     claim: bool
 
-    def clause_text(self, position: int) -> str:
-        return self.clause_texts[self.clause_of[position]] if self.clause_texts else self.text
+    @property
+    def usable(self) -> tuple[bool, ...]:
+        return (True,) * len(self.words)
 
 
 def read_sentence(sentence: str) -> Sentence:
-    """Tokens of every clause, in order. A listed clause's words are unusable unless its item has a
-    verb of its own; the sentence makes a claim when some clause does."""
+    """Tokens of every clause, in order, with their clause and list slot; the sentence makes a claim
+    when some clause does."""
     words: list[str] = []
     clause_of: list[int] = []
-    usable: list[bool] = []
-    texts = []
-    for number, clause in enumerate(_all_clauses(sentence)):
-        texts.append(clause.text)
-        ok_items = {i for i, item in enumerate(clause.items) if _has_verb(list(item))}
+    slot_of: list[int] = []
+    found = clauses(sentence)
+    for number, clause in enumerate(found):
         if clause.is_list:
-            for i, item in enumerate(clause.items):
+            for item in clause.items:
                 words.extend(item)
                 clause_of.extend([number] * len(item))
-                usable.extend([i in ok_items] * len(item))
+                short = len(item) <= LIST_ITEM_WORDS and not _has_verb(list(item))
+                slot_of.extend([number if short else -1] * len(item))
         else:
             words.extend(clause.words)
             clause_of.extend([number] * len(clause.words))
-            usable.extend([clause.claim] * len(clause.words))
-    return Sentence(sentence, tuple(words), tuple(clause_of), tuple(usable), tuple(texts), any(usable))
-
-
-def _all_clauses(sentence: str) -> list[Clause]:
-    """Every piece between boundaries, even verbless ones (for negation scope and list spotting),
-    except that a piece joins the one before when it has no verb and is not part of a list."""
-    return clauses(sentence)
+            slot_of.extend([-1] * len(clause.words))
+    return Sentence(sentence, tuple(words), tuple(clause_of), tuple(slot_of), tuple(c.text for c in found),
+                    any(c.claim for c in found))
 
 
 NEGATION_REACH = 5  # a negation word denies what starts within this many words after it

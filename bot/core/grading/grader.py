@@ -177,12 +177,26 @@ def _read(terms: KeyTerms, sentence: Sentence, previous: Sentence | None, polari
             found = [True] * n
     if not any(found) and not any(g.anchored for g in matches):
         return MISSING
+    if _listed_together(matches, sentence):
+        return MISSING
     agrees = _denied(matches, sentence) % 2 == polarity
     if all(found):
         return STATED if agrees else CONTRADICTED
     if flipped and sum(found) + flipped == n and agrees:
         return CONTRADICTED
     return MISSING
+
+
+def _listed_together(matches: list[GroupMatch], sentence: Sentence) -> bool:
+    """Two or more groups found only among the short items of one list ("bias, variance, L1, L2"):
+    the list names them but states nothing about how they relate."""
+    slots = []
+    for group in matches:
+        spans = group.spans or group.flipped
+        owners = {sentence.slot_of[a] for a, _ in spans}
+        if spans and len(owners) == 1 and -1 not in owners:
+            slots.append(owners.pop())
+    return len(slots) != len(set(slots))
 
 
 def _notes(words: int, sentence_count: int, truncated: bool, feedback: Feedback) -> list[str]:

@@ -88,7 +88,7 @@ class KeyTerms:
     source: str = ""
 
     def match(self, text: Readable) -> list[GroupMatch]:
-        """Each group's occurrences in `text`, or its opposite's. A relation word right next to
+        """Each group's occurrences in `text`, or its opposite's. A relation word right before
         another group's term modifies that term ("more complex"), so it is not read as this group's."""
         heads = [_find_all(group.terms, text) for group in self.groups]
         return [_match_group(group, text, heads[k], [h for j, hs in enumerate(heads) if j != k for h in hs])
@@ -158,7 +158,7 @@ def _bind(group: Group, heads: list[Span], text: Readable, others: list[Span]) -
     said = [(span, True) for span in _find_all(relation, text)]
     opposite = [(span, False) for span in _find_all(_contrary_terms(relation, group.contrary), text)]
     candidates = [c for c in said + opposite if not any(_overlap(c[0], h) for h in heads)
-                  and not any(_distance(c[0], o) == 0 and not _overlap(c[0], o) for o in others)]
+                  and not any(_overlap(c[0], o) or c[0][1] == o[0] for o in others)]
     found, flipped = [], []
     for head in heads:
         clause = text.clause_of[head[0]]
