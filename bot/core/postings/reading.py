@@ -88,12 +88,25 @@ def document_from_bytes(data: bytes, content_type: str, source: str) -> Document
     if fmt is None:
         raise BadPostingFile(f"unsupported content type '{content_type}' (HTML, PDF, DOCX, Markdown or text only)")
     _check_size(len(data), fmt)
-    if fmt in BINARY_FORMATS:
-        raise BadPostingFile(f"reading {fmt.upper()} files is not available yet")
-    text = decode_text(data, content_type)
-    lines = split_lines(text, fmt)
-    title = _html_title(text) if fmt == "html" else None
-    return Document(lines, fmt, source, _fallback_name(source, lines, title), title, None)
+    title: str | None = None
+    structured: dict | None = None
+    if fmt == "pdf":
+        from bot.core.postings.formats.pdf import pdf_lines
+
+        lines, title = pdf_lines(data)
+    elif fmt == "docx":
+        from bot.core.postings.formats.docx import docx_lines
+
+        lines, title = docx_lines(data)
+    elif fmt == "html":
+        from bot.core.postings.formats.html import html_document
+
+        lines, title, structured = html_document(decode_html(data, content_type))
+    else:
+        lines = split_lines(decode_text(data, content_type), fmt)
+    if not lines:
+        raise BadPostingFile(f"no text found in the {fmt.upper()} file")
+    return Document(lines, fmt, source, _source_name(source, lines, title, structured), title, structured)
 
 
 def read_posting_text(path: Path) -> tuple[str, str]:
@@ -148,28 +161,59 @@ def _check_size(size: int, fmt: str) -> None:
 
 
 def split_lines(text: str, fmt: str) -> list[RawLine]:
-    """Split a document into non-empty lines, dropping markup but keeping headings and bullets."""
-    from bot.core.postings.formats import legacy
-
+    """Split a text document into non-empty lines, dropping markup but keeping headings and bullets."""
     if fmt == "html":
-        return legacy.html_lines(text)
+        from bot.core.postings.formats.html import html_document
+
+        return html_document(text)[0]
     if fmt == "md":
-        return legacy.markdown_lines(text)
-    return legacy.plain_lines(text.splitlines())
+        from bot.core.postings.formats.markdown import markdown_lines
+
+        return markdown_lines(text)
+    from bot.core.postings.formats.plain import plain_lines
+
+    return plain_lines(text)
 
 
-def _html_title(text: str) -> str | None:
-    match = re.search(r"<title[^>]*>(.*?)</title>", text, re.I | re.S)
-    return clean(match.group(1)) or None if match else None
+def decode_html(data: bytes, content_type: str = "") -> str:
+    """HTML bytes to text: the declared charset (header, then <meta>), else UTF-8, else cp1252."""
+    if b"\x00" in data[:8192]:
+        raise BadPostingFile("the file looks binary (it contains NUL bytes)")
+    declared = re.search(r"charset=([\w.-]+)", content_type, re.I) or re.search(
+        rb"<meta[^>]+charset=[\"']?([\w.-]+)", data[:4096], re.I
+    )
+    names = [declared.group(1)] if declared else []
+    for name in [*(n.decode() if isinstance(n, bytes) else n for n in names), "utf-8-sig", "cp1252"]:
+        try:
+            return data.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return data.decode("utf-8", errors="replace")
 
 
-def _fallback_name(source: str, lines: list[RawLine], title: str | None) -> str:
-    if title:
-        return title
-    for line in lines[:5]:
-        if line.kind == "heading":
-            return line.text
-    return Path(source).stem if "://" not in source else source
+_HASHED_NAME = re.compile(r"[0-9a-f]{8,}|^[\d_\W]+$", re.I)
+
+
+def _source_name(source: str, lines: list[RawLine], title: str | None, structured: dict | None) -> str:
+    """A name for people: the posting's own name where the document gives one, else the file
+    name when it is readable, else the first heading or line."""
+    from bot.core.postings.formats.jsonld import posting_name
+
+    named = posting_name(structured) if structured else None
+    if named or title:
+        return named or title or ""
+    if "://" in source:
+        return re.sub(r"^\w+://(www\.)?", "", source).rstrip("/")
+    stem = Path(source).stem
+    if not _HASHED_NAME.search(stem):
+        return Path(source).name
+    first = next((line for line in lines[:10] if line.kind == "heading"), lines[0] if lines else None)
+    return first.text[:100] if first else Path(source).name
+
+
+def is_readable_file_name(source: str) -> bool:
+    """False for machine names such as `002_620cffb6dc942430.txt`."""
+    return "://" in source or not _HASHED_NAME.search(Path(source).stem)
 
 
 def clean(text: str) -> str:

@@ -1,0 +1,329 @@
+"""HTML pages to lines: walk the DOM keeping block structure, after pruning the site's chrome.
+
+Why not hand the page to a general article extractor: on careers pages they drop exactly the
+short lines a posting's facts live on (measured with trafilatura on the dev corpus: the
+`City · Mode · Type` meta line, Lever-style category tags, `<br>`-separated bold headings and the
+Greenhouse header with title, company and location were lost). So we prune what pages mark as
+chrome (tags, ARIA roles, class words kept as data in knowledge/reading/html.yaml, link-only lists,
+breadcrumbs) and keep every other block: div, p, br, li, table rows, dt/dd pairs and headings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+import yaml
+
+from bot.config import PROJECT_ROOT
+from bot.core.postings.formats.plain import bullet_split
+from bot.core.postings.formats.tables import table_lines
+from bot.core.postings.reading import RawLine, clean
+
+RULES_PATH = PROJECT_ROOT / "knowledge" / "reading" / "html.yaml"
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+BLOCKS = frozenset(
+    "address article aside blockquote body caption center dd details div dl dt fieldset figcaption figure footer "
+    "header hr li main ol p pre section summary table tbody td tfoot th thead tr ul html".split()
+) | set(HEADINGS)
+LINK_ONLY = 0.9  # a line this much link text is a button or menu entry, not posting text
+CHROME_SHARE = 0.4  # class words never drop an element holding this share of the page's text
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|[6-9]00)", re.I)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_JAMMED = re.compile(r"[A-Za-z)\]]\|[A-Z0-9]$")
+_CRUMB = re.compile(r"\s+[›»>/|]\s+|\s*[›»]\s*")
+
+
+@dataclass(frozen=True)
+class _Rules:
+    drop_tags: frozenset[str]
+    drop_roles: frozenset[str]
+    chrome_words: frozenset[str]
+    hidden_classes: frozenset[str]
+
+
+@cache
+def _rules() -> _Rules:
+    data = yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))
+    return _Rules(*(frozenset(data[key]) for key in ("drop_tags", "drop_roles", "chrome_words", "hidden_classes")))
+
+
+@dataclass
+class _Line:
+    text: str
+    kind: str
+    level: int = 0
+    bold: bool = False
+    link_share: float = 0.0
+
+
+@dataclass
+class _Ctx:
+    kind: str = "para"
+    level: int = 0
+    bold: bool = False
+    link: bool = False
+
+
+@dataclass
+class _Walker:
+    """Collects inline text into lines; every block boundary and <br> ends a line."""
+
+    lines: list[_Line] = field(default_factory=list)
+    parts: list[tuple[str, _Ctx]] = field(default_factory=list)
+    after_inline: bool = False  # the last text came from an inline element that just closed
+
+    def add(self, text: str | None, ctx: _Ctx) -> None:
+        if text:
+            self.parts.append((text, ctx))
+            self.after_inline = False
+
+    def separate(self, text: str | None, ctx: _Ctx) -> None:
+        """`<span>Remote (US)</span><span>Internship</span>`: tags that CSS sets apart, with no
+        space between them in the markup, are separate values."""
+        if self.after_inline and self.parts and text and _JAMMED.search(self.parts[-1][0] + "|" + text[:1]):
+            self.parts.append((" · ", ctx))
+
+    def flush(self) -> None:
+        self.after_inline = False
+        if not self.parts:
+            return
+        text = clean("".join(part for part, _ in self.parts))
+        if text:
+            first = self.parts[0][1]
+            sized = [(len(part.strip()), ctx) for part, ctx in self.parts]
+            total = sum(size for size, _ in sized) or 1
+            bold = sum(size for size, ctx in sized if ctx.bold) / total >= 0.95
+            link = sum(size for size, ctx in sized if ctx.link) / total
+            self.lines.append(_Line(text, first.kind, first.level, bold, link))
+        self.parts = []
+
+    def emit(self, text: str, kind: str = "para", level: int = 0, bold: bool = False) -> None:
+        self.flush()
+        if clean(text):
+            self.lines.append(_Line(clean(text), kind, level, bold))
+
+
+def html_document(text: str) -> tuple[list[RawLine], str | None, dict | None]:
+    """The page's lines, its <title> and its schema.org JobPosting (JSON-LD), if any."""
+    import lxml.html
+
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    try:
+        root = lxml.html.document_fromstring(text)
+    except Exception:  # lxml raises ParserError (and others) on pages with no elements at all
+        return [], None, None
+    structured = None
+    if "ld+json" in text:
+        from bot.core.postings.formats.jsonld import job_posting
+
+        structured = job_posting(root)
+    title_el = root.find(".//title")
+    title = clean(title_el.text_content()) if title_el is not None else ""
+    body = root.find("body")
+    body = body if body is not None else root
+    _prune(body)
+    walker = _Walker()
+    _walk(body, _Ctx(), walker)
+    walker.flush()
+    return _finish(walker.lines), title or None, structured
+
+
+# ----- pruning ------------------------------------------------------------------------------------
+def _prune(body) -> None:
+    """Remove site chrome in place; the text of kept siblings (element tails) stays."""
+    rules = _rules()
+    page_size = len(body.text_content()) or 1
+    doomed = []
+    for element in body.iter():
+        if not isinstance(element.tag, str):
+            doomed.append(element)  # comments and processing instructions
+        elif _is_chrome(element, rules, page_size):
+            doomed.append(element)
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()  # keeps the tail text, unlike remove()
+
+
+def _is_chrome(element, rules: _Rules, page_size: int) -> bool:
+    tag = element.tag.lower()
+    if tag in rules.drop_tags:
+        return True
+    attrs = element.attrib
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(attrs.get("style", "")):
+        return True
+    if rules.hidden_classes & set(attrs.get("class", "").split()):
+        return True
+    has_title = element.find(".//h1") is not None
+    if tag in {"header", "footer"} or attrs.get("role", "").lower() in rules.drop_roles:
+        return tag == "footer" or not has_title
+    names = " ".join(attrs.get(name, "") for name in ("class", "id", "data-automation-id"))
+    words = {word.lower() for word in _WORDS.findall(names)}
+    if words & rules.chrome_words and not has_title:
+        return len(element.text_content()) < CHROME_SHARE * page_size
+    return False
+
+
+# ----- walking ------------------------------------------------------------------------------------
+def _walk(element, ctx: _Ctx, out: _Walker) -> None:
+    """Emit the element's text; the caller emits its tail in the parent's context."""
+    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    if tag == "br":
+        out.flush()
+        return
+    if tag == "table" and _walk_table(element, out):
+        return
+    if tag == "dl" and _walk_definitions(element, out):
+        return
+    if tag in {"ul", "ol"} and _is_link_list(element):
+        return
+    if tag in BLOCKS:
+        out.flush()
+        pair = _label_value(element)
+        if pair:
+            out.emit(f"{pair[0]}: {pair[1]}" if not pair[0].endswith(":") else f"{pair[0]} {pair[1]}")
+            return
+        if tag == "pre":
+            for line in element.text_content().splitlines():
+                out.emit(line, ctx.kind)
+            return
+    ctx = _child_ctx(element, tag, ctx)
+    if tag not in BLOCKS:
+        out.separate(element.text, ctx)
+    out.add(element.text, ctx)
+    for child in element:
+        _walk(child, ctx, out)
+        out.add(child.tail, ctx)
+    if tag in BLOCKS:
+        out.flush()
+    else:
+        out.after_inline = not (element.tail or "")
+
+
+def _child_ctx(element, tag: str, ctx: _Ctx) -> _Ctx:
+    if tag in HEADINGS:
+        return _Ctx("heading", HEADINGS[tag], ctx.bold, ctx.link)
+    if tag == "li":
+        return _Ctx("bullet", 0, ctx.bold, ctx.link)
+    bold = ctx.bold or tag in {"b", "strong"} or bool(_BOLD_STYLE.search(element.get("style", "")))
+    link = ctx.link or (tag == "a" and element.get("href") is not None)
+    return _Ctx(ctx.kind, ctx.level, bold, link) if (bold, link) != (ctx.bold, ctx.link) else ctx
+
+
+def _text(element) -> str:
+    """An element's text with <br> and blocks as spaces (for cells, labels and values)."""
+    return clean(" ".join(element.itertext()))
+
+
+def _label_value(element) -> tuple[str, str] | None:
+    """`<div><h2>Location</h2><p>London, UK</p></div>`: a labelled value, read as one line."""
+    children = [child for child in element if isinstance(child.tag, str)]
+    if len(children) != 2 or clean(element.text or "") or any(clean(c.tail or "") for c in children):
+        return None
+    label, value = children
+    label_text, value_text = _text(label), _text(value)
+    is_label = label.tag in HEADINGS or label.tag in {"dt", "th", "label", "b", "strong"}
+    if not is_label or not label_text or not value_text or any(d.tag in BLOCKS for d in value.iterdescendants()):
+        return None
+    if len(label_text.split()) > 4 or label_text.endswith(".") or len(value_text.split()) > 12:
+        return None
+    return label_text, value_text
+
+
+def _is_link_list(element) -> bool:
+    """A list whose every item is mostly a link is a menu or a 'similar jobs' list."""
+    items = [child for child in element if child.tag == "li"]
+    if len(items) < 2:
+        return False
+    for item in items:
+        total = len(_text(item)) or 1
+        linked = sum(len(_text(a)) for a in item.iter("a"))
+        if linked / total < 0.5:
+            return False
+    return True
+
+
+def _walk_definitions(element, out: _Walker) -> bool:
+    """dt/dd pairs become `term: definition` lines; long definitions are walked as blocks."""
+    out.flush()
+    term = ""
+    for child in element:
+        if child.tag == "dt":
+            if term:
+                out.emit(term, bold=True)
+            term = _text(child)
+        elif child.tag == "dd":
+            value = _text(child)
+            if term and len(value.split()) <= 25:
+                out.emit(f"{term}: {value}")
+            else:
+                if term:
+                    out.emit(term, bold=True)
+                _walk(child, _Ctx(), out)
+            term = ""
+    if term:
+        out.emit(term, bold=True)
+    out.flush()
+    return True
+
+
+def _walk_table(table, out: _Walker) -> bool:
+    """Tables of records become one line per row; tables of parallel lists are read by column."""
+    rows = [row for row in table.iter("tr") if _owning_table(row) is table]
+    cells = [[cell for cell in row if cell.tag in {"td", "th"}] for row in rows]
+    if not rows or any(cell.find(".//table") is not None or cell.find(".//p") is not None for r in cells for cell in r):
+        return False  # a layout table: walk its cells as ordinary blocks
+    out.flush()
+    texts = [[_text(cell) for cell in row] for row in cells]
+    has_header = bool(cells[0]) and all(cell.tag == "th" for cell in cells[0]) and len(texts) > 1
+    for text, kind in table_lines(texts[0] if has_header else None, texts[1:] if has_header else texts):
+        out.emit(text, kind, bold=kind == "heading")
+    return True
+
+
+def _owning_table(row):
+    parent = row.getparent()
+    while parent is not None and parent.tag != "table":
+        parent = parent.getparent()
+    return parent
+
+
+# ----- finishing ----------------------------------------------------------------------------------
+def _finish(lines: list[_Line]) -> list[RawLine]:
+    kept = [line for line in lines if not _is_menu_line(line)]
+    started = next((i for i, line in enumerate(kept) if line.kind != "heading"), len(kept))
+    kept = [line for i, line in enumerate(kept) if i < started or not _is_orphan_heading(kept, i)]
+    result = []
+    for number, line in enumerate(kept, start=1):
+        kind, text = line.kind, line.text
+        if kind == "para":
+            marker, rest = bullet_split(text)
+            if marker:
+                kind, text = "bullet", rest
+        result.append(RawLine(text, kind, number, line.level if kind == "heading" else 0, line.bold))
+    return result
+
+
+def _is_menu_line(line: _Line) -> bool:
+    """Buttons, menu entries and breadcrumbs: (mostly) link text that is not a heading."""
+    if line.kind == "heading":
+        return False
+    if line.link_share >= LINK_ONLY:
+        return True
+    segments = _CRUMB.split(line.text)
+    return line.link_share > 0 and len(segments) >= 2 and all(len(s.split()) <= 4 for s in segments)
+
+
+def _is_orphan_heading(lines: list[_Line], index: int) -> bool:
+    """A markup heading left with nothing under it (its list or form was chrome).
+
+    Only after the posting has started: a title heading straight above the first section heading
+    of the same level is not an orphan.
+    """
+    line = lines[index]
+    if line.kind != "heading" or not line.level:
+        return False
+    following = lines[index + 1] if index + 1 < len(lines) else None
+    return following is None or (following.kind == "heading" and 0 < following.level <= line.level)

@@ -1,0 +1,136 @@
+"""Plain text to lines: every common bullet marker, and postings flattened into one line.
+
+A posting pasted through a Discord slash-command option loses its newlines; we split it back at
+the marks a posting keeps even then: runs of bullet markers, `Label:` runs after a sentence, and
+ALL-CAPS heading runs.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.postings.reading import RawLine, clean
+
+# A bullet: a symbol, a dash, "o " (Word's second-level bullet), or a number / letter with . or ).
+_BULLET = re.compile(
+    r"^\s*(?:[•●▪■□◦‣∙·○◆◇►▸▹▶→➔➜➤⇒✓✔✅☐*+\-–—]|o(?=\s+\S)|\(?\d{1,2}[.)](?!\d)|\(?[a-hj-z][)]|\([a-z]\))\s+"
+)
+# Markers that are bullets wherever they stand; the others (- – * ·) also join words and names.
+_SURE_MARKERS = "•●▪■◦‣○◆►▸▶→➔➜➤✓✔✅"
+_UNSURE_MARKERS = "-–*·"
+FLAT_LINE_CHARS = 400  # a single line longer than this, in a text of few lines, lost its newlines
+LABEL_WORDS = 3
+_CAPS_RUN = re.compile(r"(?<![\w'’&/-])(?:[A-Z][A-Z&'’/-]+\s+){1,6}[A-Z][A-Z&'’/-]+(?![\w'’&/-])")
+
+
+def bullet_split(text: str) -> tuple[str, str]:
+    """(marker, rest) when the line starts with a bullet marker, else ("", text)."""
+    match = _BULLET.match(text)
+    if not match or not text[match.end() :].strip():
+        return "", text
+    return text[: match.end()].strip(), clean(text[match.end() :])
+
+
+def plain_lines(text: str) -> list[RawLine]:
+    """Non-empty lines, each a bullet or a paragraph; one-line pastes are split back first."""
+    raw = text.splitlines()
+    if _looks_flattened(raw):
+        raw = [piece for line in raw for piece in unflatten(line)]
+    return lines_from(raw)
+
+
+def lines_from(raw: list[str], start: int = 1) -> list[RawLine]:
+    result = []
+    for number, line in enumerate(raw, start=start):
+        text = clean(line)
+        if not text:
+            continue
+        marker, rest = bullet_split(text)
+        result.append(RawLine(rest, "bullet", number) if marker else RawLine(text, "para", number))
+    return result
+
+
+def _looks_flattened(raw: list[str]) -> bool:
+    filled = [line for line in raw if line.strip()]
+    return bool(filled) and len(filled) <= 3 and max(len(line) for line in filled) > FLAT_LINE_CHARS
+
+
+def unflatten(line: str) -> list[str]:
+    """Split one long line back into the lines it was made of, where the marks allow."""
+    pieces = _split_at_bullets(line)
+    out: list[str] = []
+    for piece in pieces:
+        for part in _split_caps(piece):
+            out.extend(_split_labels(part))
+    return _merge_markers([clean(piece) for piece in out if clean(piece)])
+
+
+def _split_labels(text: str) -> list[str]:
+    """'... per hour Duration: twelve weeks' -> a new line at each `Label:` (up to three words,
+    capitalised like a label: 'Start date', 'Start Date' or 'START DATE')."""
+    cuts = []
+    for colon in re.finditer(r":(?=\s|$)", text):
+        words = list(re.finditer(r"[^\s:]+", text[: colon.start()]))[-LABEL_WORDS:]
+        start = None
+        for k in range(len(words)):
+            label = [w.group(0) for w in words[k:]]
+            if _label_shaped(label):
+                start = words[k].start()
+                break
+        if start:
+            cuts.append(start)
+    return [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+
+
+def _label_shaped(words: list[str]) -> bool:
+    if not words[0][:1].isupper():
+        return False
+    if words[0].isupper() and len(words[0]) > 1:
+        return all(word.isupper() for word in words)
+    return not any(word.isupper() and len(word) > 1 for word in words[1:])
+
+
+def _merge_markers(pieces: list[str]) -> list[str]:
+    """A piece with no letter or digit (a stray dash or full stop) belongs to its neighbour."""
+    out: list[str] = []
+    for piece in pieces:
+        if out and not re.search(r"\w", piece):
+            out[-1] = f"{out[-1]} {piece}" if piece not in ".,;:!?" else out[-1] + piece
+        else:
+            out.append(piece)
+    return out
+
+
+def _split_caps(text: str) -> list[str]:
+    """An ALL-CAPS run of two or more words is a heading: it gets its own line."""
+    out, last = [], 0
+    for match in _CAPS_RUN.finditer(text):
+        if re.match(r"\s*[:.,;!?)]", text[match.end() :]):
+            continue  # a `LABEL:` or the end of a shouted sentence, not a heading
+        out += [text[last : match.start()], match.group(0)]
+        last = match.end()
+    return out + [text[last:]]
+
+
+def _split_at_bullets(line: str) -> list[str]:
+    """Split before every marker that recurs as a bullet; the text before a run's first bullet
+    that follows the last sentence is that run's heading."""
+    markers = [m for m in _SURE_MARKERS if line.count(f" {m} ") >= 2]
+    markers += [m for m in _UNSURE_MARKERS if line.count(f" {m} ") >= 3]
+    if not markers:
+        return [line]
+    alternatives = "|".join(re.escape(marker) for marker in markers)
+    pattern = re.compile(rf"\s+(?=(?:{alternatives})\s)")
+    pieces = pattern.split(line)
+    out: list[str] = []
+    for piece in pieces:
+        out.extend(_heading_before_next(piece))
+    return out
+
+
+def _heading_before_next(piece: str) -> list[str]:
+    """'• Write SQL. Preferred qualifications' -> the item, then the heading of the next run."""
+    match = re.search(r"(?<=[.!?])\s+((?:\S+\s+){0,5}\S+?:?)$", piece)
+    if match and len(piece) - len(match.group(1)) > 20 and match.group(1)[:1].isupper():
+        return [piece[: match.start()], match.group(1)]
+    return [piece]
