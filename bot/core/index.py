@@ -1,21 +1,28 @@
 """The knowledge index: ingest postings into Chroma and search them (dense + BM25, fused).
 
-One `KnowledgeIndex` per process. It keeps an in-memory catalogue of the current roles and their
-chunks (rebuilt from the role records, which are small), so a search costs one query embedding,
-one Chroma query and one BM25 pass.
+One `KnowledgeIndex` per process. Every role belongs to a scope (bot/core/scopes.py): the
+library, a server or a user. The index keeps one in-memory `Catalogue` per scope it has needed
+(the library always; a server's or a user's when one of their questions arrives), and hands out
+`IndexView`s: what one viewer may see (library + their server's + their own). The index's own read
+methods (`roles()`, `search()`...) are the library's view: a caller that does not say who is asking
+never sees anyone's server or personal postings.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from bot.core.catalogue import RRF_K, SCOPED_EXACT_MAX, Catalogue, Hit, IndexView
 from bot.core.chunks import Chunk, chunk_posting
 from bot.core.dedupe import ShingleIndex
 from bot.core.embeddings import CachedEmbeddings, load_embeddings
@@ -29,16 +36,17 @@ from bot.core.ingest import (
     posting_shingles,
     read_candidate,
 )
-from bot.core.lexical import LexicalIndex
 from bot.core.postings import Posting
 from bot.core.roles import RoleResolver
+from bot.core.scopes import EVERYONE_LIBRARY, LIBRARY, LIBRARY_KEY, Scope, Viewer
 from bot.core.store import VectorStore
-from bot.core.unknown import vocabulary
 
+__all__ = ["RRF_K", "SCOPED_EXACT_MAX", "Hit", "IndexView", "KnowledgeIndex"]
 log = logging.getLogger(__name__)
-RRF_K = 60
-SCOPED_EXACT_MAX = 3000  # chunks; above this a role-filtered search goes to Chroma's HNSW index
 ROLE_VECTOR_CACHE = 512  # roles whose vectors stay in memory (about 25 KB each)
+SCOPE_CACHE_ROLES = 4000  # server and personal roles kept in memory (about 25 KB each); the library always is
+SCOPE_TTL = 30.0  # seconds: with a shared Chroma server, re-read a scope this old (another process may have changed it)
+VIEW_CACHE = 256
 Progress = Callable[[str, int, int], None]
 
 
@@ -52,18 +60,8 @@ class _Plan:
     to_write: dict[str, tuple[Posting, list[str]]]
 
 
-@dataclass(frozen=True)
-class Hit:
-    """A chunk found for a query, with the evidence of both retrievers."""
-
-    chunk: Chunk
-    score: float  # fused reciprocal-rank score
-    similarity: float  # cosine similarity, 0 when only BM25 found it
-    lexical: float  # BM25 score, 0 when only the dense search found it
-
-
 class KnowledgeIndex:
-    """Postings in, ranked posting lines out."""
+    """Postings in (into a scope), ranked posting lines out (for a viewer)."""
 
     def __init__(
         self, data_dir: Path, model_path: str, chroma_url: str | None = None, embeddings: CachedEmbeddings | None = None
@@ -71,68 +69,183 @@ class KnowledgeIndex:
         self.embeddings = embeddings or load_embeddings(model_path)
         self.store = VectorStore.open(Path(data_dir), chroma_url, self.embeddings)
         self._lock = threading.RLock()
+        self._catalogues: OrderedDict[str, Catalogue] = OrderedDict()
+        self._views: OrderedDict[tuple[int, ...], IndexView] = OrderedDict()
+        self._role_vectors: OrderedDict[str, tuple[list[str], np.ndarray]] = OrderedDict()
         self._load()
 
-    # ----- catalogue -------------------------------------------------------------------------
+    # ----- catalogues -----------------------------------------------------------------------------
     def _load(self) -> None:
+        """(Re)read the library; other scopes are read when first needed."""
+        with self._lock:
+            self._catalogues.clear()
+            self._views.clear()
+            self._role_vectors.clear()
+            self._read(LIBRARY_KEY)
+
+    def _read(self, owner: str) -> Catalogue:
         try:
-            records = self.store.load_roles()
+            records = self.store.load_roles([owner])
         except KnowledgeBaseUnavailable:
             raise
         except Exception as err:  # e.g. a role record that no longer parses
             raise KnowledgeBaseUnavailable(f"The knowledge base could not be read ({err}).") from err
+        catalogue = Catalogue.build(owner, records, self.embeddings.token_count)
         with self._lock:
-            self._roles = {rid: posting for rid, (posting, _) in records.items()}
-            self._sources = {rid: sources for rid, (_, sources) in records.items()}
-            self._chunks = [c for p in self._roles.values() for c in chunk_posting(p, self.embeddings.token_count)]
-            self._chunk_by_id = {c.id: c for c in self._chunks}
-            self._chunks_by_role: dict[str, list[Chunk]] = {}
-            for chunk in self._chunks:
-                self._chunks_by_role.setdefault(chunk.role_id, []).append(chunk)
-            self._role_vectors: OrderedDict[str, tuple[list[str], np.ndarray]] = OrderedDict()
-            self._lexical: LexicalIndex | None = None
-            self.resolver = RoleResolver(self.roles())
-            self.vocabulary = vocabulary(self.roles())
+            old = self._catalogues.get(owner)
+            for role_id in old.roles if old is not None else ():  # a role's version may have changed
+                self._role_vectors.pop(role_id, None)
+            self._catalogues[owner] = catalogue
+            self._catalogues.move_to_end(owner)
+            self._evict()
+        return catalogue
+
+    def _evict(self) -> None:
+        """Keep at most SCOPE_CACHE_ROLES server and personal roles in memory (least recently used out)."""
+        held = sum(len(c.roles) for key, c in self._catalogues.items() if key != LIBRARY_KEY)
+        for key in list(self._catalogues):
+            if held <= SCOPE_CACHE_ROLES:
+                break
+            if key != LIBRARY_KEY:
+                held -= len(self._catalogues.pop(key).roles)
+
+    def catalogue(self, owner: str) -> Catalogue:
+        """One owner's roles in memory, read from the store on first use. With a shared Chroma server
+        a server's or user's catalogue older than SCOPE_TTL is read again: another shard process may
+        have added or removed one of their postings."""
+        with self._lock:
+            found = self._catalogues.get(owner)
+            if found is not None:
+                self._catalogues.move_to_end(owner)
+                stale = self.store.remote and owner != LIBRARY_KEY and time.monotonic() - found.loaded_at > SCOPE_TTL
+                if not stale:
+                    return found
+            return self._read(owner)
+
+    def view(self, viewer: Viewer) -> IndexView:
+        """What `viewer` may see: the library, their server's postings and their own."""
+        catalogues = tuple(self.catalogue(scope.key) for scope in viewer.scopes)
+        key = tuple(c.generation for c in catalogues)
+        with self._lock:
+            found = self._views.get(key)
+            if found is not None and found.viewer == viewer:
+                self._views.move_to_end(key)
+                return found
+            made = IndexView(self, viewer, catalogues)
+            self._views[key] = made
+            if len(self._views) > VIEW_CACHE:
+                self._views.popitem(last=False)
+            return made
+
+    def scope_roles(self, scope: Scope) -> list[Posting]:
+        """What one scope holds (its own roles only), for `/posting list` and `prepbot roles --scope`."""
+        roles = self.catalogue(scope.key).roles.values()
+        return sorted(roles, key=lambda p: (p.company or "", p.title, p.level or "", p.role_id))
+
+    def scope_sources(self, scope: Scope, role_id: str) -> list[str]:
+        return list(self.catalogue(scope.key).sources.get(role_id, []))
+
+    def scope_count(self, scope: Scope) -> int:
+        """How many roles a scope holds, read from the store (the cap counts every process's adds)."""
+        return len(self.store.owned_role_ids(scope.key))
+
+    # ----- the library's view (callers that do not say who is asking) ------------------------------
+    @property
+    def library(self) -> IndexView:
+        return self.view(EVERYONE_LIBRARY)
 
     def roles(self) -> list[Posting]:
-        return sorted(self._roles.values(), key=lambda p: (p.company or "", p.title, p.level or ""))
+        return self.library.roles()
 
     def role(self, role_id: str) -> Posting | None:
-        return self._roles.get(role_id)
+        return self.library.role(role_id)
 
     def sources(self, role_id: str) -> list[str]:
-        return list(self._sources.get(role_id, []))
+        return self.library.sources(role_id)
 
     def is_empty(self) -> bool:
-        return not self._roles
+        return self.library.is_empty()
 
     def chunks_for(self, role_id: str) -> list[Chunk]:
-        return list(self._chunks_by_role.get(role_id, []))
+        return self.library.chunks_for(role_id)
+
+    @property
+    def resolver(self) -> RoleResolver:
+        return self.library.resolver
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        return self.library.vocabulary
+
+    def search(self, query: str, role_ids: list[str] | None = None, k: int = 6) -> list[Hit]:
+        return self.library.search(query, role_ids, k)
 
     # ----- ingest ------------------------------------------------------------------------------
-    def ingest(self, paths: list[Path], progress: Progress | None = None) -> IngestReport:
-        """Index files and folders; idempotent, and a changed file replaces its role's chunks."""
+    def ingest(self, paths: list[Path], progress: Progress | None = None, scope: Scope = LIBRARY) -> IngestReport:
+        """Index files and folders into one scope; idempotent, and a changed file replaces its
+        role's chunks. Duplicates are merged within the scope only: the same posting added by two
+        servers is two roles (the second reuses the first one's vectors)."""
         files, report_missing = expand_paths(paths)
         report = IngestReport(outcomes=report_missing)
         candidates = []
         for number, path in enumerate(files, start=1):
-            candidates.append(read_candidate(path))
+            candidates.append(_in_scope(read_candidate(path), scope))
             if progress:
                 progress("parse", number, len(files))
         with self._lock:
-            plan = self._plan(candidates, report)
-            self._write(plan, report, progress)
-            self._load()
-            self._sweep_leftovers()
+            current = self._read(scope.key)  # from the store: another process may have changed it
+            plan = self._plan(candidates, report, current)
+            self._write(plan, report, progress, current, scope)
+            fresh = self._read(scope.key)
+            self._sweep_leftovers(fresh)
         return report
 
-    def _plan(self, candidates: list[Candidate], report: IngestReport) -> dict[str, tuple[Posting, list[str]]]:
+    def remove(self, scope: Scope, role_id: str) -> Posting | None:
+        """Delete one role of `scope` and its vectors; None when the scope has no such role."""
+        with self._lock:
+            posting = self._read(scope.key).roles.get(role_id)
+            if posting is None:
+                return None
+            self.store.delete_role(role_id)
+            self._role_vectors.pop(role_id, None)
+            self._read(scope.key)
+        return posting
+
+    def forget(self, scope: Scope, attempts: int | None = 8) -> int:
+        """Delete every role and vector of a server or a user (`/forget`), retrying a store that is
+        briefly unavailable (`attempts=None`: until it succeeds). Returns how many roles went."""
+        if scope.is_library:
+            raise ValueError("the library is not forgotten")
+        stop = stop_after_attempt(attempts) if attempts else (lambda _state: False)
+
+        @retry(
+            retry=retry_if_exception_type(KnowledgeBaseUnavailable),
+            wait=wait_exponential(multiplier=0.5, max=30),
+            stop=stop,
+            reraise=True,
+        )
+        def delete() -> int:
+            held = self.store.owned_role_ids(scope.key)
+            self.store.delete_owner(scope.key)
+            return len(held)
+
+        removed = delete()
+        with self._lock:
+            old = self._catalogues.pop(scope.key, None)
+            for role_id in old.roles if old else ():
+                self._role_vectors.pop(role_id, None)
+            self._views.clear()
+        return removed
+
+    def _plan(
+        self, candidates: list[Candidate], report: IngestReport, current: Catalogue
+    ) -> dict[str, tuple[Posting, list[str]]]:
         """Decide each file's fate; returns the roles to (re)write with their sources."""
         kept = ShingleIndex()
-        for rid, posting in self._roles.items():
+        for rid, posting in current.roles.items():
             kept.add(rid, posting_shingles(posting))
-        postings = dict(self._roles)
-        sources = {rid: list(found) for rid, found in self._sources.items()}
+        postings = dict(current.roles)
+        sources = {rid: list(found) for rid, found in current.sources.items()}
         by_source = {source: rid for rid, found in sources.items() for source in found}
         to_write: dict[str, tuple[Posting, list[str]]] = {}
         for cand in sorted(candidates, key=lambda c: (c.posting is None, -len(c.shingles))):
@@ -145,10 +258,12 @@ class KnowledgeIndex:
             elif cand.posting is None:
                 report.outcomes.append(FileOutcome(cand.path, "failed", reason=cand.error))
             else:
-                self._plan_posting(cand, previous, _Plan(kept, postings, sources, to_write), report)
+                self._plan_posting(cand, previous, _Plan(kept, postings, sources, to_write), report, current)
         return to_write
 
-    def _plan_posting(self, cand: Candidate, previous: str | None, plan: _Plan, report: IngestReport) -> None:
+    def _plan_posting(
+        self, cand: Candidate, previous: str | None, plan: _Plan, report: IngestReport, current: Catalogue
+    ) -> None:
         posting = cand.posting
         assert posting is not None
         rid, sources, to_write = posting.role_id, plan.sources, plan.to_write
@@ -158,7 +273,7 @@ class KnowledgeIndex:
                 report.roles_removed.append(previous)
                 plan.kept.remove(previous)
                 plan.postings.pop(previous, None)
-        existing = self._roles.get(rid)
+        existing = current.roles.get(rid)
         role_sources = list(dict.fromkeys(sources.get(rid, []) + [cand.path]))
         sources[rid] = role_sources
         if rid in to_write:
@@ -168,7 +283,7 @@ class KnowledgeIndex:
         if existing and existing.content_hash == posting.content_hash:
             status = "unchanged" if previous == rid else "merged"
             report.outcomes.append(FileOutcome(cand.path, status, rid, "" if status == "unchanged" else "same text"))
-            if role_sources != self._sources.get(rid):
+            if role_sources != current.sources.get(rid):
                 to_write[rid] = (existing, role_sources)
             return
         report.outcomes.append(FileOutcome(cand.path, "updated" if existing else "added", rid))
@@ -184,78 +299,55 @@ class KnowledgeIndex:
             to_write[role_id] = (posting, sources[role_id])
 
     def _write(
-        self, plan: dict[str, tuple[Posting, list[str]]], report: IngestReport, progress: Progress | None
+        self,
+        plan: dict[str, tuple[Posting, list[str]]],
+        report: IngestReport,
+        progress: Progress | None,
+        current: Catalogue,
+        scope: Scope,
     ) -> None:
         """Chunks first, then the role record (the commit point), then sweep older versions."""
-        fresh = [p for p, _ in plan.values() if self._roles.get(p.role_id) is not p]
-        fresh = [p for p in fresh if (old := self._roles.get(p.role_id)) is None or old.content_hash != p.content_hash]
+        fresh = [p for p, _ in plan.values() if current.roles.get(p.role_id) is not p]
+        fresh = [
+            p for p in fresh if (old := current.roles.get(p.role_id)) is None or old.content_hash != p.content_hash
+        ]
         chunks = [c for p in fresh for c in chunk_posting(p, self.embeddings.token_count)]
         if chunks:  # an interrupted ingest of the same versions already stored some: ids name role, version, line
             stored = self.store.existing([c.id for c in chunks])
             chunks = [c for c in chunks if c.id not in stored]
-        self.store.write_chunks(chunks, lambda done: progress("embed", done, len(chunks)) if progress else None)
+        known: dict[str, list[float]] = {}
+        if chunks and not scope.is_library:  # the same posting in another scope: reuse its vectors
+            for version in {c.version for c in chunks}:
+                known.update(self.store.vectors_for_version(version))
+        self.store.write_chunks(
+            chunks, lambda done: progress("embed", done, len(chunks)) if progress else None, scope.key, known
+        )
         records = list(plan.values())
         vectors = self.embeddings.embed_documents([f"{p.display_name} {p.company or ''}" for p, _ in records])
-        self.store.write_roles(records, vectors)
+        self.store.write_roles(records, vectors, scope.key)
         self.store.sweep_stale([posting for posting, _ in records])
         for role_id in report.roles_removed:
             self.store.delete_role(role_id)
         report.chunks_written = len(chunks)
 
-    def _sweep_leftovers(self) -> None:
-        """Delete chunks that no recorded role version owns: what an ingest killed after its commit
-        point (before its sweep) or while retiring a role leaves behind. Costs one count when clean."""
-        if self.store.count() == len(self._chunks):
-            return
-        leftovers = self.store.chunk_ids() - self._chunk_by_id.keys()
+    def _sweep_leftovers(self, current: Catalogue) -> None:
+        """Delete this scope's chunks that no recorded role version owns: what an ingest killed after
+        its commit point (before its sweep) or while retiring a role leaves behind."""
+        leftovers = self.store.chunk_ids(current.owner) - current.chunk_by_id.keys()
+        if current.owner == LIBRARY_KEY:  # and chunks that no owner claims (written before scopes)
+            leftovers |= self.store.unowned_chunk_ids()
         if leftovers:
             log.info("sweeping %d chunks left by an interrupted ingest", len(leftovers))
             self.store.delete_chunks(sorted(leftovers))
 
-    # ----- search ------------------------------------------------------------------------------
-    def search(self, query: str, role_ids: list[str] | None = None, k: int = 6) -> list[Hit]:
-        """Hybrid retrieval: dense and BM25 rankings fused by reciprocal rank."""
-        if not self._chunks:
-            return []
-        vector = self.embeddings.embed_query(query)
-        wanted = set(role_ids) if role_ids else None
-        dense = [(cid, sim) for cid, sim in self._dense(vector, k * 3, role_ids) if cid in self._chunk_by_id]
-        lexical = self._lexical_top(query, wanted, k * 3)
-        fused: dict[str, list[float]] = {}
-        for rank, (cid, sim) in enumerate(dense):
-            fused.setdefault(cid, [0.0, 0.0, 0.0])
-            fused[cid][0] += 1 / (RRF_K + rank)
-            fused[cid][1] = sim
-        for rank, (cid, score) in enumerate(lexical):
-            fused.setdefault(cid, [0.0, 0.0, 0.0])
-            fused[cid][0] += 1 / (RRF_K + rank)
-            fused[cid][2] = score
-        ranked = sorted(fused.items(), key=lambda item: item[1][0], reverse=True)[:k]
-        return [Hit(self._chunk_by_id[cid], s[0], s[1], s[2]) for cid, s in ranked]
-
-    def _dense(self, vector: list[float], k: int, role_ids: list[str] | None) -> list[tuple[str, float]]:
-        """Within a few roles, score their own vectors exactly (one get by id, cached); a filtered
-        HNSW query costs several times more. Across all roles, ask Chroma's index."""
-        if role_ids and sum(len(self._chunks_by_role.get(r, ())) for r in role_ids) <= SCOPED_EXACT_MAX:
-            ids: list[str] = []
-            blocks = []
-            for role_id in role_ids:
-                role_ids_, matrix = self._vectors_of(role_id)
-                ids.extend(role_ids_)
-                blocks.append(matrix)
-            if not ids:
-                return []
-            sims = np.vstack(blocks) @ np.asarray(vector, dtype=np.float32)
-            top = np.argsort(-sims)[:k]
-            return [(ids[i], float(sims[i])) for i in top]
-        return self.store.query(vector, k, role_ids)
-
-    def _vectors_of(self, role_id: str) -> tuple[list[str], np.ndarray]:
+    # ----- vectors -------------------------------------------------------------------------------
+    def vectors_of(self, role_id: str, chunks: list[Chunk]) -> tuple[list[str], np.ndarray]:
+        """A role's chunk vectors (one get by id), cached for the most recently searched roles."""
         with self._lock:
             if role_id in self._role_vectors:
                 self._role_vectors.move_to_end(role_id)
                 return self._role_vectors[role_id]
-        wanted = [c.id for c in self._chunks_by_role.get(role_id, [])]
+        wanted = [c.id for c in chunks]
         stored = self.store.vectors(wanted) if wanted else {}
         ids = [cid for cid in wanted if cid in stored]
         matrix = np.asarray([stored[cid] for cid in ids], dtype=np.float32).reshape(len(ids), -1)
@@ -270,23 +362,10 @@ class KnowledgeIndex:
         vectors = np.asarray(self.embeddings.embed_documents(texts))
         return list(vectors @ np.asarray(self.embeddings.embed_query(query)))
 
-    def _lexical_top(self, query: str, wanted: set[str] | None, k: int) -> list[tuple[str, float]]:
-        with self._lock:
-            if self._lexical is None:
-                self._lexical = LexicalIndex([c.text for c in self._chunks])
-                positions: dict[str, list[int]] = {}
-                for position, chunk in enumerate(self._chunks):
-                    positions.setdefault(chunk.role_id, []).append(position)
-                self._role_positions = {rid: np.asarray(found) for rid, found in positions.items()}
-            lexical, chunks, role_positions = self._lexical, self._chunks, self._role_positions
-        scores = lexical.scores(query)
-        if wanted is not None:
-            keep = [role_positions[rid] for rid in wanted if rid in role_positions]
-            candidates = np.concatenate(keep) if keep else np.empty(0, dtype=int)
-        else:
-            candidates = np.flatnonzero(scores)
-        if not len(candidates):
-            return []
-        picked = candidates[scores[candidates] > 0]
-        top = picked[np.argsort(-scores[picked])[:k]]
-        return [(chunks[i].id, float(scores[i])) for i in top]
+
+def _in_scope(candidate: Candidate, scope: Scope) -> Candidate:
+    """The candidate with its role id in `scope` (library ids stay as they are)."""
+    if candidate.posting is None or scope.is_library:
+        return candidate
+    posting = dataclasses.replace(candidate.posting, role_id=scope.role_id(candidate.posting.role_id))
+    return dataclasses.replace(candidate, posting=posting)

@@ -5,6 +5,12 @@ Two collections: `prepbot_chunks` (one vector per posting line, through LangChai
 after its chunks, so it is the commit point of an ingest: chunks of an unrecorded version are
 never searched and are swept on the next ingest of that role.
 
+Scopes (bot/core/scopes.py) are an `owner` metadata field on every chunk and role record
+("library", "server:<id>", "user:<id>"): one collection, filtered by owner. docs/deploy.md says
+why this layout rather than a collection or a database per scope (measured in
+benchmarks/bench_scopes.py). Stores written before scopes existed are migrated on open: records
+without an owner belong to the library.
+
 Every Chroma call goes through `VectorStore._guard`: a server that is down, restarting or timing
 out is retried briefly (every call here is a read or an idempotent upsert/delete), then reported
 as `KnowledgeBaseUnavailable` with a message a user can read; an unreadable local store is
@@ -32,6 +38,7 @@ from bot.core.chunks import Chunk
 from bot.core.embeddings import CachedEmbeddings
 from bot.core.errors import KnowledgeBaseUnavailable
 from bot.core.postings import Posting
+from bot.core.scopes import LIBRARY_KEY
 
 log = logging.getLogger(__name__)
 CHUNKS = "prepbot_chunks"
@@ -112,6 +119,33 @@ class VectorStore:
         self.roles = self._guard(
             lambda: client.get_or_create_collection(ROLES, metadata=COSINE, embedding_function=None)
         )
+        self._migrate_owners()
+
+    def _migrate_owners(self) -> None:
+        """Give records written before scopes existed the library owner (one pass, then a no-op:
+        reading only the metadata of role records, which are few and small)."""
+        records = self._guard(lambda: self.roles.get(include=["metadatas"]))
+        legacy = [rid for rid, meta in zip(records["ids"], records["metadatas"], strict=True) if "owner" not in meta]
+        if not legacy:
+            return
+        log.info("marking %d roles from before scopes as library roles", len(legacy))
+        for start in range(0, len(legacy), 500):
+            batch = legacy[start : start + 500]
+            found = self._guard(
+                lambda batch=batch: self.chunks._collection.get(
+                    where={"role_id": {"$in": batch}}, include=["metadatas"]
+                )
+            )
+            for first in range(0, len(found["ids"]), WRITE_BATCH):
+                ids = found["ids"][first : first + WRITE_BATCH]
+                metas = [m | {"owner": LIBRARY_KEY} for m in found["metadatas"][first : first + WRITE_BATCH]]
+                self._guard(lambda ids=ids, metas=metas: self.chunks._collection.update(ids=ids, metadatas=metas))
+            metas = self._guard(lambda batch=batch: self.roles.get(ids=batch, include=["metadatas"]))
+            self._guard(
+                lambda metas=metas: self.roles.update(
+                    ids=metas["ids"], metadatas=[m | {"owner": LIBRARY_KEY} for m in metas["metadatas"]]
+                )
+            )
 
     @classmethod
     def open(cls, data_dir: Path, chroma_url: str | None, embeddings: CachedEmbeddings) -> VectorStore:
@@ -159,9 +193,18 @@ class VectorStore:
         """How many chunk vectors are stored (all versions)."""
         return self._guard(lambda: self.chunks._collection.count())
 
-    def chunk_ids(self) -> set[str]:
-        """Every stored chunk id (ids only: no vectors or documents are fetched)."""
-        return set(self._guard(lambda: self.chunks._collection.get(include=[]))["ids"])
+    def unowned_chunk_ids(self) -> set[str]:
+        """Chunks without an owner field (a write from before scopes that no record claims). Chroma's
+        `$ne` also matches a missing field, so read the other owners' metadata and keep those."""
+        found = self._guard(
+            lambda: self.chunks._collection.get(where={"owner": {"$ne": LIBRARY_KEY}}, include=["metadatas"])
+        )
+        return {cid for cid, meta in zip(found["ids"], found["metadatas"], strict=True) if "owner" not in (meta or {})}
+
+    def chunk_ids(self, owner: str | None = None) -> set[str]:
+        """Every stored chunk id, or one owner's (ids only: no vectors or documents are fetched)."""
+        where = {"owner": owner} if owner else None
+        return set(self._guard(lambda: self.chunks._collection.get(where=where, include=[]))["ids"])
 
     def existing(self, ids: list[str]) -> set[str]:
         """Which of these chunk ids are stored already (ids only are fetched)."""
@@ -177,33 +220,63 @@ class VectorStore:
             self._guard(lambda batch=batch: self.chunks._collection.delete(ids=batch))
 
     # ----- reads and writes ----------------------------------------------------------------------
-    def load_roles(self) -> dict[str, tuple[Posting, list[str]]]:
-        """role_id -> (posting, every source file that holds it)."""
-        records = self._guard(lambda: self.roles.get(include=["documents", "metadatas"]))
+    def load_roles(self, owners: list[str] | None = None) -> dict[str, tuple[Posting, list[str]]]:
+        """role_id -> (posting, every source file that holds it); only these owners' roles if given."""
+        return {rid: (posting, sources) for rid, (posting, sources, _) in self.load_owned(owners).items()}
+
+    def load_owned(self, owners: list[str] | None = None) -> dict[str, tuple[Posting, list[str], str]]:
+        """role_id -> (posting, sources, owner key), for some owners (one filtered get) or all."""
+        where = None
+        if owners:
+            where = {"owner": owners[0]} if len(owners) == 1 else {"owner": {"$in": list(owners)}}
+        records = self._guard(lambda: self.roles.get(where=where, include=["documents", "metadatas"]))
         roles = {}
         for role_id, document, metadata in zip(records["ids"], records["documents"], records["metadatas"], strict=True):
-            roles[role_id] = (Posting.from_dict(json.loads(document)), json.loads(metadata["sources"]))
+            owner = metadata.get("owner", LIBRARY_KEY)
+            roles[role_id] = (Posting.from_dict(json.loads(document)), json.loads(metadata["sources"]), owner)
         return roles
 
-    def write_chunks(self, chunks: list[Chunk], progress: Callable[[int], None] | None = None) -> None:
+    def owned_role_ids(self, owner: str) -> list[str]:
+        """The ids of one owner's roles (ids only), e.g. to count them against a cap."""
+        return list(self._guard(lambda: self.roles.get(where={"owner": owner}, include=[]))["ids"])
+
+    def vectors_for_version(self, version: str) -> dict[str, list[float]]:
+        """chunk text -> stored vector, from any role whose posting has this content hash: the
+        same posting added in another scope reuses its vectors instead of being embedded again."""
+        found = self._guard(
+            lambda: self.chunks._collection.get(where={"version": version}, include=["documents", "embeddings"])
+        )
+        return dict(zip(found["documents"], found["embeddings"], strict=True))
+
+    def write_chunks(
+        self,
+        chunks: list[Chunk],
+        progress: Callable[[int], None] | None = None,
+        owner: str = LIBRARY_KEY,
+        known: dict[str, list[float]] | None = None,
+    ) -> None:
         """Embed in large batches and upsert each batch while the next one is being embedded.
 
         Encoding is the expensive part; overlapping Chroma's writes with it keeps ingest close to
-        the cost of encoding alone."""
+        the cost of encoding alone. `known` (text -> vector) are vectors already stored for the
+        same text in another scope: reused, not embedded again."""
+        known = known or {}
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chroma-write") as writer:
             pending: Future | None = None
             for start in range(0, len(chunks), EMBED_BATCH):
                 batch = chunks[start : start + EMBED_BATCH]
-                vectors = self.embeddings.embed_documents([c.text for c in batch])
+                fresh = [c.text for c in batch if c.text not in known]
+                made = dict(zip(fresh, self.embeddings.embed_documents(fresh), strict=True)) if fresh else {}
+                vectors = [known[c.text] if c.text in known else made[c.text] for c in batch]
                 if pending:
                     pending.result()
-                pending = writer.submit(self._upsert_chunks, batch, vectors)
+                pending = writer.submit(self._upsert_chunks, batch, vectors, owner)
                 if progress:
                     progress(start + len(batch))
             if pending:
                 pending.result()
 
-    def _upsert_chunks(self, chunks: list[Chunk], vectors: list[list[float]]) -> None:
+    def _upsert_chunks(self, chunks: list[Chunk], vectors: list[list[float]], owner: str = LIBRARY_KEY) -> None:
         for start in range(0, len(chunks), WRITE_BATCH):
             batch = slice(start, start + WRITE_BATCH)
             self._guard(
@@ -211,11 +284,13 @@ class VectorStore:
                     ids=[c.id for c in chunks[batch]],
                     embeddings=vectors[batch],
                     documents=[c.text for c in chunks[batch]],
-                    metadatas=[c.metadata() for c in chunks[batch]],
+                    metadatas=[c.metadata() | {"owner": owner} for c in chunks[batch]],
                 )
             )
 
-    def write_roles(self, records: list[tuple[Posting, list[str]]], vectors: list[list[float]]) -> None:
+    def write_roles(
+        self, records: list[tuple[Posting, list[str]]], vectors: list[list[float]], owner: str = LIBRARY_KEY
+    ) -> None:
         """Upsert role records in batches: one Chroma round-trip per thousand roles, not per role."""
         for start in range(0, len(records), WRITE_BATCH):
             batch = records[start : start + WRITE_BATCH]
@@ -225,7 +300,12 @@ class VectorStore:
                     documents=[json.dumps(posting.to_dict()) for posting, _ in batch],
                     embeddings=vectors[start : start + WRITE_BATCH],
                     metadatas=[
-                        {"sources": json.dumps(sources), "version": posting.content_hash, "title": posting.title}
+                        {
+                            "sources": json.dumps(sources),
+                            "version": posting.content_hash,
+                            "title": posting.title,
+                            "owner": owner,
+                        }
                         for posting, sources in batch
                     ],
                 )
@@ -255,16 +335,28 @@ class VectorStore:
         self._guard(lambda: self.roles.delete(ids=[role_id]))
         self.sweep_chunks(role_id, None)
 
+    def delete_owner(self, owner: str) -> None:
+        """Every role record and chunk of one owner (a user's `/forget`). The records go first, so a
+        run cut short leaves only unrecorded chunks, which the next run (or ingest) deletes."""
+        if owner == LIBRARY_KEY:
+            raise ValueError("the library is never deleted wholesale")
+        self._guard(lambda: self.roles.delete(where={"owner": owner}))
+        self._guard(lambda: self.chunks._collection.delete(where={"owner": owner}))
+
     def vectors(self, ids: list[str]) -> dict[str, list[float]]:
         """Stored vectors by chunk id (ids that are missing are simply absent)."""
         found = self._guard(lambda: self.chunks._collection.get(ids=ids, include=["embeddings"]))
         return dict(zip(found["ids"], found["embeddings"], strict=True))
 
-    def query(self, vector: list[float], k: int, role_ids: list[str] | None) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) for the `k` nearest chunks, optionally within some roles."""
+    def query(
+        self, vector: list[float], k: int, role_ids: list[str] | None, owners: list[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) for the `k` nearest chunks, within some roles or some owners."""
         where = None
         if role_ids:
             where = {"role_id": role_ids[0]} if len(role_ids) == 1 else {"role_id": {"$in": role_ids}}
+        elif owners:
+            where = {"owner": owners[0]} if len(owners) == 1 else {"owner": {"$in": list(owners)}}
         result = self._guard(
             lambda: self.chunks._collection.query(
                 query_embeddings=[vector], n_results=k, where=where, include=["distances"]
