@@ -50,6 +50,7 @@ class Behaviour:
     status: int = 200
     body: bytes | None = None  # raw response body sent instead of a chat completion (garbage)
     content_type: str = "application/json"
+    held: bool = False  # answer only once the test calls `release()` (or the server stops)
 
 
 @dataclass
@@ -63,6 +64,8 @@ class FakeLLMServer:
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
+        self._released = threading.Event()
+        self.waiting = 0  # held requests not answered yet
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -83,9 +86,19 @@ class FakeLLMServer:
         status: int = 200,
         body: bytes | None = None,
         content_type: str = "application/json",
+        held: bool = False,
     ) -> None:
-        """Replace the whole behaviour (anything not given goes back to its default)."""
-        self.behaviour = Behaviour(reply if reply is not None else Behaviour.reply, delay, status, body, content_type)
+        """Replace the whole behaviour (anything not given goes back to its default).
+
+        `held=True` keeps every request waiting until `release()`: a test can then show that a client
+        gave up by itself (it returned while the server still had not answered), with no timer."""
+        self.behaviour = Behaviour(reply if reply is not None else Behaviour.reply, delay, status, body, content_type,
+                                   held)
+        self._released.clear()
+
+    def release(self) -> None:
+        """Let held requests be answered."""
+        self._released.set()
 
     def reset(self) -> None:
         self.behaviour = Behaviour()
@@ -123,6 +136,7 @@ class FakeLLMServer:
 
     def stop(self) -> None:
         self._stopping.set()  # wakes handlers that are sleeping out a scripted delay
+        self._released.set()  # and those held for release
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()
@@ -144,6 +158,12 @@ class FakeLLMServer:
         behaviour = self.behaviour
         if behaviour.delay:
             self._stopping.wait(behaviour.delay)
+        if behaviour.held:
+            with self._lock:
+                self.waiting += 1
+            self._released.wait()
+            with self._lock:
+                self.waiting -= 1
         if request.method != "POST" or request.path.rstrip("/") not in ("/v1/chat/completions", "/chat/completions"):
             return 404, _error(f"no route {request.method} {request.path}", "not_found"), "application/json"
         if request.body is None or not isinstance(request.body.get("messages"), list):

@@ -146,11 +146,15 @@ class RoleProfiler:
         evidence, hits = self.scorer.evidence([line.text for line in lines])
         evidence *= np.asarray([[SECTION_WEIGHT.get(line.section, 0.5)] for line in lines], dtype=np.float32)
         why = _why(evidence, hits, lines, ids)
-        return RoleProfile(posting.role_id, _weights(evidence.sum(axis=0), ids), why)
+        return RoleProfile(posting.role_id, _weights(evidence.sum(axis=0, dtype=np.float64), ids), why)
 
 
 def _weights(raw: np.ndarray, ids: list[str]) -> dict[str, float]:
-    """Normalised evidence, softened by an even floor so no topic is ruled out entirely."""
+    """Normalised evidence, softened by an even floor so no topic is ruled out entirely.
+
+    In float64: the floor (FLOOR_SHARE / topics) is a promise that tests and quizzes rely on, and
+    float32 rounding could leave a weight a few ulps under it depending on summation order."""
+    raw = np.asarray(raw, dtype=np.float64)
     total = float(raw.sum())
     share = raw / total if total > 0 else np.full(len(ids), 1 / len(ids))
     weights = (1 - FLOOR_SHARE) * share + FLOOR_SHARE / len(ids)

@@ -56,6 +56,7 @@ class DailyQuestionScheduler:
         self.loop = tasks.loop(seconds=interval)(self._run_tick)
         self.loop.before_loop(self._before)
         self._uncertain: dict[tuple[str, date], datetime] = {}  # claims whose outcome is unknown
+        self.ticks_done = 0  # finished ticks: lets a caller wait for "the loop has looked again"
 
     def start(self) -> None:
         if not self.loop.is_running():
@@ -75,6 +76,8 @@ class DailyQuestionScheduler:
         except Exception as error:  # noqa: BLE001 - keep the loop alive; the next tick retries
             log.exception("daily question tick failed")
             self.bot.notify_unexpected(error)
+        finally:
+            self.ticks_done += 1
 
     async def tick(self) -> list[str]:
         """Post every daily question that is due now; returns the guild ids posted to."""

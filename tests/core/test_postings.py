@@ -97,7 +97,10 @@ def test_role_ids_are_stable_slugs() -> None:
     assert len(ids) == 4
     assert "tiktok-ml-scientist-intern-global-e-commerce-content-recommendation-phd" in ids
     assert all(len(role_id) <= 80 and role_id == role_id.lower() for role_id in ids)
-    assert seed("002").role_id == seed("002").role_id
+    # Cards, target roles, sessions and custom ids store these ids: they must not drift between versions.
+    assert seed("002").role_id == "tiktok-research-scientist-intern-recommendation-phd"
+    copy = parse_posting(SEEDS["002"].read_text(encoding="utf-8"), "txt", "elsewhere/renamed.txt")
+    assert copy.role_id == seed("002").role_id  # the id comes from the posting, not from its file
 
 
 MARKDOWN = """# Senior Search Engineer — Acme Corp
@@ -132,7 +135,8 @@ HTML = """<html><head><title>Applied Scientist, Ads | Globex</title><script>var 
 def test_markdown_posting() -> None:
     """A markdown posting from another company parses by its headings and wording."""
     posting = parse_posting(MARKDOWN, "md", "acme.md")
-    assert posting.title == "Senior Search Engineer — Acme Corp" or posting.title.startswith("Senior Search Engineer")
+    assert posting.title == "Senior Search Engineer"  # the "— Acme Corp" suffix names the company
+    assert posting.company == "Acme Corp"
     assert posting.pay is not None and posting.pay.unit == "year" and posting.pay.minimum == 150_000
     assert posting.work_mode == "hybrid"
     assert any("learning-to-rank" in line.text for line in posting.section_lines("responsibilities"))

@@ -65,7 +65,20 @@ class Harness:
     errors: list[BaseException] = field(default_factory=list)
     allowed_rest_errors: list[str] = field(default_factory=list)  # path regexes a test expects to fail
     failed: asyncio.Event = field(default_factory=asyncio.Event)
+    handled_messages: set[int] = field(default_factory=set)  # ids of DMs the bot has finished answering
     _users: int = 0
+
+    async def on_message_handled(self, message: Any) -> None:
+        self.handled_messages.add(message.id)
+
+    async def handled(self, sent: dict[str, Any], timeout: float = 15.0) -> None:
+        """Wait until the bot has finished with a message the fake Discord delivered (every reply sent)."""
+        await self.eventually(lambda: int(sent["id"]) in self.handled_messages, timeout)
+
+    async def scheduler_ticks(self, n: int = 2, timeout: float = 10.0) -> None:
+        """Wait until the daily-question loop has run `n` more ticks."""
+        target = self.bot.scheduler.ticks_done + n
+        await self.eventually(lambda: self.bot.scheduler.ticks_done >= target, timeout)
 
     def record_error(self, error: BaseException) -> None:
         self.errors.append(error)
@@ -131,24 +144,13 @@ class Harness:
         return await self.until(self.fake.wait_for_bot_message(channel, predicate=predicate, since=since,
                                                                timeout=timeout), timeout + 1)
 
-    async def dm(self, user: FakeUser, text: str, *, timeout: float = 15.0, quiet: float = 0.3) -> list[dict[str, Any]]:
-        """DM the bot; wait for its reply (one or more messages, until it has been quiet for `quiet` s)."""
+    async def dm(self, user: FakeUser, text: str, *, timeout: float = 15.0) -> list[dict[str, Any]]:
+        """DM the bot; wait until it has handled the DM (its `message_handled` event), then return its replies."""
         channel = self.fake.dm_channel_for(user)
         before = len(self.fake.messages_in(channel))
-        await self.fake.send_dm(user, text)
-
-        async def replies() -> list[dict[str, Any]]:
-            seen, last_change = before, None
-            while True:
-                count = len(self.fake.messages_in(channel))
-                now = time.monotonic()
-                if count != seen:
-                    seen, last_change = count, now
-                if last_change is not None and now - last_change >= quiet:
-                    return self.fake.messages_in(channel)[before:]
-                await asyncio.sleep(0.02)
-
-        return await self.until(replies(), timeout)
+        sent = await self.fake.send_dm(user, text)
+        await self.handled(sent, timeout)
+        return self.fake.messages_in(channel)[before:]
 
     # ----- checks run after every test ----------------------------------------------------------
     def check_requests(self, since: float) -> None:
@@ -200,6 +202,7 @@ async def running_prepbot(services: Services, *, clock: Clock | None = None, sch
                   guild_ready_timeout=0.05)
     harness = Harness(fake, bot, clock, guild, channel, study, admin)
     bot.error_listeners.append(harness.record_error)
+    bot.add_listener(harness.on_message_handled, "on_message_handled")
     try:
         async with running_bot(bot, fake, timeout=60):
             yield harness

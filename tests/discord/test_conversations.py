@@ -3,8 +3,6 @@ rating buttons, long replies split safely, other bots ignored."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from bot.core.conversation import Reply
@@ -121,8 +119,8 @@ async def test_everyone_in_a_reply_pings_nobody(h, monkeypatch):
 async def test_other_bots_are_ignored(h):
     """A DM from another bot gets no reply."""
     robot = h.fake.add_user("robot", bot=True)
-    await h.fake.send_dm(robot, "what does the PhD one pay?")
-    await asyncio.sleep(0.5)
+    sent = await h.fake.send_dm(robot, "what does the PhD one pay?")
+    await h.handled(sent)
     assert h.fake.messages_in(h.fake.dm_channel_for(robot)) == []
 
 
@@ -132,6 +130,6 @@ async def test_dm_rate_limit_says_when_to_retry(h, monkeypatch):
     monkeypatch.setattr(h.bot.limiter, "clock", lambda: 1000.0)  # no refill while the test runs
     user = h.user()
     for _ in range(h.bot.settings.rate_limit_per_minute):
-        assert text_of(await h.dm(user, "hi", quiet=0.05)) == "ok"
-    refused = await h.dm(user, "hi again", quiet=0.05)
+        assert text_of(await h.dm(user, "hi")) == "ok"
+    refused = await h.dm(user, "hi again")
     assert text_of(refused) == "You're going a little fast. Try again in 2 seconds."  # 60 s / 30 per minute

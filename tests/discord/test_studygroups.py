@@ -4,7 +4,6 @@ leaderboards, questions asked by mentioning the bot, and switching it off."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -25,8 +24,8 @@ def daily_posts(h) -> list[dict]:
 
 
 async def ticks(h, n: int = 5) -> None:
-    """Let the scheduler loop run a few times."""
-    await asyncio.sleep(SCHEDULER_INTERVAL * n)
+    """Wait until the scheduler loop has looked `n` more times."""
+    await h.scheduler_ticks(n)
     assert h.errors == []
 
 
@@ -153,8 +152,8 @@ async def test_mentioning_the_bot_in_the_study_channel_opens_a_thread(h):
     where = await h.bot_message(thread, lambda m: "Seattle" in m["content"], since=since)
     assert "Los Angeles" in where["content"]
     before = len(h.fake.messages_in(h.channel))
-    await h.fake.send_message(h.channel, user, "what does the PhD one pay?", mention_bot=True)
-    await asyncio.sleep(0.3)
+    sent = await h.fake.send_message(h.channel, user, "what does the PhD one pay?", mention_bot=True)
+    await h.handled(sent)
     assert h.fake.requests_matching("POST", rf"/channels/{h.channel.id}/messages/\d+/threads") == []
     assert len(h.fake.messages_in(h.channel)) == before
 
@@ -166,8 +165,8 @@ async def test_other_bots_are_ignored_in_threads(h):
     post = h.bot.state.get_daily_post(h.guild.id, DAY_ONE)
     thread = h.fake.channels[int(post.thread_id)]
     before = len(h.fake.messages_in(thread))
-    await h.fake.send_message(thread, robot, "beep boop")
-    await asyncio.sleep(0.3)
+    sent = await h.fake.send_message(thread, robot, "beep boop")
+    await h.handled(sent)
     assert len(h.fake.messages_in(thread)) == before
 
 

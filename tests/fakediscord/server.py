@@ -171,6 +171,7 @@ class FakeInteraction:
     followup_ids: list[int] = field(default_factory=list)
     deferred_pending: bool = False  # type-5 defer whose loading message is not filled yet
     source_message_id: int | None = None  # component / modal-from-component interactions
+    expired: bool = False  # set by `FakeDiscord.expire_interaction`: its token no longer answers
 
     @property
     def response(self) -> CallbackRecord | None:
@@ -2022,8 +2023,14 @@ class FakeDiscord:
         self._notify()
         return (200, result) if cb.status == 200 else (204, None)
 
+    def expire_interaction(self, interaction: FakeInteraction) -> None:
+        """Treat the interaction's acknowledgement window as over, as Discord does after 3 s: a test of
+        late acknowledgements can then run without waiting out a real deadline."""
+        interaction.expired = True
+
     def _handle_callback(self, inter, cb, ctype, data, rec, latency) -> dict[str, Any]:
-        if self.interaction_ack_deadline is not None and latency > self.interaction_ack_deadline:
+        late = self.interaction_ack_deadline is not None and latency > self.interaction_ack_deadline
+        if inter.expired or late:
             raise ApiError(404, 10062, "Unknown interaction")
         if inter.acknowledged:
             raise ApiError(400, 40060, "Interaction has already been acknowledged.")

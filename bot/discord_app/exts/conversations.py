@@ -25,7 +25,18 @@ class Conversations(commands.Cog):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        if message.guild is not None or message.author.bot or message.webhook_id or not message.content.strip():
+        if message.guild is not None:
+            return
+        try:
+            if not (message.author.bot or message.webhook_id):
+                await self._handle_dm(message)
+        finally:
+            # Announced once every reply to this DM has been sent: anything awaiting the bot's answer
+            # (`bot.wait_for("message_handled")`, the tests) waits on this instead of guessing with a timer.
+            self.bot.dispatch("message_handled", message)
+
+    async def _handle_dm(self, message: discord.Message) -> None:
+        if not message.content.strip():
             return
         wait = self.bot.is_rate_limited(message.author.id)
         if wait:

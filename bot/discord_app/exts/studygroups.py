@@ -93,8 +93,15 @@ class StudyGroups(commands.Cog):
     # ----- messages -----------------------------------------------------------------------------
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        if message.author.bot or message.webhook_id or message.guild is None or not message.content.strip():
+        if message.guild is None:
             return
+        try:
+            if not (message.author.bot or message.webhook_id or not message.content.strip()):
+                await self._handle(message)
+        finally:
+            self.bot.dispatch("message_handled", message)  # every reply sent; see the DM cog
+
+    async def _handle(self, message: discord.Message) -> None:
         try:
             if isinstance(message.channel, discord.Thread):
                 await self._in_thread(message, message.channel)
