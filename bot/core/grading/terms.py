@@ -24,6 +24,7 @@ from typing import Protocol
 from bot.core.grading.language import language, tokens
 
 MIN_PREFIX = 4  # a term word this long also matches words it begins ("penaliz" -> "penalizes")
+_SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers")
 Term = tuple[str, ...]
 Span = tuple[int, int]
 
@@ -122,10 +123,27 @@ def cached_key_terms(text: str) -> KeyTerms:
 
 
 def word_matches(term_word: str, token: str) -> bool:
-    """A term word matches a token equal to it, its plural, or (when long) a token it begins."""
-    if token == term_word or token in (term_word + "s", term_word + "es"):
+    """A term word matches a token equal to it or an inflection of it ("sum" -> "summing", "use" ->
+    "using"), or (when long) a token it begins."""
+    if token == term_word:
         return True
-    return len(term_word) >= MIN_PREFIX and token.startswith(term_word) and not _is_number(term_word)
+    if _is_number(term_word):
+        return False
+    if len(term_word) >= MIN_PREFIX and token.startswith(term_word):
+        return True
+    return token in _inflections(term_word)
+
+
+@cache
+def _inflections(word: str) -> frozenset[str]:
+    forms = {word + s for s in _SUFFIXES}
+    if word[-1:].isalpha():
+        forms.update(word + word[-1] + s for s in ("ing", "ed", "er"))  # sum -> summing
+    if word.endswith("e"):
+        forms.update(word[:-1] + s for s in ("ing", "ed", "er"))  # use -> using
+    if word.endswith("y"):
+        forms.update({word[:-1] + "ies", word[:-1] + "ied"})
+    return frozenset(forms)
 
 
 def find_term(term: Term, text: Readable) -> list[Span]:
