@@ -44,6 +44,17 @@ class Settings(BaseSettings):
     llm_api_key: str | None = Field(default=None, validation_alias="LLM_API_KEY")
     llm_timeout: float = Field(default=20.0, validation_alias="LLM_TIMEOUT")
 
+    fetch_max_bytes: int = Field(default=5 * 1024 * 1024, validation_alias="PREPBOT_FETCH_MAX_BYTES")
+    fetch_max_redirects: int = Field(default=5, validation_alias="PREPBOT_FETCH_MAX_REDIRECTS")
+    fetch_timeout: float = Field(default=10.0, validation_alias="PREPBOT_FETCH_TIMEOUT")
+    fetch_allow_private: bool = Field(default=False, validation_alias="PREPBOT_FETCH_ALLOW_PRIVATE")
+
+    def fetch_limits(self):  # noqa: ANN201  (FetchLimits; imported lazily to keep start-up light)
+        """The caps for fetching postings by URL."""
+        from bot.core.fetch import FetchLimits
+
+        return FetchLimits(self.fetch_max_bytes, self.fetch_max_redirects, self.fetch_timeout, self.fetch_allow_private)
+
     @property
     def model_path(self) -> str:
         return self.embedding_model or bundled_model_path()
