@@ -21,6 +21,7 @@ from .models import (
     TopicProgress,
     Turn,
 )
+from .personal import KeptResume, SavedPlan, UserPrefs
 from .store import (
     DB_FILENAME,
     DM_SCOPE,
@@ -43,8 +44,10 @@ __all__ = [
     "DailyPost",
     "FeedbackTotals",
     "InvalidSetting",
+    "KeptResume",
     "LeaderboardRow",
     "Progress",
+    "SavedPlan",
     "Snowflake",
     "StateError",
     "StateStore",
@@ -52,6 +55,7 @@ __all__ = [
     "StudyGroup",
     "TopicProgress",
     "Turn",
+    "UserPrefs",
     "migrate",
     "parse_post_time",
     "parse_rating",

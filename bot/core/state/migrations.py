@@ -147,10 +147,60 @@ def _v2_conversation_state(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v3_fit_and_plans(conn: Connection) -> None:
+    """v3: kept resumes, user preferences (timezone, plan DM), study plans and their daily DM claims,
+    and leaderboard opt-outs (issue 13)."""
+    md = sa.MetaData()
+    sa.Table(
+        "resumes",
+        md,
+        sa.Column("user_id", ID, primary_key=True),
+        sa.Column("filename", KEY, nullable=False),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("kept_at", UTCDateTime, nullable=False),
+    )
+    sa.Table(
+        "user_prefs",
+        md,
+        sa.Column("user_id", ID, primary_key=True),
+        sa.Column("timezone", sa.String(64)),
+        sa.Column("plan_dm", sa.Boolean, nullable=False),
+        sa.Column("plan_dm_time", sa.String(5), nullable=False),
+        sa.Column("updated_at", UTCDateTime, nullable=False),
+    )
+    sa.Table(
+        "plans",
+        md,
+        sa.Column("user_id", ID, primary_key=True),
+        sa.Column("role_id", KEY, nullable=False),
+        sa.Column("interview_date", sa.Date, nullable=False),
+        sa.Column("minutes", sa.Integer, nullable=False),
+        sa.Column("data", sa.JSON, nullable=False),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+    )
+    sa.Table(
+        "plan_dm_posts",
+        md,
+        sa.Column("user_id", ID, primary_key=True),
+        sa.Column("local_date", sa.Date, primary_key=True),
+        sa.Column("claimed_at", UTCDateTime, nullable=False),
+        sa.Column("sent_at", UTCDateTime),
+    )
+    sa.Table(
+        "leaderboard_optout",
+        md,
+        sa.Column("guild_id", ID, primary_key=True),
+        sa.Column("user_id", ID, primary_key=True),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+    )
+    md.create_all(conn)
+
+
 #: Every migration, oldest first. Version N is ``MIGRATIONS[N - 1]``.
 MIGRATIONS: Sequence[Migration] = (
     _v1_study_state,
     _v2_conversation_state,
+    _v3_fit_and_plans,
 )
 
 #: The schema version this code writes and expects.

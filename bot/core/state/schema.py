@@ -172,3 +172,52 @@ bot_threads = sa.Table(
     sa.Column("guild_id", ID, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
 )
+
+
+# ----- v3: fit check, study plans, leaderboard opt-out (issue 13) ---------------------------------
+resumes = sa.Table(
+    "resumes",
+    metadata,
+    sa.Column("user_id", ID, primary_key=True),
+    sa.Column("filename", KEY, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("kept_at", UTCDateTime, nullable=False),
+)
+
+user_prefs = sa.Table(
+    "user_prefs",
+    metadata,
+    sa.Column("user_id", ID, primary_key=True),
+    sa.Column("timezone", sa.String(64)),
+    sa.Column("plan_dm", sa.Boolean, nullable=False),
+    sa.Column("plan_dm_time", sa.String(5), nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+plans = sa.Table(
+    "plans",
+    metadata,
+    sa.Column("user_id", ID, primary_key=True),
+    sa.Column("role_id", KEY, nullable=False),
+    sa.Column("interview_date", sa.Date, nullable=False),
+    sa.Column("minutes", sa.Integer, nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+plan_dm_posts = sa.Table(
+    "plan_dm_posts",
+    metadata,
+    sa.Column("user_id", ID, primary_key=True),
+    sa.Column("local_date", sa.Date, primary_key=True),
+    sa.Column("claimed_at", UTCDateTime, nullable=False),
+    sa.Column("sent_at", UTCDateTime),
+)
+
+leaderboard_optout = sa.Table(
+    "leaderboard_optout",
+    metadata,
+    sa.Column("guild_id", ID, primary_key=True),
+    sa.Column("user_id", ID, primary_key=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)

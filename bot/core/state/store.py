@@ -31,6 +31,7 @@ from .engine import UNAVAILABLE, UNCERTAIN, Database, open_failure, retrying
 from .errors import StateError, StateUnavailable
 from .groups import GroupsArea
 from .migrations import LATEST_VERSION, current_version, migrate
+from .personal import PersonalArea
 from .progress import LEADERBOARD_PERIODS, ProgressArea
 from .sessions import SessionsArea
 from .validators import DM_SCOPE, RATINGS, Snowflake, parse_post_time, parse_rating, parse_timezone
@@ -39,7 +40,7 @@ from .validators import DM_SCOPE, RATINGS, Snowflake, parse_post_time, parse_rat
 DB_FILENAME = "state.sqlite3"
 
 
-class StateStore(CardsArea, ProgressArea, GroupsArea, SessionsArea):
+class StateStore(CardsArea, ProgressArea, GroupsArea, SessionsArea, PersonalArea):
     """All persistent bot state behind one thread-safe object.
 
     Create one per process and share it; every method is safe to call from
