@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from bot.config import Settings
 from bot.core.errors import PrepbotError
 from bot.core.services import Services
+from bot.logsetup import configure_logging
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -66,16 +67,14 @@ PARSER_EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(args.verbose)
     if args.data_dir:
         os.environ["PREPBOT_DATA_DIR"] = str(args.data_dir)
     try:
         services = Services(Settings())
         return COMMANDS[args.command](args, services)
     except PrepbotError as error:
-        err.print(f"[red]error:[/red] {error}")
+        err.print(f"[red]error:[/red] {escape(str(error))}")
         return 1
     except KeyboardInterrupt:
         err.print("interrupted")
@@ -88,9 +87,9 @@ def run_ingest(args: argparse.Namespace, services: Services) -> int:
     with _progress() as progress:
         report = services.index.ingest(args.paths, progress=_progress_callback(progress))
     for failure in report.failed:
-        err.print(f"[red]failed[/red] {failure.path}: {failure.reason}")
+        err.print(f"[red]failed[/red] {escape(f'{failure.path}: {failure.reason}')}")
     for merged in (o for o in report.outcomes if o.status == "merged"):
-        out.print(f"merged {merged.path} -> {merged.role_id} ({merged.reason})")
+        out.print(escape(f"merged {merged.path} -> {merged.role_id} ({merged.reason})"))
     out.print(
         f"roles added: {report.count('added')}, updated: {report.count('updated')}, "
         f"unchanged: {report.count('unchanged')}, merged as duplicates: {report.count('merged')}, "
@@ -132,7 +131,7 @@ def ensure_indexed(services: Services) -> None:
             report = services.ensure_indexed(_progress_callback(progress))
         if report:
             for failure in report.failed:
-                err.print(f"[red]failed[/red] {failure.path}: {failure.reason}")
+                err.print(f"[red]failed[/red] {escape(f'{failure.path}: {failure.reason}')}")
 
 
 # ----- roles --------------------------------------------------------------------------------------
@@ -177,7 +176,7 @@ def _answer_one(question: str, args: argparse.Namespace, services: Services) -> 
             print(
                 json.dumps({"question": question, "answer": None, "role": None, "citations": [], "error": str(error)})
             )
-        err.print(f"[red]error:[/red] {error}")
+        err.print(f"[red]error:[/red] {escape(str(error))}")
         return 1
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
@@ -187,11 +186,13 @@ def _answer_one(question: str, args: argparse.Namespace, services: Services) -> 
 
 
 def print_answer(answer) -> None:
-    out.print(f"[bold]Q:[/bold] {answer.question}")
-    out.print(answer.text)
+    """Posting text and questions are printed as text, never as rich markup: a posting line with
+    "[/]" or "[bold" in it must not crash or restyle the output."""
+    out.print(f"[bold]Q:[/bold] {escape(answer.question)}")
+    out.print(escape(answer.text))
     for number, citation in enumerate(answer.citations, start=1):
         section = citation.to_dict()["section"]
-        out.print(f"  [dim][{number}] {citation.title} · {section} · “{citation.quote}”[/dim]")
+        out.print(f"  [dim]{escape(f'[{number}] {citation.title} · {section} · “{citation.quote}”')}[/dim]")
     out.print()
 
 

@@ -176,10 +176,11 @@ class AnswerEngine:
     def _filter_by_term(self, question: str, term: str, roles: list[Posting]) -> Answer:
         pattern = _term_pattern(term)
         cites = CitationList()
-        found = []
+        found, matching = [], []
         for posting in roles:
             lines = [line for line in posting.lines if pattern.search(line.text)]
             if lines:
+                matching.append(posting.role_id)
                 found.append(f"• {posting.display_name} {cites.marks(posting, lines[:2])}")
                 if len(found) == COMPARE_ROWS:
                     found.append("…and possibly more; name a role to check it.")
@@ -192,7 +193,7 @@ class AnswerEngine:
             else f"At least {COMPARE_ROWS} of {len(roles)}"
         )
         text = f"{count} roles mention “{term}”:\n" + "\n".join(found)
-        return Answer(question, text, None, cites.items, "cross-role", [p.role_id for p in roles])
+        return Answer(question, text, None, cites.items, "cross-role", matching)  # the roles it names, not all
 
     # ----- free questions ----------------------------------------------------------------------
     def _passages(self, question: str, topic: str, roles: list[Posting]) -> Answer:
@@ -207,10 +208,12 @@ class AnswerEngine:
         by_role: dict[str, list[str]] = {}
         for hit in hits[:4]:
             posting = self.index.role(hit.chunk.role_id)
+            if posting is None:  # removed between the search and now
+                continue
             line = next(
                 (ln for ln in posting.lines if ln.line_no == hit.chunk.line_no and hit.chunk.text in ln.text), None
             )
-            if posting is None or line is None:
+            if line is None:
                 continue
             quote = self._best_sentence(topic, hit.chunk.text)
             by_role.setdefault(posting.role_id, []).append(f"• “{quote}” {cites.mark(posting, line)}")

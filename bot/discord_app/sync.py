@@ -60,7 +60,10 @@ class CommandSync:
     def _stored(self) -> dict[str, str]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except FileNotFoundError:
+            return {}  # never synced from this data dir
+        except (OSError, ValueError) as error:  # unreadable or corrupt: sync again rather than trust it
+            log.warning("ignoring the command-sync record %s: %s", self.path, error)
             return {}
         return data if isinstance(data, dict) else {}
 

@@ -13,6 +13,7 @@ Calls for the same user are serialised, so two quick DMs cannot interleave a ses
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import defaultdict
 from collections.abc import Callable
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     from bot.core.postings import Posting
     from bot.core.quiz import QuizMaker, QuizQuestion
     from bot.core.services import Services
+
+log = logging.getLogger(__name__)
 
 CONTEXT_TTL = timedelta(hours=12)  # "it" refers to roles talked about within this long
 Active = MockSession | QuizSession | None
@@ -90,8 +93,9 @@ class ConversationEngine:
         for card in self.services.state.due_cards(str(user_id), now, limit=limit + 10):
             try:
                 found.append(self.practice.question(card.question_id))
-            except PrepbotError:
-                continue  # a question removed from the bank since it was practised
+            except PrepbotError as error:  # a question removed from the bank since it was practised
+                log.info("skipping review card %s of user %s: %s", card.question_id, user_id, error)
+                continue
         return found[:limit]
 
     def grade_answer(self, user_id: str, question_id: str, answer: str, now: datetime,
@@ -158,7 +162,8 @@ class ConversationEngine:
             if isinstance(active, MockSession):
                 return self.mocks.waiting(active)
             return self.quizzes.waiting(active) if active else None
-        except UnknownQuestion:
+        except UnknownQuestion as error:  # its posting changed or left the index: nothing to wait on
+            log.info("the question a run was waiting on is gone: %s", error)
             return None
 
     # ----- requests -----------------------------------------------------------------------------
