@@ -7,14 +7,15 @@ Formatting (bullets, case, punctuation) is normalised away first.
 
 from __future__ import annotations
 
-import re
+from bot.core.text import words as words_of
 
 SHINGLE = 5
 DUPLICATE_CONTAINMENT = 0.8
 
 
 def shingles(lines: list[str]) -> frozenset[int]:
-    words = re.findall(r"[a-z0-9]+", " ".join(lines).lower())
+    """Hashes of every run of `SHINGLE` words of `lines` (one hash of all words when fewer)."""
+    words = words_of(" ".join(lines))
     if len(words) < SHINGLE:
         return frozenset({hash(" ".join(words))}) if words else frozenset()
     return frozenset(hash(" ".join(words[i : i + SHINGLE])) for i in range(len(words) - SHINGLE + 1))

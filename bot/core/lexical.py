@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import re
-
 import bm25s
 import numpy as np
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:[+#]+|(?:/[a-z0-9+]+))*")
-STOPWORDS = frozenset(
-    "a an and are as at be but by can do does for from has have how i in is it its me my of on or our "
-    "should so than that the their them there these they this to was we what when where which who why "
-    "will with would you your about any all into also role roles one ones job posting postings".split()
-)
+from bot.core import text
+
+#: Words every question about postings uses ("which role", "this job posting"): they rank nothing.
+QUERY_WORDS = frozenset("role roles job jobs posting postings one ones".split())
+#: What search ignores: the function words of `bot.core.text.STOPWORDS` and `QUERY_WORDS`.
+STOPWORDS = text.STOPWORDS | QUERY_WORDS
 
 
-def tokenize(text: str) -> list[str]:
-    """Lower-case terms that keep 'c++', 'c/c++' and 'bs/ms' whole; stopwords dropped."""
-    return [t for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS]
+def tokenize(passage: str) -> list[str]:
+    """The words of `passage` (bot.core.text: "c++", "c/c++" and "bs/ms" stay whole) search ranks by."""
+    return [word for word in text.words(passage) if word not in STOPWORDS]
 
 
 class LexicalIndex:
@@ -30,9 +28,11 @@ class LexicalIndex:
         corpus = [
             [self._vocab.setdefault(token, len(self._vocab)) for token in tokenize(t) or ["_empty_"]] for t in texts
         ]
-        self._retriever.index(bm25s.tokenization.Tokenized(ids=corpus, vocab=self._vocab), show_progress=False)
+        if corpus:  # bm25s cannot index nothing (an owner with no chunks yet)
+            self._retriever.index(bm25s.tokenization.Tokenized(ids=corpus, vocab=self._vocab), show_progress=False)
 
     def scores(self, query: str) -> np.ndarray:
+        """One BM25 score per chunk, in the order the chunks were given (zero where no query word occurs)."""
         ids = [self._vocab[t] for t in tokenize(query) if t in self._vocab]
         if not ids or not self.size:
             return np.zeros(self.size, dtype=np.float32)

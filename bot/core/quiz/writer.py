@@ -9,7 +9,6 @@ turned into one or more questions by a template chosen by what the line is about
 from __future__ import annotations
 
 import math
-import re
 import threading
 from collections import Counter
 
@@ -19,28 +18,22 @@ from bot.core.questions import QuestionBank
 from bot.core.quiz.lines import Focus, read_line
 from bot.core.quiz.model import QuizQuestion, clip, posting_question_id
 from bot.core.quiz.templates import DIFFICULTY, PUBLICATION, draft_for
+from bot.core.text import compounds, content_words, singular, with_parts
 
 POSTING_SECTIONS = ("responsibilities", "minimum_qualifications", "preferred_qualifications")
 CLAUSE_WEIGHT = 0.3  # the rest of the line, next to the item itself, when classifying an item's topic
 BORROWED_POINTS = 2  # key points taken from the bank's questions on the same topic
 CONTEXT_BONUS = 0.3  # key points that also share the line's other words ("recommendation") rank higher
 
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*(?:[-/][a-z0-9+#]+)*")
-_COMMON = frozenset(
-    "a an and are as at be but by can do does for from has have how i in is it its of on or that the their "
-    "them this to was what when where which who why will with would you your into than then there these they "
-    "using use used uses based such e.g etc including model models learning machine data system systems".split()
-)
+#: Words every ML key point uses; sharing them says nothing about sharing a subject.
+_ML_FILLER = frozenset("using use used uses based e.g etc including model models learning machine data system "
+                       "systems".split())
 
 
-def _tokens(text: str) -> set[str]:
-    found = set()
-    for token in _TOKEN.findall(text.lower()):
-        for part in {token, *re.split(r"[-/]", token)}:  # "cold-start" also matches "cold start"
-            if part in _COMMON or len(part) < 2:
-                continue
-            found.add(part[:-1] if len(part) > 4 and part.endswith("s") and not part.endswith("ss") else part)
-    return found
+def _tokens(passage: str) -> set[str]:
+    """The distinctive words of `passage`, singular ("cold-start" matches "cold start")."""
+    found = with_parts(content_words(passage)) + compounds(passage)
+    return {singular(word) for word in found if word not in _ML_FILLER and len(word) > 1}
 
 
 class PostingQuestionWriter:
