@@ -20,6 +20,7 @@ _SURE_MARKERS = "•●▪■◦‣○◆►▸▶→➔➜➤✓✔✅"
 _UNSURE_MARKERS = "-–*·"
 FLAT_LINE_CHARS = 400  # a single line longer than this, in a text of few lines, lost its newlines
 LABEL_WORDS = 3
+_WORD = re.compile(r"^[A-Za-z][\w'’&/-]*$")
 _CAPS_RUN = re.compile(r"(?<![\w'’&/-])(?:[A-Z][A-Z&'’/-]+\s+){1,6}[A-Z][A-Z&'’/-]+(?![\w'’&/-])")
 
 
@@ -77,13 +78,13 @@ def _split_labels(text: str) -> list[str]:
             if _label_shaped(label):
                 start = words[k].start()
                 break
-        if start:
+        if start and len(text[cuts[-1] if cuts else 0 : start].strip()) > 2:
             cuts.append(start)
     return [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
 
 
 def _label_shaped(words: list[str]) -> bool:
-    if not words[0][:1].isupper():
+    if not words[0][:1].isupper() or not all(_WORD.match(word) for word in words):
         return False
     if words[0].isupper() and len(words[0]) > 1:
         return all(word.isupper() for word in words)
@@ -115,11 +116,13 @@ def _split_caps(text: str) -> list[str]:
 def _split_at_bullets(line: str) -> list[str]:
     """Split before every marker that recurs as a bullet; the text before a run's first bullet
     that follows the last sentence is that run's heading."""
-    markers = [m for m in _SURE_MARKERS if line.count(f" {m} ") >= 2]
-    markers += [m for m in _UNSURE_MARKERS if line.count(f" {m} ") >= 3]
+    markers = [re.escape(m) for m in _SURE_MARKERS if line.count(f" {m} ") >= 2]
+    markers += [re.escape(m) for m in _UNSURE_MARKERS if line.count(f" {m} ") >= 3]
+    if len(re.findall(r"\so\s(?=[A-Z$€£\d])", line)) >= 3:
+        markers.append(r"o(?=\s[A-Z$€£\d])")  # Word's "o" bullets, seen when there are several
     if not markers:
         return [line]
-    alternatives = "|".join(re.escape(marker) for marker in markers)
+    alternatives = "|".join(markers)
     pattern = re.compile(rf"\s+(?=(?:{alternatives})\s)")
     pieces = pattern.split(line)
     out: list[str] = []
@@ -129,8 +132,11 @@ def _split_at_bullets(line: str) -> list[str]:
 
 
 def _heading_before_next(piece: str) -> list[str]:
-    """'• Write SQL. Preferred qualifications' -> the item, then the heading of the next run."""
-    match = re.search(r"(?<=[.!?])\s+((?:\S+\s+){0,5}\S+?:?)$", piece)
-    if match and len(piece) - len(match.group(1)) > 20 and match.group(1)[:1].isupper():
-        return [piece[: match.start()], match.group(1)]
+    """'• Write SQL. Preferred qualifications' or '• Write SQL Nice to have:' -> the item, then the
+    heading of the next run (a short run after a sentence end, or any run ending in ':')."""
+    match = re.search(r"(?<=[.!?])\s+((?:\S+\s+){0,4}\S+?:?)$", piece)
+    if not (match and match.group(1)[:1].isupper()):
+        match = re.search(r"\s([A-Z][\w'’-]*(?:\s+[\w'’-]+){0,3}:)$", piece)
+    if match and match.start(1) > 20:
+        return [piece[: match.start(1)], match.group(1)]
     return [piece]
