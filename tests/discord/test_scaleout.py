@@ -155,7 +155,8 @@ async def test_each_guilds_daily_question_is_posted_once_by_its_shard(seeded_ind
                                     "Asia/Tokyo")
         for harness in pair.harnesses:
             await harness.until(harness.fake.wait_for_bot_message(harness.study, timeout=10), 11)
-        await asyncio.sleep(0.5)  # many more ticks of both schedulers
+        for harness in pair.harnesses:  # both schedulers look again several times
+            await harness.scheduler_ticks(5)
         for shard, harness in enumerate(pair.harnesses):
             assert len(daily_posts(harness)) == 1, shard
             assert pair.posted[shard] == [str(harness.guild.id)]
