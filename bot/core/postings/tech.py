@@ -1,53 +1,112 @@
-"""Technologies a posting can name. Matched as whole terms, so 'C++' is not found inside 'C/C++'
-by accident and 'Go' only counts as the language when written as a language."""
+"""Technologies a posting names, from the curated taxonomy in knowledge/postings_reading/tech.yaml.
+
+Terms match whole: 'C++' is not found inside 'C/C++' by accident, and names that are also
+letters or words ("C", "R", "Go", "Ray") count only in context (next to another technology in a
+list, on a line of their own, or written as "X-based" / "X programming"). Skill phrases the
+taxonomy does not know (the items of a "(hypothesis testing, regression)" list in a requirement)
+are collected separately by `find_skills`.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
 
 from bot.core.postings.model import PostingLine
 
-# canonical name -> regex (case-insensitive unless the name needs case to be unambiguous)
-TECH_TERMS: dict[str, str] = {
-    "Python": r"\bpython\b",
-    "C++": r"(?<![\w/])c\+\+|c/c\+\+",
-    "C": r"(?<![\w+])c/c\+\+|\bC\b(?![+#/])",
-    "Java": r"\bjava\b(?!script)",
-    "Scala": r"\bscala\b",
-    "Go": r"\bGolang\b|\bGo\b(?= programming| language|,)",
-    "Rust": r"\brust\b",
-    "SQL": r"\bsql\b",
-    "Shell": r"\bshell\b",
-    "CUDA": r"\bcuda\b",
-    "Triton": r"\btriton\b",
-    "PyTorch": r"\bpytorch\b",
-    "TensorFlow": r"\btensorflow\b",
-    "JAX": r"\bjax\b",
-    "Keras": r"\bkeras\b",
-    "scikit-learn": r"\bscikit-learn\b|\bsklearn\b",
-    "XGBoost": r"\bxgboost\b",
-    "LightGBM": r"\blightgbm\b",
-    "Spark": r"\bspark\b",
-    "Hadoop": r"\bhadoop\b",
-    "Hive": r"\bhive\b",
-    "Flink": r"\bflink\b",
-    "Kafka": r"\bkafka\b",
-    "Ray": r"\bRay\b",
-    "Kubernetes": r"\bkubernetes\b|\bk8s\b",
-    "Docker": r"\bdocker\b",
-    "AWS": r"\baws\b",
-    "GCP": r"\bgcp\b|google cloud",
-    "Azure": r"\bazure\b",
-    "Elasticsearch": r"\belasticsearch\b",
-    "Lucene": r"\blucene\b",
-    "FAISS": r"\bfaiss\b",
-    "Redis": r"\bredis\b",
-    "Hugging Face": r"\bhugging ?face\b",
-}
-_CASE_SENSITIVE = {"C", "Go", "Ray"}
-_COMPILED = {
-    name: re.compile(pattern, 0 if name in _CASE_SENSITIVE else re.IGNORECASE) for name, pattern in TECH_TERMS.items()
-}
+TAXONOMY_PATH = Path(__file__).resolve().parents[3] / "knowledge" / "postings_reading" / "tech.yaml"
+_BEFORE = r"(?<![\w+#.\-])"
+_AFTER = r"(?![\w+#]|\.\w|-(?!based|powered|native))"
+_LIST_GAP = re.compile(r"^(?:\s*(?:[,/&;+]|\band\b|\bor\b|\(|\)|\bnor\b)\s*)+$|^\s+$", re.I)
+_CONTEXT_AFTER = re.compile(r"^(?:-based|-powered|\s+(?:programming|language|code|services?|stack|SDK|APIs?)\b)", re.I)
+_CONTEXT_BEFORE = re.compile(r"\b(?:in|using|with|written in|on)\s+$", re.I)
+
+
+@dataclass(frozen=True)
+class Technology:
+    """One taxonomy entry: its canonical name, its kind and every written form."""
+
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Taxonomy:
+    by_form: dict[str, Technology]  # lower-cased written form -> entry
+    loose: re.Pattern[str]  # case-insensitive forms
+    strict: re.Pattern[str]  # forms that count only as written (capitalised), some only in context
+    context_only: frozenset[str]
+
+
+@cache
+def taxonomy() -> _Taxonomy:
+    """Load the YAML once per process and compile two alternations (longest form first)."""
+    data = yaml.safe_load(TAXONOMY_PATH.read_text(encoding="utf-8"))
+    context_only = frozenset(data.pop("context_only", []))
+    case_sensitive = set(data.pop("case_sensitive", [])) | context_only
+    by_form: dict[str, Technology] = {}
+    for kind, entries in data.items():
+        for entry in entries:
+            names = [part.strip() for part in str(entry).split("|") if part.strip()]
+            tech = Technology(names[0], kind, tuple(names))
+            for form in names:
+                by_form.setdefault(form.lower(), tech)
+    forms = sorted({form for tech in by_form.values() for form in tech.aliases}, key=len, reverse=True)
+    loose = [re.escape(f) for f in forms if f not in case_sensitive]
+    strict = [re.escape(f) for f in forms if f in case_sensitive]
+    return _Taxonomy(
+        by_form,
+        re.compile(rf"{_BEFORE}(?:{'|'.join(loose)}){_AFTER}", re.I),
+        re.compile(rf"{_BEFORE}(?:{'|'.join(strict)}){_AFTER}"),
+        context_only,
+    )
+
+
+def canonical(name: str) -> str | None:
+    """The taxonomy's name for a written form ('sklearn' -> 'scikit-learn'), None if unknown."""
+    tech = taxonomy().by_form.get(name.strip().lower())
+    return tech.name if tech else None
+
+
+def tech_in_text(text: str) -> list[str]:
+    """Canonical technology names in one line of text, in order of first mention."""
+    tax = taxonomy()
+    spans = [(m.start(), m.end(), m.group(0)) for m in tax.loose.finditer(text)]
+    taken = [(s, e) for s, e, _ in spans]
+    for m in tax.strict.finditer(text):
+        if not any(s <= m.start() < e for s, e in taken):
+            spans.append((m.start(), m.end(), m.group(0)))
+    spans.sort()
+    found: list[str] = []
+    for index, (_start, _end, form) in enumerate(spans):
+        if form in tax.context_only and not _in_context(text, spans, index):
+            continue
+        tech = tax.by_form[form.lower()]
+        if tech.name not in found:
+            found.append(tech.name)
+    return found
+
+
+def _in_context(text: str, spans: list[tuple[int, int, str]], index: int) -> bool:
+    """An ambiguous form is a technology when the line is a list of technologies around it."""
+    start, end, _ = spans[index]
+    if not text[:start].strip(" -*•→:") and not text[end:].strip(" .;:"):
+        return True  # the whole line, e.g. a bullet "Go"
+    neighbours = [spans[i] for i in (index - 1, index + 1) if 0 <= i < len(spans)]
+    for n_start, n_end, form in neighbours:
+        if form in taxonomy().context_only:
+            continue  # two ambiguous words side by side prove nothing
+        gap = text[n_end:start] if n_end <= start else text[end:n_start]
+        if _LIST_GAP.match(gap):
+            return True
+    return bool(_CONTEXT_AFTER.match(text[end:])) or (
+        bool(_CONTEXT_BEFORE.search(text[:start])) and bool(re.match(r"^\s*(?:[,.;)]|$)", text[end:]))
+    )
 
 
 def find_tech(lines: list[PostingLine]) -> tuple[list[str], list[PostingLine]]:
@@ -55,8 +114,32 @@ def find_tech(lines: list[PostingLine]) -> tuple[list[str], list[PostingLine]]:
     found: list[str] = []
     evidence: list[PostingLine] = []
     for line in lines:
-        names = [name for name, pattern in _COMPILED.items() if pattern.search(line.text)]
+        names = tech_in_text(line.text)
         if names and line not in evidence:
             evidence.append(line)
         found.extend(name for name in names if name not in found)
     return found, evidence
+
+
+_SKILL_LIST = re.compile(r"\(([^()]{3,160})\)|(?:such as|including|e\.g\.,?|like)\s+([^.;()]{3,160})", re.I)
+_SKILL_SECTIONS = ("minimum_qualifications", "preferred_qualifications", "responsibilities")
+
+
+def find_skills(lines: list[PostingLine], known: list[str]) -> list[str]:
+    """Short skill phrases listed in requirements that the taxonomy does not name ('causal inference')."""
+    skills: list[str] = []
+    lowered = {name.lower() for name in known}
+    for line in lines:
+        if line.section not in _SKILL_SECTIONS:
+            continue
+        for match in _SKILL_LIST.finditer(line.text):
+            for item in re.split(r",\s*|\s+or\s+|\s+and\s+", match.group(1) or match.group(2)):
+                item = item.strip(" .;:").removeprefix("or ").removeprefix("and ")
+                words = item.split()
+                if not 1 <= len(words) <= 4 or any(ch.isdigit() for ch in item) or item.lower() in lowered:
+                    continue
+                if tech_in_text(item) or not item[:1].isalpha():
+                    continue
+                if item.lower() not in (s.lower() for s in skills):
+                    skills.append(item)
+    return skills[:30]
