@@ -14,7 +14,8 @@ from pathlib import Path
 import yaml
 
 LANGUAGE_FILE = Path(__file__).resolve().parents[3] / "knowledge" / "grading" / "language.yaml"
-_TOKEN = re.compile(r"[a-z0-9]+(?:['’.][a-z0-9]+)*\+*")
+# Words (code names keep their underscores: no_grad, set_epoch), "don't", decimals (0.75), c++.
+_TOKEN = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+(?:_[a-z0-9]+)*(?:'[a-z]+)?\+*")
 # British and American spellings of the same word compare equal: normalise -> normalize.
 _ISE = re.compile(r"(?<=[a-z]{3})is(e|es|ed|ing|ation|ations|er|ers)$")
 _APOSTROPHE_NT = re.compile(r"n['’]t$")
@@ -34,7 +35,7 @@ class Language:
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-case word tokens; "don't" stays one token; numbers keep their decimal point."""
+    """Lower-case word tokens; "don't" and "no_grad" stay one token; numbers keep their decimal point."""
     found = []
     for raw in _TOKEN.findall(text.lower().replace("’", "'")):
         token = raw.rstrip(".")
