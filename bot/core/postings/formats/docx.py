@@ -9,7 +9,7 @@ import zipfile
 
 from bot.core.errors import BadPostingFile
 from bot.core.postings.formats.plain import bullet_split
-from bot.core.postings.formats.tables import table_lines
+from bot.core.postings.formats.tables import reads_by_column, table_lines
 from bot.core.postings.reading import RawLine, clean
 
 _HEADING_STYLE = re.compile(r"^(?:heading\s*(\d)|title)$", re.I)
@@ -33,7 +33,8 @@ def docx_lines(data: bytes) -> tuple[list[RawLine], str | None]:
         elif tag == "tbl":
             rows = [[clean(cell.text) for cell in row.cells] for row in Table(block, document).rows]
             rows = [list(dict.fromkeys(row)) for row in rows]  # merged cells repeat their text
-            for text, kind in table_lines(rows[0] if len(rows) > 1 else None, rows[1:] if len(rows) > 1 else rows):
+            by_column = len(rows) > 1 and reads_by_column(rows[0], rows[1:])  # Word marks no header row
+            for text, kind in table_lines(rows[0], rows[1:]) if by_column else table_lines(None, rows):
                 lines.append(RawLine(text, kind, len(lines) + 1, 0, kind == "heading"))
     if not lines:
         raise BadPostingFile("the DOCX file contains no text")

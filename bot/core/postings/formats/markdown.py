@@ -25,17 +25,20 @@ def _parser():
 def markdown_lines(text: str) -> list[RawLine]:
     tokens = _parser().parse(text)
     lines: list[RawLine] = []
-    kind, level, index = "para", 0, 0
+    heading_level, items, index = 0, 0, 0  # items: how many list items we are inside
     while index < len(tokens):
         token = tokens[index]
         if token.type == "heading_open":
-            kind, level = "heading", int(token.tag[1])
+            heading_level = int(token.tag[1])
+        elif token.type == "heading_close":
+            heading_level = 0
         elif token.type == "list_item_open":
-            kind = "bullet"
-        elif token.type in {"heading_close", "list_item_close"}:
-            kind, level = _outer_kind(tokens, index), 0
+            items += 1
+        elif token.type == "list_item_close":
+            items -= 1
         elif token.type == "inline":
-            lines += _inline_lines(token, kind, level)
+            kind = "heading" if heading_level else "bullet" if items else "para"
+            lines += _inline_lines(token, kind, heading_level)
         elif token.type in {"fence", "code_block"}:
             start = token.map[0] + 1 if token.map else 0
             code = token.content.splitlines()
@@ -46,19 +49,6 @@ def markdown_lines(text: str) -> list[RawLine]:
             index = _table(tokens, index, lines)
         index += 1
     return lines
-
-
-def _outer_kind(tokens, index: int) -> str:
-    """After a list item closes we may still be inside an outer item (nested lists)."""
-    depth = 0
-    for token in reversed(tokens[:index]):
-        if token.type == "list_item_close":
-            depth += 1
-        elif token.type == "list_item_open":
-            if depth == 0:
-                return "bullet"
-            depth -= 1
-    return "para"
 
 
 def _inline_lines(token, kind: str, level: int) -> list[RawLine]:

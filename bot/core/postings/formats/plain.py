@@ -19,6 +19,7 @@ _BULLET = re.compile(
 _SURE_MARKERS = "•●▪■◦‣○◆►▸▶→➔➜➤✓✔✅"
 _UNSURE_MARKERS = "-–*·"
 FLAT_LINE_CHARS = 400  # a single line longer than this, in a text of few lines, lost its newlines
+_ATX = re.compile(r"^(#{1,6})\s+(.+?)(?:\s+#+)?$")  # '## Requirements' in text that was markdown
 LABEL_WORDS = 3
 _WORD = re.compile(r"^[A-Za-z][\w'’&/-]*$")
 _CAPS_RUN = re.compile(r"(?<![\w'’&/-])(?:[A-Z][A-Z&'’/-]+\s+){1,6}[A-Z][A-Z&'’/-]+(?![\w'’&/-])")
@@ -45,6 +46,10 @@ def lines_from(raw: list[str], start: int = 1) -> list[RawLine]:
     for number, line in enumerate(raw, start=start):
         text = clean(line)
         if not text:
+            continue
+        heading = _ATX.match(text)
+        if heading:
+            result.append(RawLine(clean(heading.group(2)), "heading", number, len(heading.group(1))))
             continue
         marker, rest = bullet_split(text)
         result.append(RawLine(rest, "bullet", number) if marker else RawLine(text, "para", number))
@@ -120,6 +125,10 @@ def _split_at_bullets(line: str) -> list[str]:
     markers += [re.escape(m) for m in _UNSURE_MARKERS if line.count(f" {m} ") >= 3]
     if len(re.findall(r"\so\s(?=[A-Z$€£\d])", line)) >= 3:
         markers.append(r"o(?=\s[A-Z$€£\d])")  # Word's "o" bullets, seen when there are several
+    if len(re.findall(r"\s\d{1,2}[.)]\s(?=[A-Z])", line)) >= 3:
+        markers.append(r"\d{1,2}[.)](?=\s[A-Z])")  # a numbered list
+    if re.search(r"\s#{1,6}\s", line):
+        markers.append(r"#{1,6}")  # markdown headings
     if not markers:
         return [line]
     alternatives = "|".join(markers)

@@ -11,7 +11,7 @@ def table_lines(header: list[str] | None, body: list[list[str]]) -> list[tuple[s
     cells); a table whose columns are parallel lists ("Required | Preferred") reads column by
     column, each header a heading over its cells as bullets."""
     header = header if header and any(header) else None
-    if header and len(header) > 1 and all(_long_column(body, col) for col in range(len(header))):
+    if header and reads_by_column(header, body):
         lines = []
         for col, name in enumerate(header):
             lines.append((name, "heading"))
@@ -26,6 +26,11 @@ def table_lines(header: list[str] | None, body: list[list[str]]) -> list[tuple[s
         elif filled:
             lines.append((" | ".join(filled), "para"))
     return lines
+
+
+def reads_by_column(header: list[str], body: list[list[str]]) -> bool:
+    """Every column holds sentences: the header names parallel lists."""
+    return len(header) > 1 and all(_long_column(body, col) for col in range(len(header)))
 
 
 def _long_column(rows: list[list[str]], col: int) -> bool:
