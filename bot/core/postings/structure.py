@@ -55,8 +55,8 @@ def heading_form(line: RawLine) -> str | None:
     """'strong' when the shape alone makes a heading, 'weak' when only its meaning can, else None."""
     text = line.text
     words = text.split()
-    if line.kind == "heading":
-        return "strong"
+    if line.kind == "heading" or (line.bold and len(words) <= MAX_HEADING_WORDS and not _SENTENCE_END.search(text)):
+        return "strong"  # a markup heading, or a whole line in bold ("- **Must-haves**")
     if line.kind != "para" or not words or len(words) > MAX_HEADING_WORDS or len(text) > 90:
         return None
     if text.endswith(":") and ":" not in text[:-1]:

@@ -20,10 +20,10 @@ from bot.core.postings.model import PostingLine
 
 TAXONOMY_PATH = Path(__file__).resolve().parents[3] / "knowledge" / "postings_reading" / "tech.yaml"
 _BEFORE = r"(?<![\w+#.\-])"
-_AFTER = r"(?![\w+#]|\.\w|-(?!based|powered|native))"
-_LIST_GAP = re.compile(r"^(?:\s*(?:[,/&;+]|\band\b|\bor\b|\(|\)|\bnor\b)\s*)+$|^\s+$", re.I)
+_AFTER = r"(?![\w+#]|\.\w|-(?!based|powered|native|style|like|compatible))"
+_LIST_GAP = re.compile(r"^(?:\s*(?:[,/&;+]|\band\b|\bor\b|\(|\)|\bnor\b|\bon\b|\bwith\b)\s*)+$|^\s+$", re.I)
 _CONTEXT_AFTER = re.compile(r"^(?:-based|-powered|\s+(?:programming|language|code|services?|stack|SDK|APIs?)\b)", re.I)
-_CONTEXT_BEFORE = re.compile(r"\b(?:in|using|with|written in|on)\s+$", re.I)
+_CONTEXT_BEFORE = re.compile(r"\b(?:in|using|used|use|with|written in|on)\s+$", re.I)
 
 
 @dataclass(frozen=True)
