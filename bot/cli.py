@@ -137,12 +137,13 @@ def ensure_indexed(services: Services) -> None:
 # ----- roles --------------------------------------------------------------------------------------
 @command("roles")
 def run_roles(args: argparse.Namespace, services: Services) -> int:
-    ensure_indexed(services)
-    roles = services.index.roles()
+    listed = services.listed_roles()  # straight from the store's file: no model, no chromadb
+    if listed is None:
+        ensure_indexed(services)
+        listed = [(role, services.index.sources(role.role_id)) for role in services.index.roles()]
+    roles = [role for role, _ in listed]
     if args.json:
-        print(
-            json.dumps([role.summary() | {"sources": services.index.sources(role.role_id)} for role in roles], indent=2)
-        )
+        print(json.dumps([role.summary() | {"sources": sources} for role, sources in listed], indent=2))
         return 0
     table = Table(title=f"{len(roles)} indexed roles", show_lines=True)
     for column in ("id", "title", "level", "location", "pay"):

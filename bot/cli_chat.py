@@ -13,12 +13,15 @@ import re
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
 from bot.cli import PARSER_EXTENSIONS, command, ensure_indexed, err, out
-from bot.core.conversation import ConversationEngine, Reply
 from bot.core.services import Services
+
+if TYPE_CHECKING:  # imported when chatting: every other command starts faster without it
+    from bot.core.conversation import ConversationEngine, Reply
 
 log = logging.getLogger(__name__)
 LOCAL_USER = "local"
@@ -37,6 +40,8 @@ PARSER_EXTENSIONS.append(add_chat_parser)
 
 def build_engine(services: Services) -> ConversationEngine:
     """The engine over the question bank in the configured questions dir."""
+    from bot.core.conversation import ConversationEngine
+
     return ConversationEngine(services, services.quiz_maker, services.grader)
 
 

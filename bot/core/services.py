@@ -1,11 +1,14 @@
 """Build the heavy objects once, lazily, from `Settings`; the CLI, chat and Discord share them.
 
 Nothing here runs at import time: the model and Chroma load on first use, so `prepbot --help`
-and bad-argument errors are instant.
+and bad-argument errors are instant, and `prepbot roles` reads the role records without either
+(`listed_roles`).
 """
 
 from __future__ import annotations
 
+import json
+import logging
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,9 +19,14 @@ if TYPE_CHECKING:
     from bot.core.grading import Grader
     from bot.core.index import KnowledgeIndex
     from bot.core.ingest import IngestReport
+    from bot.core.postings import Posting
     from bot.core.questions import QuestionBank
     from bot.core.quiz import QuizMaker
     from bot.core.state import StateStore
+
+log = logging.getLogger(__name__)
+ROLES_COLLECTION = "prepbot_roles"  # bot.core.store.ROLES (importing store would import chromadb)
+LIBRARY_OWNER = "library"  # the owner of the bundled/ingested library roles (bot.core.scopes.LIBRARY_KEY)
 
 
 class Services:
@@ -84,6 +92,31 @@ class Services:
         from bot.core.llm.coaching import LLMGrader
 
         return LLMGrader(offline, self.chat_model)
+
+    def listed_roles(self) -> list[tuple[Posting, list[str]]] | None:
+        """The library's roles with their source files, in `KnowledgeIndex.roles()` order, read from
+        the local store's file without the embedding model or chromadb (about 0.8 s less for
+        `prepbot roles`). None when that is not possible or not wise: a Chroma server, an index
+        already open in this process, an empty or unreadable store; the caller then uses `index`."""
+        if self.settings.chroma_url or "index" in self.__dict__:
+            return None
+        from bot.core.chroma_local import read_records
+
+        records = read_records(Path(self.settings.data_dir) / "chroma", ROLES_COLLECTION)
+        if not records:
+            return None
+        from bot.core.postings import Posting
+
+        try:
+            listed = [
+                (Posting.from_dict(json.loads(document)), list(json.loads(str(metadata["sources"]))))
+                for _, document, metadata in records
+                if metadata.get("owner", LIBRARY_OWNER) == LIBRARY_OWNER
+            ]
+        except (KeyError, TypeError, ValueError) as err:  # a record this version cannot read: the index reports it
+            log.info("reading role records directly failed (%r); opening the index", err)
+            return None
+        return sorted(listed, key=lambda item: (item[0].company or "", item[0].title, item[0].level or ""))
 
     def ensure_indexed(self, progress=None) -> IngestReport | None:
         """Index the bundled postings when the index is empty (first run)."""
