@@ -96,13 +96,21 @@ _LABEL = re.compile(r"^\W{0,3}([A-Za-z][A-Za-z0-9 /&'()-]{1,38}?)\s*:\s*(\S.*)$"
 _TABLE_ROW = re.compile(r"^\|?\s*([A-Za-z][^|]{0,38}?)\s*\|\s*([^|]+?)\s*\|?$")
 
 
+def label_of(text: str) -> tuple[str, str] | None:
+    """(label, value) of a 'Label: value' line or a two-column table row."""
+    match = _LABEL.match(text) or _TABLE_ROW.match(text)
+    if match and len(match.group(1).split()) <= 5 and not re.fullmatch(r"[-: ]*", match.group(2)):
+        return match.group(1).strip(), match.group(2).strip()
+    return None
+
+
 def labelled_lines(lines: list[PostingLine]) -> list[Labelled]:
     """Every meta line written as 'Label: value', with its label classified by meaning."""
     found: list[tuple[str, str, PostingLine]] = []
     for line in lines:
-        match = _LABEL.match(line.text) or _TABLE_ROW.match(line.text)
-        if match and len(match.group(1).split()) <= 5 and not re.fullmatch(r"[-: ]*", match.group(2)):
-            found.append((match.group(1).strip(), match.group(2).strip(), line))
+        pair = label_of(line.text)
+        if pair:
+            found.append((pair[0], pair[1], line))
     kinds = _label_classifier().classify([label for label, _, _ in found])
     return [Labelled(kind, label, value, line) for (label, value, line), (kind, _) in zip(found, kinds, strict=True)]
 
@@ -154,9 +162,7 @@ def parse_header(title_line: RawLine, header: list[RawLine], company: str | None
 
 
 _GENDER_TAG = re.compile(r"\s*\((?:[mfwdx]\s*/\s*){2,3}[mfwdx]\)|\s*\(all genders\)", re.I)
-_LEGAL_SUFFIX = re.compile(
-    r",?\s+(?:GmbH|Inc\.?|LLC|Ltd\.?|Limited|AG|S\.A\.|SA|plc|Pvt\.? Ltd\.?|B\.V\.|SAS)$"
-)
+_LEGAL_SUFFIX = re.compile(r",?\s+(?:GmbH|Inc\.?|LLC|Ltd\.?|Limited|AG|S\.A\.|SA|plc|Pvt\.? Ltd\.?|B\.V\.|SAS)$")
 
 
 def _clean_title(text: str, company: str | None) -> str:

@@ -78,5 +78,13 @@ class ExampleClassifier:
         return results
 
 
+def prefetch(texts: list[str]) -> None:
+    """Encode every short text a posting will classify in one model call (headings and labels
+    together): one batch costs little more than one text, and the vectors stay cached."""
+    keys = list(dict.fromkeys(key for key in map(heading_key, texts) if key))
+    if keys:
+        encoder().embed_documents(keys)
+
+
 def load_yaml(name: str) -> dict:
     return yaml.safe_load((KNOWLEDGE_DIR / name).read_text(encoding="utf-8"))

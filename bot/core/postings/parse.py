@@ -14,10 +14,11 @@ from pathlib import Path
 from bot.core.errors import BadPostingFile
 from bot.core.postings import facts, fields
 from bot.core.postings.dates import iso_days, with_iso, year_of
+from bot.core.postings.meaning import prefetch
 from bot.core.postings.model import Posting, PostingLine
 from bot.core.postings.pay import structured_pay
 from bot.core.postings.reading import Document, RawLine, read_document, split_lines
-from bot.core.postings.structure import assign_sections, drop_repeats, normalise
+from bot.core.postings.structure import assign_sections, drop_repeats, heading_candidates, normalise
 from bot.core.postings.tech import find_skills, find_tech
 
 MIN_CONTENT_LINES = 3
@@ -44,7 +45,10 @@ def parse_document(doc: Document) -> Posting:
         title_line = RawLine(str(data["title"]), "heading", 0, 1)
     if title_line is None:
         raise BadPostingFile("no recognisable posting: no job title (engineer, scientist, intern...) near the top")
-    header_raw, body = assign_sections([line for line in raw if line is not title_line])
+    rest = [line for line in raw if line is not title_line]
+    labels_ahead = [pair[0] for line in raw if (pair := fields.label_of(line.text))]
+    prefetch(heading_candidates(rest) + labels_ahead)
+    header_raw, body = assign_sections(rest)
     header = [PostingLine(h.text, "logistics", h.line_no, "header") for h in header_raw]
     structured_lines = _structured_lines(data)
     lines = drop_repeats([_as_line(title_line, "about")] + structured_lines + header + body)

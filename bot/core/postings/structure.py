@@ -72,6 +72,11 @@ def heading_form(line: RawLine) -> str | None:
     return None
 
 
+def heading_candidates(lines: list[RawLine]) -> list[str]:
+    """Texts that may be headings (for `meaning.prefetch`)."""
+    return [line.text for line in lines if heading_form(line)]
+
+
 def classify_headings(lines: list[RawLine]) -> dict[int, tuple[str, str]]:
     """index -> (kind, section) for the lines that are headings; kind '' = unknown, 'neutral' = page-level."""
     kinds = heading_kinds()
