@@ -300,6 +300,11 @@ def extract_start_dates(
                 return found, [sentence_of(line, _START)]
             if dates.ROLLING.search(sentence) or re.search(r"rolling start|start is rolling", sentence, re.I):
                 return ["rolling"], [sentence_of(line, _START)]
+    for line in header + [line for line in lines if line.section == "logistics"]:
+        duration = _DURATION.search(line.text)  # "6-month co-op, September 2026 to February 2027": the term
+        found = _start_phrases(line.text[duration.end() :], year) if duration else []
+        if found:
+            return found[:1], [line]
     return [], []
 
 

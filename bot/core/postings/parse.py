@@ -76,7 +76,7 @@ def parse_document(doc: Document) -> Posting:
         evidence["company"] = company_evidence or [line for line in lines if company.lower() in line.text.lower()][:1]
     _fill_level(posting, info, labels)
     _fill_place_and_mode(posting, data, meta, labels)
-    _fill_logistics(posting, data, meta, labels)
+    _fill_logistics(posting, data, meta, labels, info.season)
     posting.tech_stack, evidence["tech_stack"] = find_tech(lines)
     posting.skills = find_skills(lines, posting.tech_stack)
     posting.evidence = {name: found for name, found in evidence.items() if found}
@@ -208,7 +208,8 @@ def _fill_place_and_mode(posting: Posting, data: dict, meta: list[PostingLine], 
         posting.employment_type, posting.evidence["employment_type"] = kinds[0][0], [kinds[0][1]]
 
 
-def _fill_logistics(posting: Posting, data: dict, meta: list[PostingLine], labels) -> None:  # noqa: ANN001
+def _fill_logistics(posting: Posting, data: dict, meta: list[PostingLine], labels, season: str | None) -> None:  # noqa: ANN001
+    """Pay, duration, dates, deadline, visa, limits, team; `season` is the title's ("Fall 2026")."""
     lines, evidence = posting.lines, posting.evidence
     year = year_of([line.text for line in lines])
     salary = _structured(lines, "baseSalary")
@@ -218,6 +219,11 @@ def _fill_logistics(posting: Posting, data: dict, meta: list[PostingLine], label
         posting.pay, posting.pay_note, evidence["pay"] = facts.extract_pay(meta, labels, lines)
     posting.duration, evidence["duration"] = facts.extract_duration(meta, labels, lines)
     posting.start_dates, evidence["start_dates"] = facts.extract_start_dates(meta, labels, lines, year)
+    vague = posting.start_dates and not any(iso_days(phrase, year) for phrase in posting.start_dates)
+    if season and vague and not any(season.lower() in d.lower() for d in posting.start_dates):
+        term = " term" if re.search(r"\bco-?op\b", lines[0].text, re.I) else ""
+        posting.start_dates = [f"{posting.start_dates[0]} ({season}{term})", *posting.start_dates[1:]]
+        evidence["start_dates"] = [*evidence["start_dates"], lines[0]]
     posting.start_dates_iso = list(dict.fromkeys(d for phrase in posting.start_dates for d in iso_days(phrase, year)))
     posting.start_dates_detail = [with_iso(phrase, year) for phrase in posting.start_dates]
     start = _structured(lines, "jobStartDate")
