@@ -36,6 +36,7 @@ from bot.core.errors import PrepbotError
 from bot.core.state import StateUnavailable
 from bot.discord_app import render
 from bot.discord_app.components import practice_view
+from bot.discord_app.viewers import scoped, server_viewer
 
 if TYPE_CHECKING:
     from bot.core.state import StudyGroup
@@ -142,7 +143,7 @@ class DailyQuestionScheduler:
         if found is not None:
             message, question_id = found
             try:
-                topic = await asyncio.to_thread(self._topic, question_id)
+                topic = await asyncio.to_thread(self._topic, question_id, group.guild_id)
                 thread_id = await self._open_thread(message, local, topic)
             except discord.HTTPException as error:
                 log.warning("could not open the daily thread in guild %s: %s", group.guild_id, error)
@@ -180,10 +181,13 @@ class DailyQuestionScheduler:
                     return message, question_id
         return None
 
-    def _topic(self, question_id: str) -> str:
+    def _topic(self, question_id: str, guild_id: int | str | None = None) -> str:
         runtime = self.bot.runtime
         try:
-            return str(runtime.quiz_maker.question(question_id).topic) if runtime is not None else "Daily question"
+            if runtime is None:
+                return "Daily question"
+            maker = scoped(self.bot, server_viewer(int(guild_id))).quiz_maker if guild_id else runtime.quiz_maker
+            return str(maker.question(question_id).topic)
         except (PrepbotError, LookupError):  # a question no longer in the bank: still name the thread
             return "Daily question"
 
@@ -217,8 +221,7 @@ class DailyQuestionScheduler:
         assert runtime is not None
         seed = zlib.crc32(f"{guild_id}:{local.isoformat()}".encode())
         asked = self.bot.state.asked_questions(guild_id)
-        for exclude in (asked, set()):
-            quiz = runtime.quiz_maker.make_quiz(n=1, seed=seed, exclude=exclude)
-            if quiz.questions:
-                return quiz.questions[0]
+        maker = scoped(self.bot, server_viewer(int(guild_id))).quiz_maker  # the library + this server's postings
+        for question in maker.pick(recent=asked, n=1, seed=seed):
+            return question
         raise LookupError("the question bank is empty")

@@ -57,12 +57,8 @@ class Practice:
              n: int = 5, seed: int = 0, exclude: set[str] | frozenset[str] = frozenset()) -> list[QuizQuestion]:
         """Questions not recently answered when there are enough of them, else any that fit."""
         recent = {a.question_id for a in self.state.recent_answers(user_id, RECENT_EXCLUDED)}
-        for avoid in (set(exclude) | recent, set(exclude)):
-            quiz = self.quiz_maker.make_quiz(role=role, topic=topic, difficulty=difficulty, n=n, seed=seed,
-                                             exclude=avoid)
-            if quiz.questions:
-                return list(quiz.questions)
-        return []
+        return self.quiz_maker.pick(recent=recent, exclude=exclude, role=role, topic=topic, difficulty=difficulty, n=n,
+                                    seed=seed)
 
     # ----- grading ------------------------------------------------------------------------------
     def grade(self, user_id: str, question: QuizQuestion, answer: str, now: datetime, *, role: str | None,

@@ -102,6 +102,25 @@ class QuizMaker:
             chosen += spread_over_lines(rng, rest, n - len(chosen) - len(bank))
         return Quiz(posting, shuffled(rng, bank + chosen))
 
+    def pick(self, *, recent: Iterable[str] = (), exclude: Iterable[str] = (), role: str | None = None,
+             topic: str | None = None, difficulty: str | None = None, n: int = 5,
+             seed: int | None = None) -> list[QuizQuestion]:
+        """Up to `n` questions avoiding `recent` while any others fit, and never one in `exclude`.
+
+        Why two sets: a question answered lately (or already posted to a study group) should wait its
+        turn, yet a user who has answered everything on a narrow topic still gets a question rather than
+        none; a question already asked in this mock interview must never come back. Empty when the
+        filters match nothing at all.
+        """
+        never = set(exclude)
+        preferred = never | set(recent)
+        attempts = (preferred, never) if preferred != never else (never,)
+        for avoid in attempts:
+            quiz = self.make_quiz(role=role, topic=topic, difficulty=difficulty, n=n, seed=seed, exclude=avoid)
+            if quiz.questions:
+                return list(quiz.questions)
+        return []
+
     def _validate(self, n: int, topic: str | None, difficulty: str | None) -> tuple[int, str | None, str | None]:
         if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_QUESTIONS:
             raise InvalidQuizRequest(f"A quiz has 1 to {MAX_QUESTIONS} questions; {n!r} is out of range.")

@@ -20,6 +20,7 @@ from bot.discord_app.components import practice_view, view_kwargs
 from bot.discord_app.lookup import resolve_role
 from bot.discord_app.replies import reply_text
 from bot.discord_app.text import split_message
+from bot.discord_app.viewers import scoped, scoped_engine
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from bot.core.postings import Posting
     from bot.discord_app.bot import PrepBot
 
-RECENT_EXCLUDED = 30  # a new quiz avoids the user's last answered questions while others are left
 Difficulty = Literal["easy", "medium", "hard"]
 
 
@@ -48,34 +48,36 @@ class Practice(commands.Cog):
     async def quiz(self, interaction: discord.Interaction, role: str | None = None, topic: str | None = None,
                    difficulty: Difficulty | None = None, count: app_commands.Range[int, 1, 10] = 3) -> None:
         runtime = self.bot.runtime
-        posting = resolve_role(runtime.services.index, role) if role else None
+        services = scoped(self.bot, interaction)  # the library + this server's + the user's own postings
+        posting = resolve_role(services.index, role) if role else None
         if topic and topic not in runtime.topics():
             raise UnknownTopic(topic, runtime.topics())
-        await interaction.response.defer(thinking=True)
+        if posting is None and (target := await asyncio.to_thread(services.state.get_target_role,
+                                                                  interaction.user.id)):
+            posting = services.index.role(target)
+        # A quiz on the asker's personal posting stays private in a server.
+        private = interaction.guild_id is not None and posting is not None and services.index.personal(
+            [posting.role_id])
+        await interaction.response.defer(thinking=True, ephemeral=private)
         now = self.bot.now()
-        posting, questions = await asyncio.to_thread(self._pick, interaction.user.id, posting, topic, difficulty,
-                                                     count, now)
+        engine = scoped_engine(self.bot, interaction)
+        posting, questions = await asyncio.to_thread(self._pick, engine, interaction.user.id, posting, topic,
+                                                     difficulty, count, now)
         if not questions:
-            await interaction.followup.send("No questions in the bank match that; try another topic or difficulty.")
+            await interaction.followup.send("No questions in the bank match that; try another topic or difficulty.",
+                                            ephemeral=private)
             return
         title = f"Quiz · {posting.display_name if posting else 'any role'}" + (f" · {topic}" if topic else "")
         view = practice_view(interaction.user.id, answer_ids=[q.id for q in questions])
-        await interaction.followup.send(embed=render.quiz_embed(questions, title), **view_kwargs(view))
+        await interaction.followup.send(embed=render.quiz_embed(questions, title), ephemeral=private,
+                                        **view_kwargs(view))
 
-    def _pick(self, user_id: int, posting: Posting | None, topic: str | None, difficulty: str | None, count: int,
-              now: datetime) -> tuple[Posting | None, list[Any]]:
-        runtime = self.bot.runtime
-        state = runtime.services.state
-        if posting is None and (target := state.get_target_role(user_id)):
-            posting = runtime.services.index.role(target)
-        recent = {a.question_id for a in state.recent_answers(user_id, RECENT_EXCLUDED)}
+    def _pick(self, engine: Any, user_id: int, posting: Posting | None, topic: str | None, difficulty: str | None,
+              count: int, now: datetime) -> tuple[Posting | None, list[Any]]:
         seed = zlib.crc32(f"{user_id}:{now.isoformat()}".encode())
-        for exclude in (recent, set()):
-            quiz = runtime.quiz_maker.make_quiz(role=posting.role_id if posting else None, topic=topic,
-                                                difficulty=difficulty, n=count, seed=seed, exclude=exclude)
-            if quiz.questions:
-                return posting, list(quiz.questions)
-        return posting, []
+        questions = engine.practice.pick(str(user_id), role=posting.role_id if posting else None, topic=topic,
+                                                  difficulty=difficulty, n=count, seed=seed)
+        return posting, questions
 
     @mock.command(name="start", description="Start a mock interview; the questions come in your DMs")
     @app_commands.describe(role="The role to interview for (default: your target role)")
@@ -83,7 +85,8 @@ class Practice(commands.Cog):
     async def mock_start(self, interaction: discord.Interaction, role: str | None = None) -> None:
         in_dm = interaction.guild is None
         await interaction.response.defer(ephemeral=not in_dm, thinking=True)
-        reply = await asyncio.to_thread(self.bot.engine.start_mock, str(interaction.user.id), role, self.bot.now())
+        engine = scoped_engine(self.bot, interaction)  # the roles this user may see here
+        reply = await asyncio.to_thread(engine.start_mock, str(interaction.user.id), role, self.bot.now())
         if reply.kind == "error" or in_dm:
             await self._send_chunks(interaction, reply)
             return
@@ -96,7 +99,8 @@ class Practice(commands.Cog):
     @mock.command(name="stop", description="End your mock interview with a summary")
     async def mock_stop(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=interaction.guild is not None, thinking=True)
-        reply = await asyncio.to_thread(self.bot.engine.stop_mock, str(interaction.user.id), self.bot.now())
+        reply = await asyncio.to_thread(scoped_engine(self.bot, interaction).stop_mock, str(interaction.user.id),
+                                        self.bot.now())
         await self._send_chunks(interaction, reply)
 
     async def _send_chunks(self, interaction: discord.Interaction, reply: Reply) -> None:
@@ -106,7 +110,8 @@ class Practice(commands.Cog):
     @app_commands.command(name="review", description="Practised questions that are due for review")
     async def review(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        due = await asyncio.to_thread(self.bot.engine.due_reviews, str(interaction.user.id), self.bot.now())
+        due = await asyncio.to_thread(scoped_engine(self.bot, interaction).due_reviews, str(interaction.user.id),
+                                      self.bot.now())
         if not due:
             await interaction.followup.send("Nothing is due for review. Practise with `/quiz` or `/mock start`; "
                                             "each question you answer comes back here when it is due.")
@@ -119,11 +124,10 @@ class Practice(commands.Cog):
     @app_commands.command(name="progress", description="Your answers, coverage, review cards and streak")
     async def progress(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        progress, target = await asyncio.to_thread(self._progress, interaction.user.id)
+        progress, target = await asyncio.to_thread(self._progress, scoped(self.bot, interaction), interaction.user.id)
         await interaction.followup.send(embed=render.progress_embed(progress, target))
 
-    def _progress(self, user_id: int) -> tuple[Any, Posting | None]:
-        services = self.bot.runtime.services
+    def _progress(self, services: Any, user_id: int) -> tuple[Any, Posting | None]:
         target = services.state.get_target_role(user_id)
         return services.state.progress(user_id, self.bot.now()), services.index.role(target) if target else None
 
