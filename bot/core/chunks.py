@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-
-from langchain_text_splitters import RecursiveCharacterTextSplitter
+from typing import TYPE_CHECKING
 
 from bot.core.embeddings import CHUNK_MAX_TOKENS
 from bot.core.postings import Posting
 from bot.core.postings.structure import split_sentences
+
+if TYPE_CHECKING:
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 _WORDS_SURELY_SHORT = CHUNK_MAX_TOKENS // 2  # below this many words no tokenizer call is needed
 WINDOW_WORDS = 45  # a long paragraph is searched as windows of whole sentences: sharper matches
@@ -41,16 +43,9 @@ class Chunk:
 
 def chunk_posting(posting: Posting, token_count: Callable[[str], int]) -> list[Chunk]:
     """Deterministic: the same posting always yields the same chunk ids and texts."""
-    splitter = RecursiveCharacterTextSplitter(
-        chunk_size=CHUNK_MAX_TOKENS,
-        chunk_overlap=16,
-        length_function=token_count,
-        separators=[". ", "; ", ", ", " "],
-        keep_separator="end",
-    )
     chunks: list[Chunk] = []
     for line in posting.lines:
-        for piece in _pieces(line.text, splitter, token_count):
+        for piece in _pieces(line.text, token_count):
             chunk_id = f"{posting.role_id}:{posting.content_hash}:{len(chunks)}"
             chunks.append(
                 Chunk(
@@ -68,7 +63,21 @@ def chunk_posting(posting: Posting, token_count: Callable[[str], int]) -> list[C
     return chunks
 
 
-def _pieces(text: str, splitter: RecursiveCharacterTextSplitter, token_count: Callable[[str], int]) -> list[str]:
+def _token_splitter(token_count: Callable[[str], int]) -> RecursiveCharacterTextSplitter:
+    """The splitter for a sentence too long for the model; imported only then (langchain's text
+    splitters cost ~0.3 s to import, and most postings never need them)."""
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    return RecursiveCharacterTextSplitter(
+        chunk_size=CHUNK_MAX_TOKENS,
+        chunk_overlap=16,
+        length_function=token_count,
+        separators=[". ", "; ", ", ", " "],
+        keep_separator="end",
+    )
+
+
+def _pieces(text: str, token_count: Callable[[str], int]) -> list[str]:
     """Sentence windows of at most ~45 words; a single over-long sentence is split by tokens."""
     if len(text.split()) <= WINDOW_WORDS:
         return [text]
@@ -81,5 +90,5 @@ def _pieces(text: str, splitter: RecursiveCharacterTextSplitter, token_count: Ca
     pieces = []
     for window in windows:
         too_long = len(window.split()) > _WORDS_SURELY_SHORT and token_count(window) > CHUNK_MAX_TOKENS
-        pieces.extend(splitter.split_text(window) if too_long else [window])
+        pieces.extend(_token_splitter(token_count).split_text(window) if too_long else [window])
     return pieces

@@ -116,6 +116,8 @@ class Services:
         except (KeyError, TypeError, ValueError) as err:  # a record this version cannot read: the index reports it
             log.info("reading role records directly failed (%r); opening the index", err)
             return None
+        if not listed:  # nothing in the library yet: the caller indexes the bundled postings first
+            return None
         return sorted(listed, key=lambda item: (item[0].company or "", item[0].title, item[0].level or ""))
 
     def ensure_indexed(self, progress=None) -> IngestReport | None:
