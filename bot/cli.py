@@ -215,5 +215,7 @@ from bot import cli_practice  # noqa: E402,F401  # isort: skip  (registers quiz 
 
 from bot import cli_discord  # noqa: E402,F401  # isort: skip
 
+from bot import cli_fit  # noqa: E402,F401  # isort: skip  (registers fit, plan and forget)
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     llm_api_key: str | None = Field(default=None, validation_alias="LLM_API_KEY")
     llm_timeout: float = Field(default=20.0, validation_alias="LLM_TIMEOUT")
 
+    minutes_per_new: float = Field(default=4.0, gt=0, validation_alias="PREPBOT_MINUTES_PER_NEW")
+    minutes_per_review: float = Field(default=1.5, gt=0, validation_alias="PREPBOT_MINUTES_PER_REVIEW")
+
     fetch_max_bytes: int = Field(default=5 * 1024 * 1024, validation_alias="PREPBOT_FETCH_MAX_BYTES")
     fetch_max_redirects: int = Field(default=5, validation_alias="PREPBOT_FETCH_MAX_REDIRECTS")
     fetch_timeout: float = Field(default=10.0, validation_alias="PREPBOT_FETCH_TIMEOUT")
