@@ -46,8 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ingest = sub.add_parser("ingest", help="index posting files or folders (.txt, .md, .html)")
-    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ingest = sub.add_parser("ingest", help="index posting files, folders or links (.txt .md .html .pdf .docx, https://)")
+    ingest.add_argument("paths", nargs="+", metavar="PATH_OR_URL", help="a file, a folder or an http(s) link")
 
     roles = sub.add_parser("roles", help="list the indexed roles")
     roles.add_argument("--json", action="store_true", help="print a JSON list")
@@ -85,7 +85,10 @@ def main(argv: list[str] | None = None) -> int:
 @command("ingest")
 def run_ingest(args: argparse.Namespace, services: Services) -> int:
     with _progress() as progress:
-        report = services.index.ingest(args.paths, progress=_progress_callback(progress))
+        sources = [path if path.lower().startswith(("http://", "https://")) else Path(path) for path in args.paths]
+        report = services.index.ingest(
+            sources, progress=_progress_callback(progress), fetch_limits=services.settings.fetch_limits()
+        )
     for failure in report.failed:
         err.print(f"[red]failed[/red] {escape(f'{failure.path}: {failure.reason}')}")
     for merged in (o for o in report.outcomes if o.status == "merged"):

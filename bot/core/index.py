@@ -27,6 +27,7 @@ from bot.core.chunks import Chunk, chunk_posting
 from bot.core.dedupe import ShingleIndex
 from bot.core.embeddings import CachedEmbeddings, load_embeddings
 from bot.core.errors import KnowledgeBaseUnavailable
+from bot.core.fetch import FetchLimits
 from bot.core.ingest import (
     Candidate,
     FileOutcome,
@@ -181,15 +182,22 @@ class KnowledgeIndex:
         return self.library.search(query, role_ids, k)
 
     # ----- ingest ------------------------------------------------------------------------------
-    def ingest(self, paths: list[Path], progress: Progress | None = None, scope: Scope = LIBRARY) -> IngestReport:
-        """Index files and folders into one scope; idempotent, and a changed file replaces its
-        role's chunks. Duplicates are merged within the scope only: the same posting added by two
-        servers is two roles (the second reuses the first one's vectors)."""
+    def ingest(
+        self,
+        paths: list[Path | str],
+        progress: Progress | None = None,
+        scope: Scope = LIBRARY,
+        fetch_limits: FetchLimits | None = None,
+    ) -> IngestReport:
+        """Index files, folders and http(s) URLs into one scope; idempotent, and a changed file
+        replaces its role's chunks. Duplicates are merged within the scope only: the same posting
+        added by two servers is two roles (the second reuses the first one's vectors). URLs are
+        fetched within `fetch_limits` (the safe defaults when None)."""
         files, report_missing = expand_paths(paths)
         report = IngestReport(outcomes=report_missing)
         candidates = []
         for number, path in enumerate(files, start=1):
-            candidates.append(_in_scope(read_candidate(path), scope))
+            candidates.append(_in_scope(read_candidate(path, fetch_limits), scope))
             if progress:
                 progress("parse", number, len(files))
         with self._lock:

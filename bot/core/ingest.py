@@ -11,9 +11,13 @@ from pathlib import Path
 
 from bot.core.dedupe import DUPLICATE_CONTAINMENT, ShingleIndex, shingles
 from bot.core.errors import BadPostingFile
-from bot.core.postings import Posting, fragment_lines, load_posting
-from bot.core.postings.reading import read_posting_text
+from bot.core.fetch import FetchLimits, fetch, is_url
+from bot.core.postings import Posting
+from bot.core.postings.parse import parse_document
+from bot.core.postings.reading import Document, document_from_bytes, is_readable_file_name, read_document
 from bot.core.postings.structure import normalise
+
+Source = Path | str  # a file or folder, or an http(s) URL
 
 
 @dataclass
@@ -48,11 +52,15 @@ class Candidate:
     error: str = ""
 
 
-def expand_paths(paths: list[Path]) -> tuple[list[Path], list[FileOutcome]]:
-    """Files named directly, plus every file inside named folders (hidden files skipped)."""
-    files: list[Path] = []
+def expand_paths(paths: list[Source]) -> tuple[list[Source], list[FileOutcome]]:
+    """Files and URLs named directly, plus every file inside named folders (hidden files skipped)."""
+    files: list[Source] = []
     missing: list[FileOutcome] = []
     for path in paths:
+        if isinstance(path, str) and is_url(path):
+            files.append(path)
+            continue
+        path = Path(path)
         if path.is_dir():
             files.extend(p for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith("."))
         elif path.is_file():
@@ -62,19 +70,32 @@ def expand_paths(paths: list[Path]) -> tuple[list[Path], list[FileOutcome]]:
     return list(dict.fromkeys(files)), missing
 
 
-def read_candidate(path: Path) -> Candidate:
-    """Parse a file; a file that is no posting by itself is still kept to check for a fragment."""
+def read_candidate(path: Source, limits: FetchLimits | None = None) -> Candidate:
+    """Read and parse a file or URL; a file that is no posting by itself is still kept to check
+    for a fragment. Nothing here writes: a failure only becomes a 'failed' outcome."""
+    source = str(path)
     try:
-        posting = load_posting(path)
+        doc = read_source(path, limits)
     except BadPostingFile as err:
-        lines: list[str] = []
-        if "no recognisable posting" in str(err):
-            text, fmt = read_posting_text(path)
-            lines = fragment_lines(text, fmt)
-        return Candidate(str(path), None, shingles(lines), str(err))
+        return Candidate(source, None, frozenset(), str(err))
     except OSError as err:
-        return Candidate(str(path), None, frozenset(), f"cannot read the file ({err.strerror or err})")
-    return Candidate(str(path), posting, posting_shingles(posting))
+        return Candidate(source, None, frozenset(), f"cannot read the file ({err.strerror or err})")
+    try:
+        posting = parse_document(doc)
+    except BadPostingFile as err:
+        lines = [normalise(line.text) for line in doc.lines] if "no recognisable posting" in str(err) else []
+        return Candidate(source, None, shingles([line for line in lines if line]), str(err))
+    if not doc.structured and not doc.page_title and not is_readable_file_name(doc.source):
+        posting.source_name = " — ".join(filter(None, [posting.title, posting.company]))
+    return Candidate(source, posting, posting_shingles(posting))
+
+
+def read_source(path: Source, limits: FetchLimits | None = None) -> Document:
+    """A file from disk, or a page fetched by URL (its URL stays the source to cite)."""
+    if isinstance(path, str) and is_url(path):
+        fetched = fetch(path, limits)
+        return document_from_bytes(fetched.data, fetched.content_type, fetched.url)
+    return read_document(Path(path))
 
 
 def posting_shingles(posting: Posting) -> frozenset[int]:

@@ -59,7 +59,7 @@ def test_bad_files_reported_others_indexed(fresh_index: KnowledgeIndex, postings
     report = fresh_index.ingest([postings_copy, postings_copy / "missing.txt"])
     reasons = {Path(o.path).name: o.reason for o in report.failed}
     assert set(reasons) == {"broken.html", "resume.docx", "missing.txt"}
-    assert "binary" in reasons["broken.html"] and "unsupported" in reasons["resume.docx"]
+    assert "binary" in reasons["broken.html"] and "DOCX file cannot be read" in reasons["resume.docx"]
     assert len(fresh_index.roles()) == 4
 
 
