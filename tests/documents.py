@@ -56,7 +56,8 @@ def make_pdf(pages: list[list[str]], title: str | None = None) -> bytes:
     info_id = None
     if title:
         info_id = next_id
-        objects.append((info_id, b"<< /Title (" + _escape(title).encode("latin-1") + b") >>"))
+        encoded = b"<FEFF" + title.encode("utf-16-be").hex().upper().encode() + b">"  # any characters
+        objects.append((info_id, b"<< /Title " + encoded + b" >>"))
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = {}
