@@ -19,9 +19,9 @@ reported with its path and how to rebuild it. Other Chroma errors are bugs and p
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
-import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -30,6 +30,7 @@ from urllib.parse import urlparse
 
 import chromadb
 import httpx
+import tenacity
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError, InternalError, NotFoundError
 from langchain_chroma import Chroma
@@ -58,23 +59,16 @@ def open_client(data_dir: Path, chroma_url: str | None) -> chromadb.ClientAPI:
     settings = ChromaSettings(anonymized_telemetry=False)
     if chroma_url:
         url = urlparse(chroma_url)
-        for attempt in range(len(RETRY_DELAYS) + 1):
-            try:
-                client = chromadb.HttpClient(
-                    host=url.hostname or "127.0.0.1",
-                    port=url.port or 8000,
-                    ssl=url.scheme == "https",
-                    settings=settings,
-                )
-                break
-            except Exception as err:  # ValueError "Could not connect...", httpx errors, ChromaError
-                if attempt == len(RETRY_DELAYS):
-                    log.info("Chroma server at %s: %r", chroma_url, err)
-                    raise KnowledgeBaseUnavailable(
-                        f"The knowledge base server at {chroma_url} is unavailable right now ({_reason(err)}); "
-                        "try again shortly."
-                    ) from err
-                time.sleep(RETRY_DELAYS[attempt])
+        connect = functools.partial(chromadb.HttpClient, host=url.hostname or "127.0.0.1", port=url.port or 8000,
+                                    ssl=url.scheme == "https", settings=settings)
+        try:
+            client = _briefly_retrying(lambda err: True)(connect)
+        except Exception as err:  # ValueError "Could not connect...", httpx errors, ChromaError
+            log.info("Chroma server at %s: %r", chroma_url, err)
+            raise KnowledgeBaseUnavailable(
+                f"The knowledge base server at {chroma_url} is unavailable right now ({_reason(err)}); "
+                "try again shortly."
+            ) from err
         session = getattr(getattr(client, "_server", None), "_session", None)
         if isinstance(session, httpx.Client):
             session.timeout = HTTP_TIMEOUT
@@ -88,6 +82,17 @@ def open_client(data_dir: Path, chroma_url: str | None) -> chromadb.ClientAPI:
         return chromadb.PersistentClient(path=str(path), settings=settings)
     except Exception as err:  # chroma raises many types for an unreadable store
         raise KnowledgeBaseUnavailable(_unreadable(str(path), err)) from err
+
+
+def _briefly_retrying(transient: Callable[[BaseException], bool]) -> tenacity.Retrying:
+    """Run a call again after the `RETRY_DELAYS` pauses while `transient(error)` says it may pass; then
+    re-raise the last error for the caller to report."""
+    return tenacity.Retrying(
+        retry=tenacity.retry_if_exception(transient),
+        stop=tenacity.stop_after_attempt(len(RETRY_DELAYS) + 1),
+        wait=tenacity.wait_chain(*(tenacity.wait_fixed(delay) for delay in RETRY_DELAYS)),
+        reraise=True,
+    )
 
 
 def _reason(err: BaseException) -> str:
@@ -156,22 +161,17 @@ class VectorStore:
     # ----- failures ----------------------------------------------------------------------------
     def _guard(self, call: Callable[[], T]) -> T:
         """Run one Chroma call; retry a transient server failure briefly, then report it readably."""
-        for attempt in range(len(RETRY_DELAYS) + 1):
-            try:
-                return call()
-            except KnowledgeBaseUnavailable:
-                raise
-            except Exception as err:
-                transient, message = self._failure(err)
-                if message is None:
-                    raise  # a bug (bad filter, wrong dimension...): keep the real error
-                if transient and attempt < len(RETRY_DELAYS):
-                    time.sleep(RETRY_DELAYS[attempt])
-                    continue
-                # Operators need the raw error of a server outage; a local one is all in the message.
-                log.log(logging.WARNING if self.remote else logging.INFO, "Chroma at %s: %r", self.where, err)
-                raise KnowledgeBaseUnavailable(message) from err
-        raise AssertionError("unreachable")
+        try:
+            return _briefly_retrying(lambda err: self._failure(err)[0])(call)
+        except KnowledgeBaseUnavailable:
+            raise
+        except Exception as err:
+            _, message = self._failure(err)
+            if message is None:
+                raise  # a bug (bad filter, wrong dimension...): keep the real error
+            # Operators need the raw error of a server outage; a local one is all in the message.
+            log.log(logging.WARNING if self.remote else logging.INFO, "Chroma at %s: %r", self.where, err)
+            raise KnowledgeBaseUnavailable(message) from err
 
     def _failure(self, err: Exception) -> tuple[bool, str | None]:
         """(worth retrying, message for the user), or (False, None) when `err` is not a store failure."""
