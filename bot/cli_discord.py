@@ -148,6 +148,8 @@ async def start_bot(services: Services, token: str, *, shard_count: int | None =
     finally:
         if ticker is not None:
             ticker.stop()
+    if bot.startup.error is not None:  # the services failed after connecting: fail as a start-up error would
+        raise bot.startup.error
 
 
 async def sync_commands(services: Services, token: str) -> int | None:

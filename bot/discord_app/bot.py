@@ -19,6 +19,7 @@ from bot.discord_app.errors import RateLimited, report_interaction_error
 from bot.discord_app.ratelimit import RateLimiter
 from bot.discord_app.runtime import Runtime
 from bot.discord_app.scheduler import DailyQuestionScheduler
+from bot.discord_app.startup import Startup
 from bot.discord_app.sync import CommandSync
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ class PrepTree(app_commands.CommandTree["PrepBot"]):
             wait = self.client.limiter.hit(interaction.user.id)
             if wait:
                 raise RateLimited(wait)
+            await self.client.startup.admit(interaction)  # services still loading: wait, or defer and wait
         return True
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError, /) -> None:
@@ -81,6 +83,7 @@ class PrepBot(commands.Bot):
         self.sync_on_start = sync_on_start
         self.build_runtime = build_runtime
         self.runtime: Runtime | None = None
+        self.startup = Startup(self)  # builds `runtime` after connecting (bot/discord_app/startup.py)
         self.limiter = RateLimiter(services.settings.rate_limit_per_minute)
         self.command_sync = CommandSync(self.tree, services.settings.data_dir, services.settings.discord_guild_id)
         self.scheduler = DailyQuestionScheduler(self, interval=scheduler_interval)
@@ -88,8 +91,6 @@ class PrepBot(commands.Bot):
 
     # ----- lifecycle ----------------------------------------------------------------------------
     async def setup_hook(self) -> None:
-        if self.build_runtime:
-            self.runtime = await asyncio.to_thread(Runtime.build, self.services)
         for name in self.extension_names:
             try:
                 await self.load_extension(name)
@@ -102,10 +103,21 @@ class PrepBot(commands.Bot):
                 await self.command_sync.sync()
             except discord.HTTPException as error:
                 log.error("command sync failed (%s); the previous commands stay in place", error)
-        if self.runtime is not None:
-            self.scheduler.start()
+        if self.build_runtime:  # connect now; the index, model and database load in a thread meanwhile
+            self.startup.begin()
+
+    def on_runtime_ready(self) -> None:
+        """The runtime is built (Startup): start what needs it."""
+        self.scheduler.start()
+
+    def dispatch(self, event_name: str, /, *args, **kwargs) -> None:
+        """Messages that arrive while the runtime is being built are dispatched once it is ready."""
+        if self.startup.hold(event_name, args, kwargs):
+            return
+        super().dispatch(event_name, *args, **kwargs)
 
     async def close(self) -> None:
+        self.startup.cancel()
         self.scheduler.stop()
         await super().close()
         if self.runtime is not None:

@@ -84,6 +84,7 @@ class _Button(discord.ui.DynamicItem[discord.ui.Button], template=r"pb:never-mat
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
+            await _bot(interaction).startup.admit(interaction)  # services still loading: wait, or defer and wait
             await self.run(interaction)
         except Exception as error:  # noqa: BLE001 - reported to the user and logged
             await report_interaction_error(_bot(interaction), interaction, error)

@@ -205,6 +205,7 @@ async def running_prepbot(services: Services, *, clock: Clock | None = None, sch
     bot.add_listener(harness.on_message_handled, "on_message_handled")
     try:
         async with running_bot(bot, fake, timeout=60):
+            await harness.until(bot.startup.wait(), 60)  # connected first; the services load after
             yield harness
     finally:
         await fake.stop()

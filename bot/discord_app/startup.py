@@ -1,0 +1,129 @@
+"""Connect first, build the heavy objects after: what arrives meanwhile waits for them.
+
+`Runtime.build` (the index, the embedding model, the state database, the practice engine) takes
+seconds of CPU. Run before connecting, it kept the bot offline for all of them; here it runs in a
+worker thread once `setup_hook` is done, while discord.py connects and identifies. Until it is
+ready:
+- a slash command or a button waits up to ACK_GRACE for it; if it is still not ready the
+  interaction is deferred (Discord wants an answer within 3 s) and answered once it is. The
+  deferral is ephemeral, so nothing meant to be private is ever shown publicly; the cost is that
+  a public answer given during start-up is visible to its asker only;
+- a message (DMs, study-group threads) is held and dispatched once it is ready;
+- autocomplete offers nothing, and the daily-question scheduler starts once it is ready.
+If the build fails, the bot closes and `prepbot run` reports the error, as it did when the
+build ran before connecting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.discord_app.runtime import Runtime
+
+if TYPE_CHECKING:
+    from bot.discord_app.bot import PrepBot
+
+log = logging.getLogger(__name__)
+ACK_GRACE = 1.5  # seconds an interaction may wait for the runtime before it is deferred (Discord allows 3)
+HELD_EVENTS = ("message",)  # gateway events whose listeners need the runtime and need no quick acknowledgement
+RETRY_BUTTON = "prepbot was still starting up; press the button again."
+
+
+class StartupFailed(RuntimeError):
+    """The runtime could not be built; the bot is closing."""
+
+
+class DeferredResponse(discord.InteractionResponse):
+    """The response of an interaction deferred while the runtime was being built.
+
+    The command runs afterwards unchanged: its own `defer()` is already done, and its first
+    `send_message()` fills the deferred reply. A modal cannot follow a deferral, so a button that
+    opens one asks to be pressed again."""
+
+    async def defer(self, **kwargs: Any) -> None:
+        return None
+
+    async def send_message(self, content: Any = None, **kwargs: Any) -> None:
+        kwargs.pop("delete_after", None)  # not supported by followups; ephemeral replies vanish anyway
+        kwargs.pop("tts", None)
+        await self._parent.followup.send(content, **{k: v for k, v in kwargs.items() if v is not None})
+
+    async def send_modal(self, modal: discord.ui.Modal, /) -> None:
+        await self._parent.followup.send(RETRY_BUTTON, ephemeral=True)
+
+
+class Startup:
+    """Builds the bot's runtime in a worker thread after connecting, and holds what needs it."""
+
+    def __init__(self, bot: PrepBot) -> None:
+        self.bot = bot
+        self.ready = asyncio.Event()
+        self.error: BaseException | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._held: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+
+    @property
+    def pending(self) -> bool:
+        """True while a build has begun and not finished."""
+        return self._task is not None and not self.ready.is_set()
+
+    def begin(self) -> None:
+        """Start building (called at the end of `setup_hook`; discord.py connects meanwhile)."""
+        self._task = asyncio.get_running_loop().create_task(self._build(), name="prepbot-runtime-build")
+
+    async def _build(self) -> None:
+        try:
+            runtime = await asyncio.to_thread(Runtime.build, self.bot.services)
+        except Exception as error:  # noqa: BLE001 - reported by `prepbot run` after the bot closes
+            log.error("the bot's services could not start (%s); closing", error)
+            self.error = error
+            self._held.clear()
+            self.ready.set()
+            await self.bot.close()
+            return
+        self.bot.runtime = runtime
+        self.ready.set()
+        self.bot.on_runtime_ready()
+        held, self._held = self._held, []
+        for name, args, kwargs in held:
+            self.bot.dispatch(name, *args, **kwargs)
+        log.info("services ready (%d roles indexed)", len(runtime.services.index.roles()))
+
+    def hold(self, event_name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+        """Keep a gateway event for after the build; False: dispatch it now."""
+        if event_name not in HELD_EVENTS or not self.pending:
+            return False
+        self._held.append((event_name, args, kwargs))
+        return True
+
+    async def wait(self) -> None:
+        """Until the runtime is built (or the build failed: StartupFailed)."""
+        if self._task is None:
+            return
+        await self.ready.wait()
+        if self.error is not None:
+            raise StartupFailed(str(self.error)) from self.error
+
+    async def admit(self, interaction: discord.Interaction) -> None:
+        """Let an interaction through once the runtime is built, deferring it if that takes long."""
+        if not self.pending:
+            await self.wait()
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(self.ready.wait()), ACK_GRACE)
+        except TimeoutError:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            deferred = DeferredResponse(interaction)
+            deferred._response_type = interaction.response.type
+            interaction._cs_response = deferred  # discord.py 2.7 caches `response` in this slot
+        await self.wait()
+
+    def cancel(self) -> None:
+        """Stop waiting for a build still running (the bot is closing); the thread finishes on its own."""
+        current = asyncio.current_task()
+        if self._task is not None and not self._task.done() and self._task is not current:
+            self._task.cancel()
