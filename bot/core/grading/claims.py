@@ -81,6 +81,8 @@ def _clause(text: str, sentence: str) -> Clause:
     long_items = [w for item in items if len(item) > LIST_ITEM_WORDS for w in item] if items else words
     prose = bool(long_items) and sum(w in STOPWORDS for w in long_items) / len(long_items) >= CLAIM_STOPWORD_SHARE
     claim = _has_verb(words) or prose
+    if items and all(_is_keyword(item) for item in items):
+        claim = False  # "atomic, reference count, control block": a bare list asserts nothing
     return Clause(text, sentence, tuple(words), claim, items)
 
 
@@ -103,13 +105,15 @@ def _list_items(text: str) -> tuple[tuple[str, ...], ...]:
 
 @dataclass(frozen=True)
 class Sentence:
-    """A sentence as the grader reads it: its tokens, which clause each token is in, and which list
-    each token belongs to (-1: none). The short items of one list are one slot: naming several terms
-    in a list states no relation between them."""
+    """A sentence as the grader reads it: its tokens, which clause each token is in, which negation
+    scope (a negation reaches to the next comma or connective, never past it), and which bare list
+    each token belongs to (-1: none). The keyword items of one list are one slot: naming several
+    terms in a list states no relation between them."""
 
     text: str
     words: tuple[str, ...]
     clause_of: tuple[int, ...]
+    scope_of: tuple[int, ...]
     slot_of: tuple[int, ...]
     clause_texts: tuple[str, ...]
     claim: bool
@@ -119,36 +123,52 @@ class Sentence:
         return (True,) * len(self.words)
 
 
+# Words that start a new negation scope: "we don't recompute them, so it is cached" denies
+# "recompute", not "cached"; "when it can't improve it goes down" denies "improve", not "goes down".
+SCOPE_BREAKS = frozenset(
+    "so because since which that and but while whereas although though then if when it they we i you he "
+    "she this these those".split())
+# Words that make a short list item a relation rather than a bare term ("times kv heads").
+RELATION_WORDS = frozenset("times plus minus over divided per of by with to for from into than versus vs".split())
+_PUNCTUATION = re.compile(r"[,;:()\[\]]")
+
+
 def read_sentence(sentence: str) -> Sentence:
-    """Tokens of every clause, in order, with their clause and list slot; the sentence makes a claim
-    when some clause does."""
+    """Tokens of every clause, in order, with their clause, negation scope and list slot; the
+    sentence makes a claim when some clause does."""
     words: list[str] = []
     clause_of: list[int] = []
+    scope_of: list[int] = []
     slot_of: list[int] = []
+    scope = 0
     found = clauses(sentence)
     for number, clause in enumerate(found):
-        if clause.is_list:
-            for item in clause.items:
-                words.extend(item)
-                clause_of.extend([number] * len(item))
-                short = len(item) <= LIST_ITEM_WORDS and not _has_verb(list(item))
-                slot_of.extend([number if short else -1] * len(item))
-        else:
-            words.extend(clause.words)
-            clause_of.extend([number] * len(clause.words))
-            slot_of.extend([-1] * len(clause.words))
-    return Sentence(sentence, tuple(words), tuple(clause_of), tuple(slot_of), tuple(c.text for c in found),
-                    any(c.claim for c in found))
+        pieces = ([(item, _is_keyword(item)) for item in clause.items] if clause.is_list else
+                  [(tuple(tokens(seg)), False) for seg in _PUNCTUATION.split(clause.text)])
+        for item, keyword in pieces:
+            scope += 1
+            for word in item:
+                if word in SCOPE_BREAKS:
+                    scope += 1
+                words.append(word)
+                clause_of.append(number)
+                scope_of.append(scope)
+                slot_of.append(number if keyword else -1)
+    return Sentence(sentence, tuple(words), tuple(clause_of), tuple(scope_of), tuple(slot_of),
+                    tuple(c.text for c in found), any(c.claim for c in found))
 
 
-NEGATION_REACH = 5  # a negation word denies what starts within this many words after it
-
-
-def negated(position: int, sentence: Sentence, consumed: set[int]) -> bool:
-    """Whether a negation word shortly before `position`, in the same clause, denies it."""
+def _is_keyword(item: tuple[str, ...]) -> bool:
+    """A bare term of a list: short, and nothing in it relates it to anything. Nouns that double as
+    verbs ("reference count", "control block") do not make a claim; an auxiliary ("is", "can") does."""
     lang = language()
-    clause = sentence.clause_of[position]
-    for i in range(max(0, position - NEGATION_REACH), position):
-        if i not in consumed and sentence.clause_of[i] == clause and lang.is_negation(sentence.words[i]):
-            return True
-    return False
+    return len(item) <= LIST_ITEM_WORDS and not any(
+        w in RELATION_WORDS or w in AUXILIARIES or lang.is_negation(w) for w in item)
+
+
+AUXILIARIES = frozenset(
+    "is are was were be been being am has have had does do did can could will would should may might must "
+    "shall".split())
+
+
+NEGATION_REACH = 4  # a negation word denies the first key term at most this many words after it

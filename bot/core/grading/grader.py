@@ -75,7 +75,7 @@ class Grader:
         terms = self.key_terms(question)
         if terms is None:
             return self._by_similarity(question.question, points, read)
-        return [point_verdict(point, kt, read) for point, kt in zip(points, terms, strict=True)]
+        return [point_verdict(point, kt, read, question.question) for point, kt in zip(points, terms, strict=True)]
 
     def key_terms(self, question: QuizQuestion | BankQuestion) -> list[KeyTerms] | None:
         """The question's key terms: its own, else the bank's for the same id and key points."""
@@ -124,38 +124,48 @@ def answer_units(answer: str) -> tuple[list[str], bool]:
     return sentences(answer)
 
 
-def point_polarity(terms: KeyTerms, point: str) -> int:
-    """How many of the point's own key-term groups it denies, mod 2 (almost always 0)."""
+def point_polarity(terms: KeyTerms, point: str) -> frozenset[int]:
+    """The groups the point itself denies (almost always none)."""
     text = Plain(tuple(tokens(point)))
-    return _denied(terms.match(text), text) % 2
+    return _denied(terms.match(text), text)
 
 
-def _denied(matches: list[GroupMatch], text: Sentence | Plain) -> int:
+def _denied(matches: list[GroupMatch], text: Sentence | Plain) -> frozenset[int]:
     """Groups every occurrence of which a negation word denies ("it does not reduce variance"). A
-    negation denies the first key term after it, within reach and in its clause, and no other."""
+    negation denies the first key term after it in its scope (up to the next comma or connective),
+    within NEGATION_REACH words, and no other."""
     deciding = [g.bound or g.spans or g.flipped for g in matches]  # a relation group: its relation word
     consumed = {i for g in matches for a, b in g.spans + g.flipped + g.bound for i in range(a, b)}
     starts = sorted({a for spans in deciding for a, _ in spans})
     denied_starts = set()
+    lang = language()
     for i, word in enumerate(text.words):
-        if i in consumed or not language().is_negation(word):
+        if i in consumed or not lang.is_negation(word):
             continue
-        following = [a for a in starts if i < a <= i + NEGATION_REACH and text.clause_of[a] == text.clause_of[i]]
+        following = [a for a in starts if i < a <= i + NEGATION_REACH and text.scope_of[a] == text.scope_of[i]]
         if following:
             denied_starts.add(following[0])
-    return sum(1 for spans in deciding if spans and all(a in denied_starts for a, _ in spans))
+    return frozenset(k for k, spans in enumerate(deciding) if spans and all(a in denied_starts for a, _ in spans))
 
 
-def point_verdict(point: str, terms: KeyTerms, read: list[Sentence]) -> PointVerdict:
-    """Stated when one sentence that makes a claim has every group with the point's polarity;
-    contradicted when one has the point's terms with the polarity flipped, or an opposite for a
-    group it lacks. A contradiction anywhere outweighs a statement elsewhere."""
+def topic_groups(terms: KeyTerms, asked: str) -> frozenset[int]:
+    """Groups naming what the question itself is about ("HNSW" in a question on HNSW): an answer
+    need not repeat its subject in every sentence."""
+    text = Plain(tuple(tokens(asked)))
+    return frozenset(k for k, g in enumerate(terms.match(text)) if g.found)
+
+
+def point_verdict(point: str, terms: KeyTerms, read: list[Sentence], asked: str = "") -> PointVerdict:
+    """Stated when one sentence that makes a claim has the point's groups (see `_read`) with the
+    point's polarity; contradicted when one has the point's terms denied or flipped. A
+    contradiction anywhere outweighs a statement elsewhere."""
     polarity = point_polarity(terms, point)
+    topics = topic_groups(terms, asked) if asked else frozenset()
     stated: str | None = None
     previous: Sentence | None = None
     for sentence in read:
         if sentence.claim:
-            outcome = _read(terms, sentence, previous, polarity)
+            outcome = _read(terms, sentence, previous, polarity, topics)
             if outcome == CONTRADICTED:
                 return PointVerdict(point, CONTRADICTED, sentence.text)
             if outcome == STATED and stated is None:
@@ -164,26 +174,44 @@ def point_verdict(point: str, terms: KeyTerms, read: list[Sentence]) -> PointVer
     return PointVerdict(point, STATED, stated) if stated else PointVerdict(point, MISSING)
 
 
-def _read(terms: KeyTerms, sentence: Sentence, previous: Sentence | None, polarity: int) -> str:
+MIN_GROUPS_FOR_ONE_LEFT_OUT = 5  # a point of 4+ groups is stated by a claim with all but one of them
+
+
+def _read(terms: KeyTerms, sentence: Sentence, previous: Sentence | None, polarity: frozenset[int],
+          topics: frozenset[int] = frozenset()) -> str:
+    """One sentence against one point: STATED, CONTRADICTED or MISSING.
+
+    Stated: every group is found, except that (a) a group naming the question's subject may be left
+    implied when at least two other groups are found, (b) a subject named in the sentence before may
+    be referred to by a pronoun, and (c) a point of MIN_GROUPS_FOR_ONE_LEFT_OUT or more groups may
+    miss one group; in all cases nothing is flipped, and negations match the point's own."""
     matches = terms.match(sentence)
     n = len(matches)
-    found = [g.found for g in matches]
-    flipped = sum(1 for g in matches if not g.found and g.flipped)
-    if (sum(found) == n - 1 and not flipped and previous is not None and sentence.words
-            and sentence.words[0] in PRONOUNS):
-        # "It is also more stable ...": the missing group may be the subject named just before.
-        missing = terms.groups[found.index(False)]
-        if KeyTerms((missing,)).match(previous)[0].found:
-            found = [True] * n
+    denied = _denied(matches, sentence)
+    # A denied opposite agrees with the point: "we don't recompute them" states "they never change".
+    double = {k for k in denied if not matches[k].found and matches[k].flipped}
+    found = [g.found or k in double for k, g in enumerate(matches)]
+    flipped = sum(1 for k, g in enumerate(matches) if not found[k] and g.flipped)
     if not any(found) and not any(g.anchored for g in matches):
         return MISSING
     if _listed_together(matches, sentence):
         return MISSING
-    agrees = _denied(matches, sentence) % 2 == polarity
+    agrees = denied - double == polarity
     if all(found):
         return STATED if agrees else CONTRADICTED
-    if flipped and sum(found) + flipped == n and agrees:
-        return CONTRADICTED
+    if flipped:
+        return CONTRADICTED if sum(found) + flipped == n and agrees else MISSING
+    if not agrees:
+        return MISSING
+    absent = [k for k in range(n) if not found[k]]
+    if all(k in topics for k in absent) and sum(found[k] for k in range(n) if k not in topics) >= 2:
+        return STATED
+    if (len(absent) == 1 and sum(found) >= 2 and previous is not None and sentence.words
+            and sentence.words[0] in PRONOUNS
+            and KeyTerms((terms.groups[absent[0]],)).match(previous)[0].found):
+        return STATED  # "It is also more stable ...": the subject was named just before
+    if len(absent) == 1 and n >= MIN_GROUPS_FOR_ONE_LEFT_OUT:
+        return STATED
     return MISSING
 
 

@@ -23,7 +23,7 @@ from typing import Protocol
 
 from bot.core.grading.language import language, tokens
 
-MIN_PREFIX = 4  # a term word this long also matches words it begins ("penaliz" -> "penalizes")
+MIN_PREFIX = 5  # a term word this long also matches words it begins ("penaliz" -> "penalizes")
 _SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers")
 Term = tuple[str, ...]
 Span = tuple[int, int]
@@ -39,6 +39,7 @@ class Readable(Protocol):
     words: tuple[str, ...]
     usable: tuple[bool, ...]
     clause_of: tuple[int, ...]
+    scope_of: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,16 @@ class Plain:
     @property
     def clause_of(self) -> tuple[int, ...]:
         return (0,) * len(self.words)
+
+    @property
+    def scope_of(self) -> tuple[int, ...]:
+        from bot.core.grading.claims import SCOPE_BREAKS
+
+        scopes, scope = [], 0
+        for word in self.words:
+            scope += word in SCOPE_BREAKS
+            scopes.append(scope)
+        return tuple(scopes)
 
 
 @dataclass(frozen=True)
@@ -162,7 +173,9 @@ def _match_group(group: Group, text: Readable, spans: list[Span], others: list[S
         return _bind(group, spans, text, others) if spans else GroupMatch()
     if spans:
         return GroupMatch(tuple(spans))
-    flipped = _find_all(_contrary_terms(group.terms, group.contrary), text)
+    # An opposite inside another group's term is that term ("per item" is not "user" flipped).
+    flipped = [f for f in _find_all(_contrary_terms(group.terms, group.contrary), text)
+               if not any(_overlap(f, o) for o in others)]
     numbers = group.numbers
     if numbers and not flipped:
         flipped = [(i, i + 1) for i, w in enumerate(text.words) if text.usable[i] and _is_number(w)
