@@ -127,3 +127,24 @@ def progress_chart(progress: Progress, due_per_day: Mapping[date, int], topic_na
 
 def _short(day: date) -> str:
     return day.strftime("%b %d").replace(" 0", " ")
+
+
+def reviews_due_per_day(cards: list[dict[str, Any]], today: date, days: int = 14) -> dict[date, int]:
+    """Cards due on each of the next `days` days (UTC dates); overdue cards count today."""
+    from datetime import datetime, timedelta
+
+    counts = {today + timedelta(days=n): 0 for n in range(days)}
+    last = today + timedelta(days=days - 1)
+    for row in cards:
+        due = datetime.fromisoformat(row["card"]["due"]).date()
+        if due <= last:
+            counts[max(due, today)] += 1
+    return counts
+
+
+def progress_png(state: Any, topic_names: Mapping[str, str], user_id: str, now: Any,
+                 progress: Progress | None = None) -> bytes:
+    """The /progress chart for a user, from the state store (mastery, then reviews due per day)."""
+    progress = progress or state.progress(user_id, now)
+    due = reviews_due_per_day(state.all_cards(user_id), now.date())
+    return progress_chart(progress, due, topic_names)

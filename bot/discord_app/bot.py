@@ -36,6 +36,7 @@ EXTENSIONS = (
     "bot.discord_app.exts.postings",
     "bot.discord_app.exts.conversations",
     "bot.discord_app.exts.meta",
+    "bot.discord_app.exts.fitplan",
 )
 
 

@@ -10,6 +10,7 @@ import discord
 from discord.ext import commands
 
 from bot.discord_app.errors import report_message_error
+from bot.discord_app.fit_dm import offer_fit
 from bot.discord_app.ratelimit import retry_phrase
 from bot.discord_app.replies import send_reply
 
@@ -36,6 +37,8 @@ class Conversations(commands.Cog):
             self.bot.dispatch("message_handled", message)
 
     async def _handle_dm(self, message: discord.Message) -> None:
+        if await offer_fit(self.bot, message):  # "here's my resume" with a file: a fit check (before postings)
+            return
         if not message.content.strip():
             return
         wait = self.bot.is_rate_limited(message.author.id)

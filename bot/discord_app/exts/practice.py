@@ -17,6 +17,7 @@ from discord.ext import commands
 from bot.core.errors import UnknownTopic
 from bot.discord_app import autocomplete, render
 from bot.discord_app.components import practice_view, view_kwargs
+from bot.discord_app.fit_render import chart_file
 from bot.discord_app.lookup import resolve_role
 from bot.discord_app.replies import reply_text
 from bot.discord_app.text import split_message
@@ -125,7 +126,17 @@ class Practice(commands.Cog):
     async def progress(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         progress, target = await asyncio.to_thread(self._progress, scoped(self.bot, interaction), interaction.user.id)
-        await interaction.followup.send(embed=render.progress_embed(progress, target))
+        png = await asyncio.to_thread(self._progress_chart, interaction.user.id, progress)
+        embed = render.progress_embed(progress, target)
+        embed.set_image(url="attachment://progress.png")
+        await interaction.followup.send(embed=embed, file=chart_file(png, "progress.png"))
+
+    def _progress_chart(self, user_id: int, progress: Any) -> bytes:
+        from bot.core.charts import progress_png
+
+        bank = self.bot.runtime.services.bank
+        names = {topic: bank.topic_info(topic).name for topic in bank.topics()}
+        return progress_png(self.bot.state, names, str(user_id), self.bot.now(), progress)
 
     def _progress(self, services: Any, user_id: int) -> tuple[Any, Posting | None]:
         target = services.state.get_target_role(user_id)
