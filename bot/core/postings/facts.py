@@ -95,6 +95,9 @@ def _place(piece: str) -> str | None:
         rest = re.sub(r"^(?:within|in)\s+(?:the\s+)?", "", rest, flags=re.I)
         return f"Remote ({rest})" if rest and region_fits(rest, None) else "Remote"
     piece = re.sub(r"\s*\([^)]*\)\s*$", "", piece).strip()
+    spaced = re.fullmatch(r"(.+?)\s+([A-Z]{2,3})", piece)  # "Sydney NSW", "Austin TX"
+    if "," not in piece and spaced and not is_city(piece):
+        piece = f"{spaced.group(1)}, {spaced.group(2)}"
     parts = [p.strip() for p in piece.split(",") if p.strip()]
     if not parts or len(parts) > 4:
         return None
@@ -120,6 +123,11 @@ def places_in(text: str) -> list[str]:
     """Places in a location-shaped text: 'Seattle, WA or San Francisco, CA', 'Berlin (hybrid)'."""
     text = re.split(r"(?<=[a-z)])\.\s", text)[0]
     found: list[str] = []
+    remote = _REMOTE_PLACE.search(text)
+    region = remote and (remote.group("a") or remote.group("b"))
+    if remote and region and region_fits(region.strip(), None):  # "Remote - Canada", "Remote (EU)"
+        found.append(f"Remote ({region.strip()})")
+        text = text[: remote.start()] + " | " + text[remote.end() :]
     for piece in re.split(r"\s+(?:or|and|&|/)\s+|;|\s[·|•]\s|\s[—–-]\s", text):
         place = _place(piece)
         if place is None and "," in piece:  # "Seattle, San Francisco, New York"

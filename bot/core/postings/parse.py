@@ -201,9 +201,15 @@ def _fill_place_and_mode(posting: Posting, data: dict, meta: list[PostingLine], 
             posting.locations = ["Remote"]
     employment = _structured(lines, "employmentType")
     kinds = [(i.value, i.line) for i in fields.values_for(labels, "employment_type")]
-    kinds += [(t, line) for line in meta for t in [fields.employment_type_of(line.text)] if t]
+    kinds += [
+        (kind, line)
+        for line in meta
+        for segment in re.split(r"\s[|·•]\s", line.text)
+        if (kind := fields.employment_type_of(segment))
+    ]
     if employment:
-        posting.employment_type, posting.evidence["employment_type"] = employment.text.split(": ", 1)[1], [employment]
+        kind = employment.text.split(": ", 1)[1].removesuffix(STRUCTURED).strip()
+        posting.employment_type, posting.evidence["employment_type"] = kind, [employment]
     elif kinds:
         posting.employment_type, posting.evidence["employment_type"] = kinds[0][0], [kinds[0][1]]
 

@@ -64,7 +64,9 @@ def _money_pattern() -> re.Pattern[str]:
     one = rf"(?:(?P<@cur>{cur})\s?(?:{cur})?\s?)?(?P<@num>{_NUMBER})(?P<@scale>{_SCALE})?"
     first, second = one.replace("@", "a"), one.replace("@", "b")
     return re.compile(
-        rf"(?<![\w.]){first}(?:\s*(?:-|–|—|to|and)\s*{second})?(?:\s?(?P<post>{cur}))?(?![\w%])(?!\.\d)", re.I
+        rf"(?<![\w.]){first}(?:\s?(?P<apost>{cur}))?(?:\s*(?:-|–|—|to|and)\s*{second})?(?:\s?(?P<post>{cur}))?"
+        rf"(?![\w%])(?!\.\d)",
+        re.I,
     )
 
 
@@ -104,7 +106,7 @@ def find_pay(text: str, label: str = "") -> Pay | None:
     `label` is the meta label the text sits under ("Monthly allowance"), a fallback for the unit.
     """
     for match in _money_pattern().finditer(text):
-        marks = [match.group(g) for g in ("acur", "bcur", "post") if match.group(g)]
+        marks = [match.group(g) for g in ("acur", "apost", "bcur", "post") if match.group(g)]
         scale_a, scale_b = match.group("ascale"), match.group("bscale")
         lakh = any(s and s.strip().lower() not in ("k",) for s in (scale_a, scale_b))
         if not marks and not lakh:

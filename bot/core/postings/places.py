@@ -176,8 +176,8 @@ def region_fits(region: str, city: City | None) -> bool:
     if folded in g.regions:
         return True
     code = country_code(region)
-    if code:
-        return city is None or city.country == code
+    if code and (city is None or city.country == code):
+        return True
     if len(region.strip()) <= 3 and not region.strip().isupper():
         return False
     owners = g.subdivisions.get(folded, set())

@@ -18,7 +18,8 @@ from bot.core.postings.meaning import ExampleClassifier, heading_key, load_yaml
 from bot.core.postings.model import PostingLine
 from bot.core.postings.reading import RawLine
 
-HEADING_SIMILARITY = 0.62  # nearest example at least this close: the heading has that kind
+HEADING_SIMILARITY = 0.6  # nearest example at least this close: the heading has that kind
+WEAK_HEADING_SIMILARITY = 0.7  # a plain short line must be closer still to count as a heading at all
 MAX_HEADING_WORDS = 10
 _SENTENCE_END = re.compile(r"[.;!?,]$")
 _META_VALUE = re.compile(r"^(?:internship|intern|full[- ]time|part[- ]time|contract|co-?op|permanent|temporary)$", re.I)
@@ -84,7 +85,9 @@ def classify_headings(lines: list[RawLine]) -> dict[int, tuple[str, str]]:
     candidates = [i for i, form in forms.items() if form]
     results = kinds.classifier.classify([lines[i].text for i in candidates])
     headings: dict[int, tuple[str, str]] = {}
-    for index, (kind, _score) in zip(candidates, results, strict=True):
+    for index, (kind, score) in zip(candidates, results, strict=True):
+        if forms[index] == "weak" and score < WEAK_HEADING_SIMILARITY:
+            kind = None
         text = lines[index].text.strip(" *_#:")
         if kind is None and re.match(r"^About\s+[A-Z]", text) and len(text.split()) <= 5:
             kind = "about_company"  # "About Acme": about the company, whatever it is called
@@ -111,13 +114,14 @@ def assign_sections(lines: list[RawLine]) -> tuple[list[RawLine], list[PostingLi
             kind, opened = headings[index]
             if opened == "neutral":
                 continue
-            if kind == "" and section is None:
+            following = lines[index + 1] if index + 1 < len(lines) else None
+            if kind == "" and section is None and not body and (following is None or following.kind != "bullet"):
                 header.append(line)  # an unknown heading above every section: a title or company line
                 continue
             section, heading, heading_kind = opened, line.text.rstrip(":").strip(), kind
             continue
-        if section is None and _is_header_line(line):
-            header.append(line)
+        if section is None and not body and _is_header_line(line):
+            header.append(line)  # meta lines under the title, until the first sentence of prose
             continue
         current = section or "about"
         body.append(

@@ -23,6 +23,7 @@ _BEFORE = r"(?<![\w+#.\-])"
 _AFTER = r"(?![\w+#]|\.\w|-(?!based|powered|native|style|like|compatible))"
 _LIST_GAP = re.compile(r"^(?:\s*(?:[,/&;+]|\band\b|\bor\b|\(|\)|\bnor\b|\bon\b|\bwith\b)\s*)+$|^\s+$", re.I)
 _CONTEXT_AFTER = re.compile(r"^(?:-based|-powered|\s+(?:programming|language|code|services?|stack|SDK|APIs?)\b)", re.I)
+_LEADING_USE = re.compile(r"^\s+(?:for|experience|skills|knowledge|proficiency|programming)\b", re.I)
 _CONTEXT_BEFORE = re.compile(r"\b(?:in|using|used|use|with|written in|on)\s+$", re.I)
 
 
@@ -82,30 +83,38 @@ def tech_in_text(text: str) -> list[str]:
         if not any(s <= m.start() < e for s, e in taken):
             spans.append((m.start(), m.end(), m.group(0)))
     spans.sort()
+    accepted = [
+        form not in tax.context_only or _in_context(text, spans, i, set()) for i, (_, _, form) in enumerate(spans)
+    ]
+    known = {index for index, ok in enumerate(accepted) if ok}
+    for index, ok in enumerate(accepted):  # "R or Julia": once one is a technology, its list neighbour is too
+        if not ok and _in_context(text, spans, index, known):
+            known.add(index)
     found: list[str] = []
-    for index, (_start, _end, form) in enumerate(spans):
-        if form in tax.context_only and not _in_context(text, spans, index):
-            continue
+    for index, (_, _, form) in enumerate(spans):
         tech = tax.by_form[form.lower()]
-        if tech.name not in found:
+        if index in known and tech.name not in found:
             found.append(tech.name)
     return found
 
 
-def _in_context(text: str, spans: list[tuple[int, int, str]], index: int) -> bool:
+def _in_context(text: str, spans: list[tuple[int, int, str]], index: int, known: set[int]) -> bool:
     """An ambiguous form is a technology when the line is a list of technologies around it."""
     start, end, _ = spans[index]
-    if not text[:start].strip(" -*•→:") and not text[end:].strip(" .;:"):
-        return True  # the whole line, e.g. a bullet "Go"
-    neighbours = [spans[i] for i in (index - 1, index + 1) if 0 <= i < len(spans)]
-    for n_start, n_end, form in neighbours:
-        if form in taxonomy().context_only:
+    before, after = text[:start], text[end:]
+    if not before.strip(" -*•→:") and (not after.strip(" .;:") or _LEADING_USE.match(after)):
+        return True  # the whole line ("Go"), or a bullet led by it ("R for statistics")
+    for i in (index - 1, index + 1):
+        if not 0 <= i < len(spans):
+            continue
+        n_start, n_end, form = spans[i]
+        if form in taxonomy().context_only and i not in known:
             continue  # two ambiguous words side by side prove nothing
         gap = text[n_end:start] if n_end <= start else text[end:n_start]
         if _LIST_GAP.match(gap):
             return True
-    return bool(_CONTEXT_AFTER.match(text[end:])) or (
-        bool(_CONTEXT_BEFORE.search(text[:start])) and bool(re.match(r"^\s*(?:[,.;)]|$)", text[end:]))
+    return bool(_CONTEXT_AFTER.match(after)) or (
+        bool(_CONTEXT_BEFORE.search(before)) and bool(re.match(r"^\s*(?:[,.;)]|$|or\b|and\b)", after))
     )
 
 
@@ -122,6 +131,7 @@ def find_tech(lines: list[PostingLine]) -> tuple[list[str], list[PostingLine]]:
 
 
 _SKILL_LIST = re.compile(r"\(([^()]{3,160})\)|(?:such as|including|e\.g\.,?|like)\s+([^.;()]{3,160})", re.I)
+_DEGREE = re.compile(r"(?:B|M)(?:S|A|Sc|Eng|Tech)|PhD|MBA|Bachelor'?s|Master'?s", re.I)
 _SKILL_SECTIONS = ("minimum_qualifications", "preferred_qualifications", "responsibilities")
 
 
@@ -138,7 +148,7 @@ def find_skills(lines: list[PostingLine], known: list[str]) -> list[str]:
                 words = item.split()
                 if not 1 <= len(words) <= 4 or any(ch.isdigit() for ch in item) or item.lower() in lowered:
                     continue
-                if tech_in_text(item) or not item[:1].isalpha():
+                if tech_in_text(item) or not item[:1].isalpha() or _DEGREE.fullmatch(item.replace(".", "")):
                     continue
                 if item.lower() not in (s.lower() for s in skills):
                     skills.append(item)
