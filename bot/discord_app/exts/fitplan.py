@@ -48,8 +48,7 @@ class FitPlan(commands.Cog):
         self.loop.before_loop(self.bot.wait_until_ready)
 
     async def cog_load(self) -> None:
-        if self.bot.runtime is not None:
-            self.loop.start()
+        self.loop.start()  # ticks do nothing until the runtime is built (it is built after connecting)
 
     async def cog_unload(self) -> None:
         self.loop.cancel()
@@ -162,6 +161,8 @@ class FitPlan(commands.Cog):
 
     async def tick(self) -> list[str]:
         """Send each subscriber's plan for their local today once their local time has come."""
+        if self.bot.runtime is None:
+            return []
         now = self.bot.now()
         sent = []
         for prefs, saved in await asyncio.to_thread(self.bot.state.plan_dm_subscribers):
