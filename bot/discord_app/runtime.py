@@ -1,7 +1,8 @@
 """The core objects the cogs use, built once in a worker thread when the bot starts.
 
 `Runtime.build` is CPU- and IO-heavy (the embedding model, Chroma, SQLite, the question bank):
-`PrepBot.setup_hook` runs it with `asyncio.to_thread`, never on the event loop.
+`Startup` (bot/discord_app/startup.py) runs it with `asyncio.to_thread` once the bot has begun
+connecting, never on the event loop and never before the bot identifies to Discord.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class Runtime:
         elif services.ensure_indexed() is not None:
             log.info("indexed the bundled postings: %d roles", len(services.index.roles()))
         services.answers  # noqa: B018 - build it now rather than on the first /ask
+        services.index.embeddings.warm_up()  # load the ONNX session now, not during the first question
         services.state  # noqa: B018 - opens SQLite and migrates the schema
         engine = ConversationEngine(services, services.quiz_maker, services.grader)
         return cls(services, services.bank, services.quiz_maker, services.grader, engine)
