@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     discord_token: str | None = Field(default=None, validation_alias="DISCORD_TOKEN")
     discord_guild_id: int | None = Field(default=None, validation_alias="DISCORD_GUILD_ID")
     rate_limit_per_minute: int = Field(default=20, validation_alias="PREPBOT_RATE_LIMIT_PER_MINUTE")
+    max_personal_postings: int = Field(default=25, ge=0, validation_alias="PREPBOT_MAX_PERSONAL_POSTINGS")
+    max_server_postings: int = Field(default=200, ge=0, validation_alias="PREPBOT_MAX_SERVER_POSTINGS")
 
     llm_provider: str | None = Field(default=None, validation_alias="LLM_PROVIDER")
     llm_model: str | None = Field(default=None, validation_alias="LLM_MODEL")

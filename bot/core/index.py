@@ -41,6 +41,7 @@ from bot.core.postings import Posting
 from bot.core.roles import RoleResolver
 from bot.core.scopes import EVERYONE_LIBRARY, LIBRARY, LIBRARY_KEY, Scope, Viewer
 from bot.core.store import VectorStore
+from bot.core.uploads import PostingCapReached
 
 __all__ = ["RRF_K", "SCOPED_EXACT_MAX", "Hit", "IndexView", "KnowledgeIndex"]
 log = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ class KnowledgeIndex:
         self, data_dir: Path, model_path: str, chroma_url: str | None = None, embeddings: CachedEmbeddings | None = None
     ) -> None:
         self.embeddings = embeddings or load_embeddings(model_path)
+        self.data_dir = Path(data_dir)  # caches beside the index (e.g. the intent examples' vectors)
         self.store = VectorStore.open(Path(data_dir), chroma_url, self.embeddings)
         self._lock = threading.RLock()
         self._catalogues: OrderedDict[str, Catalogue] = OrderedDict()
@@ -188,11 +190,13 @@ class KnowledgeIndex:
         progress: Progress | None = None,
         scope: Scope = LIBRARY,
         fetch_limits: FetchLimits | None = None,
+        cap: int | None = None,
     ) -> IngestReport:
         """Index files, folders and http(s) URLs into one scope; idempotent, and a changed file
         replaces its role's chunks. Duplicates are merged within the scope only: the same posting
         added by two servers is two roles (the second reuses the first one's vectors). URLs are
-        fetched within `fetch_limits` (the safe defaults when None)."""
+        fetched within `fetch_limits` (the safe defaults when None). `cap`: the most roles the scope
+        may hold (checked under the lock, so two adds at once cannot both pass it)."""
         files, report_missing = expand_paths(paths)
         report = IngestReport(outcomes=report_missing)
         candidates = []
@@ -203,6 +207,9 @@ class KnowledgeIndex:
         with self._lock:
             current = self._read(scope.key)  # from the store: another process may have changed it
             plan = self._plan(candidates, report, current)
+            added = [rid for rid in plan if rid not in current.roles]
+            if cap is not None and added and len(current.roles) - len(report.roles_removed) + len(added) > cap:
+                raise PostingCapReached(scope, cap)
             self._write(plan, report, progress, current, scope)
             fresh = self._read(scope.key)
             self._sweep_leftovers(fresh)
@@ -358,6 +365,8 @@ class KnowledgeIndex:
         wanted = [c.id for c in chunks]
         stored = self.store.vectors(wanted) if wanted else {}
         ids = [cid for cid in wanted if cid in stored]
+        if not ids:  # removed meanwhile (a view taken before a removal): nothing to score, nothing to cache
+            return [], np.empty((0, len(self.embeddings.embed_query("dimension"))), dtype=np.float32)
         matrix = np.asarray([stored[cid] for cid in ids], dtype=np.float32).reshape(len(ids), -1)
         with self._lock:
             self._role_vectors[role_id] = (ids, matrix)

@@ -51,7 +51,11 @@ def _timezones() -> list[str]:
 
 async def role(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
     runtime = getattr(interaction.client, "runtime", None)
-    return role_choices(runtime.services.index.roles(), current) if runtime else []
+    if runtime is None:
+        return []
+    from bot.discord_app.viewers import scoped  # the roles this user may see here, and no others
+
+    return role_choices(scoped(interaction.client, interaction).index.roles(), current)
 
 
 async def topic(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

@@ -16,6 +16,7 @@ from discord.ext import commands
 
 from bot.discord_app.components import DYNAMIC_ITEMS
 from bot.discord_app.errors import RateLimited, report_interaction_error
+from bot.discord_app.posting_components import POSTING_ITEMS
 from bot.discord_app.ratelimit import RateLimiter
 from bot.discord_app.runtime import Runtime
 from bot.discord_app.scheduler import DailyQuestionScheduler
@@ -97,7 +98,7 @@ class PrepBot(commands.Bot):
                 await self.load_extension(name)
             except Exception:  # noqa: BLE001 - one broken feature must not take the bot down
                 log.exception("failed to load extension %s", name)
-        for item in DYNAMIC_ITEMS:
+        for item in DYNAMIC_ITEMS + POSTING_ITEMS:
             self.add_dynamic_items(item)
         if self.sync_on_start:
             try:

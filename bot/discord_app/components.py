@@ -22,6 +22,7 @@ from bot.discord_app import render
 from bot.discord_app.errors import report_interaction_error
 from bot.discord_app.question_ids import TOKEN, decode, encode
 from bot.discord_app.text import split_message
+from bot.discord_app.viewers import scoped, scoped_engine
 
 if TYPE_CHECKING:
     from datetime import date, datetime
@@ -43,13 +44,17 @@ def _bot(interaction: discord.Interaction) -> PrepBot:
     return interaction.client  # type: ignore[return-value]
 
 
-def _question_id(bot: PrepBot, token: str) -> str:
-    return decode(token, bot.runtime.services.index.roles())
+def _question_id(bot: PrepBot, token: str, where: discord.Interaction | None = None) -> str:
+    """The question id a button's token stands for, among the roles the clicking user may see."""
+    services = scoped(bot, where) if where is not None else bot.runtime.services
+    return decode(token, services.index.roles())
 
 
-def _question(bot: PrepBot, token: str) -> Any:
-    """The question a button's token stands for (blocking: may rebuild a posting's questions)."""
-    return bot.runtime.quiz_maker.question(_question_id(bot, token))
+def _question(bot: PrepBot, token: str, where: discord.Interaction | None = None) -> Any:
+    """The question a button's token stands for (blocking: may rebuild a posting's questions), as
+    the clicking user sees them: a posting they cannot see has no questions for them."""
+    maker = scoped(bot, where).quiz_maker if where is not None else bot.runtime.quiz_maker
+    return maker.question(_question_id(bot, token, where))
 
 
 def _question_text(message: discord.Message | None, custom_id: str) -> str | None:
@@ -138,13 +143,14 @@ class RateButton(_Button, template=rf"pb:rate:(?P<user>\d+):(?P<rating>again|har
             return
         await interaction.response.defer()  # rating may rebuild a posting question: acknowledge first
         bot = _bot(interaction)
-        text = await asyncio.to_thread(self._rate, bot)
+        text = await asyncio.to_thread(self._rate, bot, interaction)
         if interaction.message is not None:
             await interaction.edit_original_response(view=rebuild_view(interaction.message, chosen=self.custom_id))
         await interaction.followup.send(f"Rated **{self.rating}**. {text}", ephemeral=True)
 
-    def _rate(self, bot: PrepBot) -> str:
-        return bot.engine.rate(str(self.user_id), _question_id(bot, self.token), self.rating, bot.now())
+    def _rate(self, bot: PrepBot, interaction: discord.Interaction) -> str:
+        return scoped_engine(bot, interaction).rate(str(self.user_id), _question_id(bot, self.token, interaction),
+                                                    self.rating, bot.now())
 
 
 class KeyPointsButton(_Button, template=rf"pb:keys:(?P<qid>{TOKEN})"):
@@ -161,7 +167,7 @@ class KeyPointsButton(_Button, template=rf"pb:keys:(?P<qid>{TOKEN})"):
 
     async def run(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        question = await asyncio.to_thread(_question, _bot(interaction), self.token)
+        question = await asyncio.to_thread(_question, _bot(interaction), self.token, interaction)
         for chunk in split_message(render.key_points_text(question)):
             await interaction.followup.send(chunk, ephemeral=True)
 
@@ -216,10 +222,11 @@ class AnswerModal(discord.ui.Modal):
 
     def _grade(self, bot: PrepBot, interaction: discord.Interaction, now: datetime,
                local_date: date | None) -> tuple[Any, Reply]:
-        question = _question(bot, self.token)
+        question = _question(bot, self.token, interaction)
         guild_id = str(interaction.guild_id) if interaction.guild_id else None
-        reply = bot.engine.grade_answer(str(interaction.user.id), question.id, self.answer.value, now, guild_id,
-                                        local_date)
+        engine = scoped_engine(bot, interaction)
+        reply = engine.grade_answer(str(interaction.user.id), question.id, self.answer.value, now, guild_id,
+                                    local_date)
         return question, reply
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.scopes import Scope, Viewer
 from tests.discord.harness import NO_MENTIONS, is_ephemeral
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 OWN_INDEX = True
 
-ACME = "acme-robotics-ml-engineer-search-ranking-new-grad"
+ACME_BASE = "acme-robotics-ml-engineer-search-ranking-new-grad"
 POSTING = """# Machine Learning Engineer, Search Ranking (New Grad) | Acme Robotics
 
 Acme Robotics builds search for warehouse robots. This is a full-time role in Berlin, Germany.
@@ -28,6 +29,36 @@ Acme Robotics builds search for warehouse robots. This is a full-time role in Be
 ## Must-Haves
 - BS or MS in computer science.
 - Experience with Python and PyTorch.
+"""
+
+
+def acme(h) -> str:
+    """The Acme role's id in the test guild's scope."""
+    return Scope.server(h.guild.id).role_id(ACME_BASE)
+
+
+FORM_POSTING = """Applied Scientist, Forecasting | Lumenfield Energy
+
+Lumenfield Energy forecasts solar output for grid operators. Full-time, remote in Canada.
+
+Pay: CA$140,000 - CA$160,000 per year
+
+What you'll do
+- Build probabilistic forecasting models for solar generation.
+- Work with weather data at scale.
+
+What we look for
+- MS or PhD in statistics, machine learning or a related field.
+"""
+FLAT_POSTING = """Robotics Software Engineer | Tessellate Motion
+Tessellate Motion builds delivery robots. This is a full-time role in Austin, Texas.
+Pay: $45 per hour
+Responsibilities:
+- Write motion planning code in C++ for sidewalk robots.
+- Test navigation in simulation before field trials.
+Requirements:
+- BS in computer science or robotics.
+- Experience with ROS and C++.
 """
 PASTED = """Research Engineer, Speech (PhD) | Globex
 @everyone look at this role!
@@ -51,10 +82,28 @@ async def test_posting_add_needs_manage_server(h):
     assert len(h.bot.runtime.services.index.roles()) == before
 
 
-async def test_posting_add_needs_a_file_or_text(h):
-    """With neither an attachment nor text the admin is told what to give."""
-    refusal = await h.reply(await h.command("posting add", {}, user=h.admin))
-    assert is_ephemeral(refusal) and refusal["content"].startswith("Attach a posting file or paste its text")
+async def test_posting_add_without_file_or_text_opens_the_paste_form(h):
+    """With neither an attachment nor text the admin gets a form with a paragraph field (newlines kept,
+    up to 4,000 characters); what they paste there is added, even flattened into one line."""
+    opened = await h.command("posting add", {}, user=h.admin)
+    assert opened.response.type == 9
+    field = opened.response.data["components"][0]["component"]
+    assert field["style"] == 2 and field["max_length"] == 4000
+    outcome = await h.reply(await h.fake.send_modal_submit(opened, {"text": FORM_POSTING, "name": "lumen.md"}))
+    assert is_ephemeral(outcome) and outcome["content"].startswith("✅ Added **Applied Scientist, Forecasting")
+    assert "Only this server sees it" in outcome["content"]
+
+
+@pytest.mark.xfail(strict=True, reason="the reader does not yet split a posting flattened into one line (reading.py)")
+async def test_a_posting_flattened_into_one_line_is_still_read(h):
+    """A paste that lost its newlines (the string option on desktop clients) is still a posting."""
+    flat = " ".join(FLAT_POSTING.split())  # what a desktop client's string option would deliver
+    opened = await h.command("posting add", {}, user=h.admin)
+    outcome = await h.reply(await h.fake.send_modal_submit(opened, {"text": flat}))
+    assert outcome["content"].startswith("✅ Added **Robotics Software Engineer"), outcome["content"]
+    role = next(p for p in h.bot.runtime.services.index.scope_roles(Scope.server(h.guild.id))
+                if p.title.startswith("Robotics Software Engineer"))
+    assert role.pay is not None and role.pay.minimum == 45
 
 
 async def test_posting_add_from_an_attachment(h):
@@ -63,9 +112,11 @@ async def test_posting_add_from_an_attachment(h):
     assert interaction.response.type == 5
     outcome = await h.reply(interaction)
     assert is_ephemeral(outcome)
-    assert outcome["content"] == (f"✅ Added **Machine Learning Engineer, Search Ranking (New Grad)** (`{ACME}`) "
-                                  "from acme-search.md.")
-    assert h.bot.runtime.services.index.role(ACME) is not None
+    first = outcome["content"].splitlines()[0]
+    assert first.startswith("✅ Added **Machine Learning Engineer, Search Ranking (New Grad)")
+    assert first.endswith(f"(`{acme(h)}`) from acme-search.md.")
+    assert h.bot.runtime.services.index.view(Viewer(h.admin.id, h.guild.id)).role(acme(h)) is not None
+    assert h.bot.runtime.services.index.role(acme(h)) is None  # a server posting, not the shared library
     answer = await h.reply(await h.command("ask", {"question": "what does the Acme search ranking role pay?"},
                                            user=h.user()))
     assert "$150,000" in answer["embeds"][0]["description"]
@@ -78,7 +129,8 @@ async def test_posting_add_the_same_text_again_changes_nothing(h):
     outcome = await h.reply(interaction)
     # The same text under another name is one role with a second source, not a second role.
     assert "acme-again.md duplicates" in outcome["content"] and "merged as another source" in outcome["content"]
-    assert len([p for p in h.bot.runtime.services.index.roles() if p.role_id == ACME]) == 1
+    assert len([p for p in h.bot.runtime.services.index.scope_roles(Scope.server(h.guild.id))
+                if p.role_id == acme(h)]) == 1
 
 
 async def test_posting_add_pasted_text_with_everyone_pings_nobody(h):
@@ -93,6 +145,6 @@ async def test_posting_add_pasted_text_with_everyone_pings_nobody(h):
 
 
 async def test_posting_add_refuses_other_file_types(h):
-    """A .pdf is refused before anything is read, naming the supported types."""
-    refusal = await h.reply(await h.command("posting add", {"file": ("role.pdf", b"%PDF-1.4")}, user=h.admin))
+    """A .zip is refused before anything is read, naming the supported types."""
+    refusal = await h.reply(await h.command("posting add", {"file": ("role.zip", b"PK")}, user=h.admin))
     assert is_ephemeral(refusal) and "not a posting file I can read" in refusal["content"]

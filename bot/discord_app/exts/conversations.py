@@ -11,8 +11,10 @@ from discord.ext import commands
 
 from bot.discord_app.errors import report_message_error
 from bot.discord_app.fit_dm import offer_fit
+from bot.discord_app.posting_components import offer_posting
 from bot.discord_app.ratelimit import retry_phrase
 from bot.discord_app.replies import send_reply
+from bot.discord_app.viewers import scoped_engine
 
 if TYPE_CHECKING:
     from bot.discord_app.bot import PrepBot
@@ -39,6 +41,8 @@ class Conversations(commands.Cog):
     async def _handle_dm(self, message: discord.Message) -> None:
         if await offer_fit(self.bot, message):  # "here's my resume" with a file: a fit check (before postings)
             return
+        if await offer_posting(message):  # a posting file, or "add this posting: …": offer to add it
+            return
         if not message.content.strip():
             return
         wait = self.bot.is_rate_limited(message.author.id)
@@ -47,7 +51,8 @@ class Conversations(commands.Cog):
             return
         try:
             async with message.channel.typing():
-                reply = await asyncio.to_thread(self.bot.engine.handle, str(message.author.id), message.content,
+                engine = scoped_engine(self.bot, message)  # the library + this user's own postings
+                reply = await asyncio.to_thread(engine.handle, str(message.author.id), message.content,
                                                 self.bot.now())
             await send_reply(message.channel, reply, message.author.id)
         except Exception as error:  # noqa: BLE001 - reported to the user and logged

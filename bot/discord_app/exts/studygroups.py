@@ -19,6 +19,7 @@ from bot.discord_app.components import practice_view, view_kwargs
 from bot.discord_app.errors import report_message_error
 from bot.discord_app.ratelimit import retry_phrase
 from bot.discord_app.replies import send_reply
+from bot.discord_app.viewers import scoped, scoped_engine, server_viewer
 
 if TYPE_CHECKING:
     from bot.core.state import StudyGroup
@@ -125,13 +126,15 @@ class StudyGroups(commands.Cog):
         group = await asyncio.to_thread(self.bot.state.get_studygroup, message.guild.id)
         local = group.local_date(now) if group else now.date()
         async with message.channel.typing():
-            reply = await asyncio.to_thread(self.bot.engine.grade_answer, str(message.author.id), question_id,
+            engine = scoped_engine(self.bot, server_viewer(message.guild.id))
+            reply = await asyncio.to_thread(engine.grade_answer, str(message.author.id), question_id,
                                             message.content, now, str(message.guild.id), local)
         if reply.feedback is None:  # e.g. an answer too long to grade
             await message.reply(render.truncate(reply.text, 2000))
             return
         streak = await asyncio.to_thread(self.bot.state.record_activity, message.guild.id, message.author.id, local)
-        question = await asyncio.to_thread(self.bot.runtime.quiz_maker.question, question_id)
+        question = await asyncio.to_thread(scoped(self.bot, server_viewer(message.guild.id)).quiz_maker.question,
+                                           question_id)
         view = practice_view(message.author.id, rate_question_id=reply.rate_question_id)
         await message.reply(embed=render.feedback_embed(question, reply.feedback, streak=streak), **view_kwargs(view))
 
@@ -149,7 +152,9 @@ class StudyGroups(commands.Cog):
 
     async def _converse(self, thread: discord.Thread, author: discord.abc.User, text: str) -> None:
         async with thread.typing():
-            reply = await asyncio.to_thread(self.bot.engine.handle, str(author.id), text, self.bot.now(),
+            # A public thread: the library + this server's postings (never anyone's personal ones).
+            engine = scoped_engine(self.bot, server_viewer(thread.guild.id))
+            reply = await asyncio.to_thread(engine.handle, str(author.id), text, self.bot.now(),
                                             channel_key=f"thread:{thread.id}")
         await send_reply(thread, reply, author.id)
 

@@ -1,0 +1,197 @@
+"""Scopes in core: a server's or a user's postings are seen by that server / user only, everywhere
+core looks (catalogue, resolver, retrieval, vocabulary, answers, quizzes, question ids, reviews)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.core.answers import AnswerEngine
+from bot.core.errors import UnknownQuestion
+from bot.core.index import KnowledgeIndex
+from bot.core.questions import QuestionBank
+from bot.core.quiz import QuizMaker
+from bot.core.scopes import LIBRARY, BadScope, Scope, Viewer
+from tests.conftest import SEED_POSTINGS
+
+GUILD_A, GUILD_B, ALICE, BOB = 1001, 1002, 2001, 2002
+ZEPH = """# Perception Research Intern | Zephyrine Robotics
+
+Zephyrine Robotics builds warehouse perception. This internship is in Oslo, Norway.
+
+## Logistics
+- Pay: $51 per hour
+- Duration: 12 weeks
+- Location: Oslo, Norway
+
+## What You'll Do
+- Train lidar segmentation models with sparse convolutions.
+- Ship perception models to the robot fleet.
+
+## Must-Haves
+- Experience with PyTorch and point clouds.
+"""
+OTHER = """# Data Scientist, Pricing | Quokkaline Foods
+
+Quokkaline Foods sells groceries online. This is a full-time role in Perth, Australia.
+
+## Responsibilities
+- Build demand forecasting models for fresh produce.
+- Design pricing experiments with the merchandising team.
+
+## Requirements
+- MS in statistics or economics.
+- SQL and Python.
+"""
+BASE_ID = "zephyrine-robotics-perception-research-intern"
+
+
+@pytest.fixture
+def scoped(tmp_path: Path, embeddings) -> KnowledgeIndex:
+    index = KnowledgeIndex(tmp_path / "data", "", embeddings=embeddings)
+    index.ingest([SEED_POSTINGS])
+    return index
+
+
+def _file(tmp_path: Path, name: str = "zeph.md", text: str = ZEPH) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def _answer(index: KnowledgeIndex, viewer: Viewer, question: str):
+    return AnswerEngine(index.view(viewer)).answer(question)
+
+
+def _chunks(index: KnowledgeIndex, **where) -> list[str]:
+    key, value = next(iter(where.items()))
+    return index.store.chunks._collection.get(where={key: value}, include=[])["ids"]
+
+
+def test_scope_keys_and_role_ids() -> None:
+    assert Scope.parse("server:42").key == "server:42" and Scope.parse(" LIBRARY ") == LIBRARY
+    assert Scope.server(42).role_id("ml-engineer") == "ml-engineer-s42"
+    assert Scope.user(7).role_id("ml-engineer") == "ml-engineer-u7" and LIBRARY.role_id("x-y") == "x-y"
+    assert Viewer(7, 42).keys == {"library", "server:42", "user:7"} and Viewer().keys == {"library"}
+    with pytest.raises(BadScope, match="server:<server id>"):
+        Scope.parse("guild:1")
+
+
+def test_server_posting_is_seen_in_that_server_only(scoped: KnowledgeIndex, tmp_path: Path) -> None:
+    """Found, resolved, searched and answered in server A; in server B and in another user's DMs it
+    is not named, listed, resolved, searched, cited, or hinted at by the unknown-employer check."""
+    scoped.ingest([_file(tmp_path)], scope=Scope.server(GUILD_A))
+    role_id = Scope.server(GUILD_A).role_id(BASE_ID)
+    in_a, in_b, dm = scoped.view(Viewer(ALICE, GUILD_A)), scoped.view(Viewer(BOB, GUILD_B)), scoped.view(Viewer(BOB))
+    assert in_a.role(role_id) is not None and len(in_a.roles()) == 5
+    answer = _answer(scoped, Viewer(ALICE, GUILD_A), "what does the Zephyrine perception internship pay?")
+    assert "$51" in answer.text and {c.role_id for c in answer.citations} == {role_id}
+    for view, viewer in ((in_b, Viewer(BOB, GUILD_B)), (dm, Viewer(BOB))):
+        assert view.role(role_id) is None and len(view.roles()) == 4
+        assert role_id not in {p.role_id for p in view.resolver.resolve(role_id).roles}
+        assert role_id not in {p.role_id for p in view.resolver.resolve_name("zephyrine perception").roles}
+        assert "zephyrine" not in view.vocabulary and "lidar" not in view.vocabulary
+        assert all(hit.chunk.role_id != role_id for hit in view.search("lidar segmentation sparse convolutions"))
+        assert view.search("lidar", role_ids=[role_id]) == []
+        for question in ("what does the Zephyrine perception internship pay?", "which roles pay $51 per hour?",
+                         "which roles mention lidar?", "compare the pay of every role", role_id):
+            text = _answer(scoped, viewer, question)
+            assert "$51" not in text.text and role_id not in text.text and "Oslo" not in text.text, question
+            assert all(c.role_id != role_id for c in text.citations)
+    assert scoped.role(role_id) is None  # the index's own API is the library's view
+    assert [p.role_id for p in scoped.scope_roles(Scope.server(GUILD_A))] == [role_id]
+
+
+def test_personal_posting_follows_its_owner_everywhere_and_no_one_else(scoped: KnowledgeIndex, tmp_path: Path) -> None:
+    scoped.ingest([_file(tmp_path)], scope=Scope.user(ALICE))
+    role_id = Scope.user(ALICE).role_id(BASE_ID)
+    for viewer in (Viewer(ALICE), Viewer(ALICE, GUILD_A), Viewer(ALICE, GUILD_B)):
+        view = scoped.view(viewer)
+        assert view.role(role_id) is not None and view.personal([role_id]), viewer
+    for viewer in (Viewer(BOB), Viewer(BOB, GUILD_A), Viewer(None, GUILD_A), Viewer()):
+        view = scoped.view(viewer)
+        assert view.role(role_id) is None and not view.personal([role_id])
+        assert "$51" not in _answer(scoped, viewer, "what does the Zephyrine internship pay?").text
+
+
+def test_same_posting_in_two_scopes_is_two_roles_and_dedupes_within_one(scoped: KnowledgeIndex, tmp_path: Path,
+                                                                        embeddings) -> None:
+    """Two servers adding the same file at once: two roles, each complete; the second reuses the
+    first one's vectors; adding it again in the same server changes nothing."""
+    path = _file(tmp_path)
+    reports = {}
+
+    def add(guild: int) -> None:
+        reports[guild] = scoped.ingest([path], scope=Scope.server(guild))
+
+    threads = [threading.Thread(target=add, args=(g,)) for g in (GUILD_A, GUILD_B)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    ids = {g: Scope.server(g).role_id(BASE_ID) for g in (GUILD_A, GUILD_B)}
+    assert all(reports[g].count("added") == 1 for g in ids)
+    a, b = (_chunks(scoped, role_id=ids[g]) for g in (GUILD_A, GUILD_B))
+    assert len(a) == len(b) > 0 and not set(a) & set(b)
+    stored = scoped.store.vectors(a + b)
+    by_line = {g: {c.rsplit(":", 1)[1]: stored[c] for c in found} for g, found in ((GUILD_A, a), (GUILD_B, b))}
+    assert by_line[GUILD_A].keys() == by_line[GUILD_B].keys()
+    assert all(np.allclose(by_line[GUILD_A][n], by_line[GUILD_B][n], atol=1e-6) for n in by_line[GUILD_A])
+    again = scoped.ingest([_file(tmp_path, "zeph-copy.md")], scope=Scope.server(GUILD_A))
+    assert again.count("merged") == 1 and len(scoped.scope_roles(Scope.server(GUILD_A))) == 1
+    assert scoped.ingest([path], scope=Scope.server(GUILD_A)).chunks_written == 0
+
+
+def test_remove_and_forget_leave_no_vectors(scoped: KnowledgeIndex, tmp_path: Path) -> None:
+    scoped.ingest([_file(tmp_path)], scope=Scope.server(GUILD_A))
+    scoped.ingest([_file(tmp_path)], scope=Scope.user(ALICE))
+    other = _file(tmp_path, "other.md", OTHER)
+    scoped.ingest([other], scope=Scope.user(ALICE))
+    server_role = Scope.server(GUILD_A).role_id(BASE_ID)
+    assert _chunks(scoped, role_id=server_role)
+    assert scoped.remove(Scope.server(GUILD_B), server_role) is None  # another server cannot remove it
+    assert scoped.remove(Scope.server(GUILD_A), server_role).title == "Perception Research Intern"
+    assert _chunks(scoped, role_id=server_role) == [] and scoped.view(Viewer(ALICE, GUILD_A)).role(server_role) is None
+    assert len(_chunks(scoped, owner="user:2001")) > 0
+    assert scoped.forget(Scope.user(ALICE)) == 2
+    assert _chunks(scoped, owner="user:2001") == [] and scoped.view(Viewer(ALICE)).roles() == scoped.roles()
+    assert scoped.store.owned_role_ids("user:2001") == []
+    assert len(scoped.roles()) == 4  # the library is untouched
+
+
+def test_removal_during_a_question_answers_from_what_it_saw(scoped: KnowledgeIndex, tmp_path: Path) -> None:
+    """A view taken before a removal still answers consistently (its catalogue is a snapshot); the
+    next view no longer has the role, and its vectors are gone from the store."""
+    scoped.ingest([_file(tmp_path)], scope=Scope.server(GUILD_A))
+    role_id = Scope.server(GUILD_A).role_id(BASE_ID)
+    before = scoped.view(Viewer(ALICE, GUILD_A))
+    engine = AnswerEngine(before)
+    scoped.remove(Scope.server(GUILD_A), role_id)
+    answer = engine.answer("what does the Zephyrine internship pay?")
+    assert "$51" in answer.text  # the field answer comes from the snapshot's parsed posting
+    engine.answer("what lidar models will I train?")  # the vectors are gone: no error, plain retrieval
+    after = scoped.view(Viewer(ALICE, GUILD_A))
+    assert after.role(role_id) is None and "$51" not in AnswerEngine(after).answer("what does Zephyrine pay?").text
+
+
+def test_question_ids_and_reviews_do_not_cross_scopes(scoped: KnowledgeIndex, tmp_path: Path, embeddings) -> None:
+    """A posting question id (as carried in a Discord custom id or stored on a review card) rebuilds
+    for its owner and is unknown anywhere else."""
+    scoped.ingest([_file(tmp_path)], scope=Scope.user(ALICE))
+    role_id = Scope.user(ALICE).role_id(BASE_ID)
+    bank = QuestionBank.load(Path(__file__).resolve().parents[2] / "knowledge" / "questions")
+    maker = QuizMaker(bank, scoped.view(Viewer(ALICE)))
+    quiz = maker.make_quiz(role=role_id, n=5, seed=1)
+    posting_ids = [q.id for q in quiz.questions if q.id.startswith("posting-")]
+    assert posting_ids and role_id in posting_ids[0]
+    for viewer in (Viewer(BOB), Viewer(BOB, GUILD_A), Viewer(None, GUILD_A)):
+        other = QuizMaker(bank, scoped.view(viewer))
+        with pytest.raises(UnknownQuestion):
+            other.question(posting_ids[0])
+    assert maker.question(posting_ids[0]).id == posting_ids[0]
+    assert QuizMaker(bank, scoped.view(Viewer(ALICE, GUILD_B))).question(posting_ids[0]).id == posting_ids[0]
+    _ = datetime.now(UTC)
