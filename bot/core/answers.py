@@ -1,50 +1,40 @@
 """Question -> a short answer grounded in the postings, with citations (no LLM needed).
 
-Field questions (pay, location, degree...) are answered from the parsed fields, cross-role
-questions over every role, anything else from the best-matching posting lines. When nothing in
-the postings supports an answer, the answer says so and cites nothing.
+The question is understood once (bot.core.understanding: role references, intents, slots) and
+the `Query` picks the answer: a field, requirements (minimum and preferred), a role card, a
+cross-role list or comparison, small talk. Whenever structure has nothing, the best cited lines
+of the right role are quoted (never worse than plain retrieval); when nothing in the postings
+supports an answer, the answer says so and cites nothing.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from typing import Any
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.core.citations import Citation, CitationList
-from bot.core.errors import InvalidQuestion, RoleNotFound
-from bot.core.fields_answers import field_sentence, missing_sentence, section_sentence
-from bot.core.index import Hit, KnowledgeIndex
-from bot.core.intents import Intent, classify
-from bot.core.postings import Posting
-from bot.core.postings.fields import detect_level
-from bot.core.postings.structure import split_sentences
-from bot.core.roles import Resolution, words
-from bot.core.unknown import unknown_entity
+from bot.core.answering import chat
+from bot.core.answering.base import MAX_LISTED, Answer, name, passages
+from bot.core.answering.cross import CrossAnswers
+from bot.core.answering.role import RoleAnswers
+from bot.core.citations import CitationList
+from bot.core.errors import InvalidQuestion
+from bot.core.roles import AmbiguousRole, which_one
+from bot.core.understanding import FIELD_INTENTS, ROLE_INTENTS, Query, RoleRefs, Understander
 
+if TYPE_CHECKING:
+    from bot.core.embeddings import CachedEmbeddings
+    from bot.core.postings import Posting
+
+__all__ = ["MAX_QUESTION_CHARS", "Answer", "AnswerEngine", "validate_question", "without_phrase"]
 MAX_QUESTION_CHARS = 2000
-MIN_SIMILARITY = 0.32  # below this a posting line is not about the question (all-MiniLM cosine)
-MIN_SIMILARITY_WITH_TERMS = 0.22  # ...unless BM25 also found the question's words in it
-COMPARE_ROWS = 15  # a comparison lists at most this many roles (Discord embeds and readers both have limits)
-RELATIVE_MARGIN = 0.12  # lines much weaker than the best match are noise next to it
-
-
-@dataclass
-class Answer:
-    question: str
-    text: str
-    role_id: str | None = None
-    citations: list[Citation] = field(default_factory=list)
-    kind: str = "passage"  # field | section | cross-role | passage | not-found | refusal
-    role_ids: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "question": self.question,
-            "answer": self.text,
-            "role": self.role_id,
-            "citations": [c.to_dict() for c in self.citations],
-        }
+MAX_ROLES_PER_ANSWER = 3  # more roles than this for a one-role question: ask which one
+ROLE_CONFIDENT = 0.4  # with a role named, a role question this clear is answered (each part is cited)
+SMALL_TALK = ("greeting", "thanks", "help", "off_topic")
+PRACTICE = ("quiz", "mock", "review", "progress", "set_role", "show_role", "clear_role", "rate", "harder", "easier",
+            "skip", "hint", "stop", "list_topics", "leaderboard", "forget", "fit_check", "plan", "add_posting")
+_understanders: dict[int, Understander] = {}
+_understanders_lock = threading.Lock()
 
 
 def validate_question(question: str) -> str:
@@ -56,204 +46,204 @@ def validate_question(question: str) -> str:
     return text
 
 
-class AnswerEngine:
-    """Offline answers over a `KnowledgeIndex`."""
-
-    def __init__(self, index: KnowledgeIndex) -> None:
-        self.index = index
-
-    def answer(self, question: str, role: str | None = None, context_roles: list[str] | None = None) -> Answer:
-        """`role`: an explicit role (id or words; unknown -> RoleNotFound). `context_roles`: roles the
-        conversation was about, used when the question names none ("and where is it?")."""
-        question = validate_question(question)
-        if self.index.is_empty():
-            return Answer(
-                question, "No postings are indexed yet, so I can't answer questions about roles.", kind="not-found"
-            )
-        roles, found, refusal = self._roles_for(question, role, context_roles)
-        if refusal:
-            return refusal
-        topic = without_phrase(question, found.phrase if found.via == "phrase" else None)
-        intent = classify(topic)
-        if intent.cross_role:
-            narrowed = roles if found.via in ("phrase", "id") or role else []
-            return self._across_roles(question, intent, narrowed or self.index.roles())
-        if not roles and intent.specific:
-            return self._passages(question, topic, roles)
-        if not roles and (intent.field or intent.section):
-            return self._across_roles(question, intent, self.index.roles())
-        if intent.field or intent.section:
-            return self._about_roles(question, intent, roles)
-        return self._passages(question, topic, roles)
-
-    # ----- which roles --------------------------------------------------------------------------
-    def _roles_for(
-        self, question: str, role: str | None, context: list[str] | None
-    ) -> tuple[list[Posting], Resolution, Answer | None]:
-        resolver = self.index.resolver
-        entity = unknown_entity(question, self.index.vocabulary)
-        if entity:
-            reason = f"I don't have any posting from {entity} indexed, so I can't answer that."
-            return [], Resolution(), self._refuse(question, reason)
-        if role:
-            found = resolver.resolve_name(role)
-            if not found.roles:
-                raise RoleNotFound(role, [r.role_id for r in self.index.roles()])
-            inline = resolver.resolve(question)  # "--role X what does the PhD one pay": drop the words too
-            return found.roles, inline if inline.via == "phrase" else found, None
-        found = resolver.resolve(question)
-        if found.unknown:
-            reason = f"No indexed role matches '{found.phrase}', so I can't answer that."
-            return [], found, self._refuse(question, reason)
-        if found.roles:
-            return found.roles, found, None
-        if context:
-            return [p for rid in context if (p := self.index.role(rid))], found, None
-        return [], found, None
-
-    def _refuse(self, question: str, reason: str) -> Answer:
-        roles = self.index.roles()
-        listing = "\n".join(f"• {p.display_name} — {p.company or 'unknown company'} (`{p.role_id}`)" for p in roles[:8])
-        more = f"\n…and {len(roles) - 8} more (see `prepbot roles` or /roles)." if len(roles) > 8 else ""
-        return Answer(question, f"{reason} The roles I know are:\n{listing}{more}", kind="refusal")
-
-    # ----- structured answers -------------------------------------------------------------------
-    def _about_roles(self, question: str, intent: Intent, roles: list[Posting]) -> Answer:
-        cites = CitationList()
-        parts = []
-        for posting in roles[:5]:
-            if intent.field:
-                parts.append(field_sentence(posting, intent.field, cites) or missing_sentence(posting, intent.field))
-            else:
-                parts.append(
-                    section_sentence(posting, intent.section, cites)
-                    or f"The {posting.display_name} posting has no such section."
-                )
-        lead = "" if len(roles) == 1 else f"{len(roles)} roles match, so here is each:\n"
-        single = roles[0].role_id if len(roles) == 1 else None
-        kind = "field" if intent.field else "section"
-        return Answer(question, lead + "\n".join(parts), single, cites.items, kind, [r.role_id for r in roles])
-
-    def _across_roles(self, question: str, intent: Intent, roles: list[Posting]) -> Answer:
-        level = detect_level(intent.term or "") if intent.term else None
-        if level or (intent.field == "level" and intent.term):
-            return self._filter_by_level(question, level or detect_level(question) or "", roles)
-        if intent.term and intent.field not in ("pay", "start_dates", "duration"):
-            return self._filter_by_term(question, intent.term, roles)
-        if intent.field:
-            return self._compare_field(question, intent.field, roles)
-        if intent.section:
-            return self._about_roles(question, intent, roles)
-        return self._passages(question, question, roles)
-
-    def _compare_field(self, question: str, field_name: str, roles: list[Posting]) -> Answer:
-        cites = CitationList()
-        if field_name == "pay":
-            roles = sorted(roles, key=lambda p: -(p.pay.per_hour() if p.pay else -1))
-        shown = roles[:COMPARE_ROWS]
-        lines = [f"• {field_sentence(p, field_name, cites) or missing_sentence(p, field_name)}" for p in shown]
-        head = "Highest first:\n" if field_name == "pay" and len(roles) > 1 else ""
-        more = f"\n…and {len(roles) - len(shown)} more roles; name one to see it." if len(roles) > len(shown) else ""
-        text = head + "\n".join(lines) + more
-        return Answer(question, text, None, cites.items, "cross-role", [p.role_id for p in shown])
-
-    def _filter_by_level(self, question: str, level: str, roles: list[Posting]) -> Answer:
-        cites = CitationList()
-        wanted = {"PhD": ("PhD", "MS/PhD"), "MS": ("MS", "BS/MS", "MS/PhD"), "BS": ("BS", "BS/MS")}.get(level, (level,))
-        matching = [p for p in roles if p.level in wanted]
-        if not matching:
-            return Answer(question, f"None of the {len(roles)} indexed roles is a {level} role.", kind="cross-role")
-        lines = [
-            f"• {p.display_name} {cites.marks(p, p.evidence.get('level', [])[:2])}" for p in matching[:COMPARE_ROWS]
-        ]
-        if len(matching) > COMPARE_ROWS:
-            lines.append(f"…and {len(matching) - COMPARE_ROWS} more.")
-        others = len(roles) - len(matching)
-        tail = f"\nThe other {others} role(s) are for other degree levels." if others else ""
-        text = f"{len(matching)} of {len(roles)} roles are {level} roles:\n" + "\n".join(lines) + tail
-        return Answer(question, text, None, cites.items, "cross-role", [p.role_id for p in matching])
-
-    def _filter_by_term(self, question: str, term: str, roles: list[Posting]) -> Answer:
-        pattern = _term_pattern(term)
-        cites = CitationList()
-        found, matching = [], []
-        for posting in roles:
-            lines = [line for line in posting.lines if pattern.search(line.text)]
-            if lines:
-                matching.append(posting.role_id)
-                found.append(f"• {posting.display_name} {cites.marks(posting, lines[:2])}")
-                if len(found) == COMPARE_ROWS:
-                    found.append("…and possibly more; name a role to check it.")
-                    break
-        if not found:
-            return Answer(question, f"None of the {len(roles)} indexed roles mentions “{term}”.", kind="cross-role")
-        count = (
-            f"{len(found)} of {len(roles)}"
-            if len(found) <= COMPARE_ROWS
-            else f"At least {COMPARE_ROWS} of {len(roles)}"
-        )
-        text = f"{count} roles mention “{term}”:\n" + "\n".join(found)
-        return Answer(question, text, None, cites.items, "cross-role", matching)  # the roles it names, not all
-
-    # ----- free questions ----------------------------------------------------------------------
-    def _passages(self, question: str, topic: str, roles: list[Posting]) -> Answer:
-        """`topic` is the question without the words that named the role, so they don't pull in the title."""
-        role_ids = [p.role_id for p in roles] or None
-        hits = _relevant(self.index.search(topic, role_ids, k=8))
-        single = roles[0].role_id if len(roles) == 1 else None
-        if not hits:
-            where = f"the {roles[0].display_name} posting" if len(roles) == 1 else "the indexed postings"
-            return Answer(question, f"I couldn't find anything about that in {where}.", single, kind="not-found")
-        cites = CitationList()
-        by_role: dict[str, list[str]] = {}
-        for hit in hits[:4]:
-            posting = self.index.role(hit.chunk.role_id)
-            if posting is None:  # removed between the search and now
-                continue
-            line = next(
-                (ln for ln in posting.lines if ln.line_no == hit.chunk.line_no and hit.chunk.text in ln.text), None
-            )
-            if line is None:
-                continue
-            quote = self._best_sentence(topic, hit.chunk.text)
-            by_role.setdefault(posting.role_id, []).append(f"• “{quote}” {cites.mark(posting, line)}")
-        parts = [f"{self.index.role(rid).display_name} says:\n" + "\n".join(items) for rid, items in by_role.items()]
-        return Answer(question, "\n".join(parts), single, cites.items, "passage", list(by_role))
-
-    def _best_sentence(self, question: str, text: str) -> str:
-        """Quote the sentence of a long line that is closest to the question, not the whole paragraph."""
-        sentences = split_sentences(text)
-        if len(sentences) <= 1 or len(text) < 160:
-            return text
-        scores = self.index.similarity(question, sentences)
-        return sentences[max(range(len(sentences)), key=scores.__getitem__)]
+def understander_for(embeddings: CachedEmbeddings, cache_dir: Path | None) -> Understander:
+    """One per encoder per process: the intent examples are embedded (or read from disk) once."""
+    with _understanders_lock:
+        found = _understanders.get(id(embeddings))
+        if found is None:
+            found = _understanders[id(embeddings)] = Understander(embeddings, cache_dir)
+        return found
 
 
 def without_phrase(question: str, phrase: str | None) -> str:
-    """Drop the words that named the role ("the e-commerce PhD role") from the question."""
+    """Kept for older callers: the question without the words that named a role."""
     if not phrase:
         return question
-    drop = set(phrase.split())
-    kept = [w for w in re.findall(r"\S+", question) if not set(words(w)) <= drop or not words(w)]
-    return " ".join(kept)
+    drop = set(phrase.lower().split())
+    return " ".join(w for w in question.split() if w.lower().strip("?,.!") not in drop)
 
 
-def _relevant(hits: list[Hit]) -> list[Hit]:
-    """Hits that are about the question: absolute floors, then close to the best one found."""
+class AnswerEngine:
+    """Offline answers over a `KnowledgeIndex` (or one viewer's view of it)."""
 
-    def passes(hit: Hit) -> bool:
-        text = hit.chunk.text
-        if hit.chunk.kind == "header" or len(text.split()) < 4 or text.rstrip().endswith("?"):
-            return False  # "Role: Internship", "Are you applying?": no answer in them
-        floor = MIN_SIMILARITY + (0.1 if hit.chunk.section == "other" else 0.0)
-        return hit.similarity >= floor or (hit.lexical > 0 and hit.similarity >= MIN_SIMILARITY_WITH_TERMS)
+    def __init__(self, index) -> None:
+        self.index = index
+        self.role_answers = RoleAnswers(index)
+        self.cross = CrossAnswers(index)
 
-    kept = [hit for hit in hits if passes(hit)]
-    best = max((hit.similarity for hit in kept), default=0.0)
-    return [hit for hit in kept if hit.similarity >= best - RELATIVE_MARGIN]
+    # ----- understanding -------------------------------------------------------------------------
+    @property
+    def understander(self) -> Understander:
+        base = getattr(self.index, "_index", self.index)
+        cache_dir = getattr(base, "data_dir", None)
+        return understander_for(self.index.embeddings, Path(cache_dir) / "cache" if cache_dir else None)
+
+    def understand(self, question: str, context_roles: list[str] | None = None, role: str | None = None,
+                   topics: dict[str, tuple[str, ...]] | None = None) -> Query:
+        """Parse once against the roles this engine's index may see. `role`: an explicit role
+        (`--role`), which wins over the words of the question (RoleNotFound / AmbiguousRole)."""
+        resolver = self.index.resolver
+        context = [p for rid in context_roles or [] if (p := self.index.role(rid))]
+        query = self.understander.parse(question, resolver.catalogue, context, posting_words=self.index.vocabulary,
+                                        topics=topics)
+        if role:
+            picked = resolver.resolve_one(role)
+            query.refs = RoleRefs([picked], "id", picked.role_id, query.refs.spans)
+            query.unknown_employer = None
+        return query
+
+    # ----- answering ---------------------------------------------------------------------------
+    def answer(self, question: str, role: str | None = None, context_roles: list[str] | None = None) -> Answer:
+        """`role`: an explicit role (id or words; unknown -> RoleNotFound). `context_roles`: roles the
+        conversation was about, used when the question refers back ("and where is it?")."""
+        question = validate_question(question)
+        if self.index.is_empty():
+            return Answer(question, "No postings are indexed yet, so I can't answer questions about roles.",
+                          kind="not-found")
+        try:
+            query = self.understand(question, context_roles, role)
+        except AmbiguousRole as error:
+            return Answer(question, str(error), kind="clarify", role_ids=[p.role_id for p in error.roles])
+        return self.answer_query(query)
+
+    def answer_query(self, query: Query) -> Answer:
+        """The reply that fits what the query asks."""
+        answer = self._dispatch(query)
+        answer.intents = query.names()
+        return answer
+
+    def _dispatch(self, query: Query) -> Answer:
+        intent, roles = query.intent, query.roles
+        if query.unknown_employer and not _names_company(query):
+            return self._no_such_employer(query)
+        if intent in SMALL_TALK and (query.confident or not roles):
+            return self._small_talk(query)
+        if intent in PRACTICE and query.confident:
+            return Answer(query.text, chat.practice_pointer(intent), kind="chat")
+        if query.refs.via == "unknown" and intent not in SMALL_TALK + PRACTICE:
+            return self._no_such_role(query)
+        if intent == "compare" and len(roles) == 1:  # "what does the role pay" read as a comparison: one role
+            intent = _field_in(query) or "role_overview"
+            query.intents = [s for s in query.scores if s.name == intent][:1] or query.intents
+        if intent == "list_roles":
+            return self._list_roles(query)
+        if intent == "compare":
+            pool = roles if len(roles) >= 2 else self.index.roles()
+            return self.cross.compare(query, pool)
+        if intent == "which_roles":
+            return self._which(query)
+        if intent in ROLE_INTENTS and (query.confident or (roles and query.confidence >= ROLE_CONFIDENT)):
+            return self._about_roles(query)
+        return self._unsure(query)
+
+    # ----- the parts -----------------------------------------------------------------------------
+    def _about_roles(self, query: Query) -> Answer:
+        roles = query.roles
+        if not roles:
+            everyone = self.index.roles()
+            filtered = self.cross.filtered(query, everyone, with_term=False)
+            if filtered is not None:  # "which internships pay monthly in euros?" read as a pay question
+                return filtered
+            if query.intent in FIELD_INTENTS and not _specific(query):
+                return self.cross.compare(query, everyone)  # "what does it pay?" with no role: each role
+            return self._passages(query, [])
+        if len(roles) > MAX_ROLES_PER_ANSWER:
+            return Answer(query.text, which_one(roles), kind="clarify", role_ids=[p.role_id for p in roles])
+        cites = CitationList()
+        parts = []
+        intents = [i.name for i in query.intents if i.name in ROLE_INTENTS] or [query.intent]
+        for posting in roles:
+            for intent in intents:
+                parts.append(self.role_answers.part(posting, intent, query.rest, cites))
+        lead = "" if len(roles) == 1 else f"{len(roles)} roles match, so here is each:\n"
+        kind = _kind(intents, cites)
+        single = roles[0].role_id if len(roles) == 1 else None
+        return Answer(query.text, lead + "\n".join(parts), single, cites.items, kind, [r.role_id for r in roles])
+
+    def _which(self, query: Query) -> Answer:
+        named = query.refs.via in ("name", "phrase") and query.roles
+        filtered = self.cross.filtered(query, self.index.roles(), with_term=not named)
+        if filtered is not None:
+            return filtered
+        answer = self.cross.which(query, self.index.roles())
+        if named and answer.kind in ("passage", "not-found"):  # "any speech roles?": the names are the filter
+            return self.cross.listing(query, query.roles, len(self.index.roles()), "match", None)
+        return answer
+
+    def _list_roles(self, query: Query) -> Answer:
+        everyone = self.index.roles()
+        filtered = self.cross.filtered(query, everyone, with_term=False)
+        if filtered is not None:  # "which roles are in Tokyo?" read as a listing
+            return filtered
+        if query.roles and query.refs.via in ("name", "phrase") and len(query.roles) < len(everyone):
+            place = "location" if "place" in query.refs.kinds else None
+            return self.cross.listing(query, query.roles, len(everyone), "match", place)
+        if query.term and self.cross.which(query, everyone).kind == "cross-role":
+            return self.cross.which(query, everyone)
+        return Answer(query.text, chat.roles_listing(everyone), kind="chat", role_ids=[p.role_id for p in everyone])
+
+    def _passages(self, query: Query, roles: list[Posting], strict: bool = False) -> Answer:
+        """Plain retrieval: the best cited lines of the right role(s)."""
+        cites = CitationList()
+        found = passages(self.index, query.rest, roles, cites, limit=4, strict=strict)
+        single = roles[0].role_id if len(roles) == 1 else None
+        if not found:
+            if len(roles) == 1:
+                return Answer(query.text, f"The {name(roles[0])} posting doesn't say.", single, kind="not-found",
+                              role_ids=[roles[0].role_id])
+            return Answer(query.text, "I couldn't find anything about that in the indexed postings.", kind="not-found")
+        parts = [f"{name(self.index.role(rid))} says:\n" + "\n".join(items) for rid, items in found.items()]
+        return Answer(query.text, "\n".join(parts), single, cites.items, "passage", list(found))
+
+    def _unsure(self, query: Query) -> Answer:
+        """Not confident what is asked: the named role's best lines; else a short clarifying question."""
+        if query.roles and len(query.roles) <= MAX_ROLES_PER_ANSWER:
+            return self._passages(query, query.roles)
+        answer = self._passages(query, [])
+        if answer.citations:
+            return answer
+        top = [s.name for s in query.scores[:2]]
+        if top[0] in SMALL_TALK:  # "best sourdough recipe?": nothing in the postings, and not about them
+            return self._small_talk(query)
+        return Answer(query.text, chat.clarify(top), kind="clarify")
+
+    def _small_talk(self, query: Query) -> Answer:
+        text = {"greeting": lambda: chat.greeting(self.index.roles()), "thanks": chat.thanks,
+                "help": lambda: chat.HELP, "off_topic": chat.off_topic}[query.intent]()
+        return Answer(query.text, text, kind="chat")
+
+    def _no_such_role(self, query: Query) -> Answer:
+        return Answer(query.text, f"I don't have a “{query.refs.phrase}” role: no indexed posting matches it. "
+                      "Say “list the roles” to see the ones I know.", kind="refusal")
+
+    def _no_such_employer(self, query: Query) -> Answer:
+        companies = sorted({p.company for p in self.index.roles() if p.company})
+        shown = ", ".join(companies[:MAX_LISTED]) + (f" and {len(companies) - MAX_LISTED} more"
+                                                      if len(companies) > MAX_LISTED else "")
+        known = f" I have postings from {shown}." if shown else ""
+        return Answer(query.text, f"I don't have a posting from {query.unknown_employer}, so I can't answer that."
+                      f"{known}", kind="refusal")
 
 
-def _term_pattern(term: str) -> re.Pattern[str]:
-    """Whole-term, case-insensitive; 'C++' must not match 'C' and 'ML' must not match 'HTML'."""
-    escaped = re.escape(term.strip())
-    return re.compile(rf"(?<![\w+]){escaped}(?![\w+])" if term[-1:].isalnum() or term.endswith("+") else escaped, re.I)
+def _names_company(query: Query) -> bool:
+    """The question also names an indexed company or place: the unknown words are something else."""
+    return query.refs.via == "id" or (query.refs.via == "name" and query.refs.named_words > 0 and any(
+        k in ("company", "place") for k in query.refs.kinds))
+
+
+def _field_in(query: Query) -> str | None:
+    return next((s.name for s in query.scores if s.name in FIELD_INTENTS), None)
+
+
+def _specific(query: Query) -> bool:
+    return len(query.rest.split()) > 6
+
+
+def _kind(intents: list[str], cites: CitationList) -> str:
+    if any(i in FIELD_INTENTS for i in intents):
+        return "field"
+    if any(i in ("requirements", "preferred", "responsibilities") for i in intents):
+        return "section"
+    if "role_overview" in intents:
+        return "card"
+    return "passage" if cites.items else "not-found"

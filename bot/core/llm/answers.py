@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
-from bot.core.answers import Answer, AnswerEngine, without_phrase
+from bot.core.answers import Answer, AnswerEngine
 from bot.core.citations import Citation, cite
-from bot.core.intents import classify
+from bot.core.intents import FIELD_OF_INTENT, SECTION_OF_INTENT
 
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
@@ -149,11 +149,11 @@ class LLMAnswerEngine(AnswerEngine):
         if offline.kind == "refusal" or self.index.is_empty():
             return offline  # never let the model talk about a company or role that isn't indexed
         question = question.strip()
-        roles, found, refusal = self._roles_for(question, role, context_roles)
-        if refusal:
-            return offline
-        topic = without_phrase(question, found.phrase if found.via == "phrase" else None)
-        sources = self.sources_for(topic, roles)
+        if offline.kind in ("chat", "clarify"):
+            return offline  # small talk and "which one?" need no model
+        query = self.offline.understand(question, context_roles, role)
+        roles = query.roles
+        sources = self.sources_for(query.rest, roles, query.names())
         if not sources:
             return offline
         try:
@@ -174,20 +174,21 @@ class LLMAnswerEngine(AnswerEngine):
             return _with_note(offline, REJECTED_NOTE)
 
     # ----- context -------------------------------------------------------------------------------
-    def sources_for(self, topic: str, roles: list[Posting]) -> list[Source]:
+    def sources_for(self, topic: str, roles: list[Posting], intents: list[str] | None = None) -> list[Source]:
         """What the offline engine would answer from, as numbered sources: the asked-for section or
         field of each role in scope, then the retrieved lines (role-filtered like the offline
         engine), then the other structured fields of the named roles."""
         index: KnowledgeIndex = self.index
-        intent = classify(topic)
+        intents = intents or []
         scope = roles or index.roles()  # no role named: a section or field question spans every role
         picked: list[tuple[Posting, PostingLine, str | None, str | None]] = []
-        if intent.section:
+        for section in [SECTION_OF_INTENT[i] for i in intents if i in SECTION_OF_INTENT]:
             for posting in scope[:MAX_FIELD_ROLES]:
-                lines = [ln for ln in posting.section_lines(intent.section) if ln.kind != "header"]
+                lines = [ln for ln in posting.section_lines(section) if ln.kind != "header"]
                 picked += [(posting, line, None, None) for line in lines[:SECTION_LINES]]
-        if intent.field in FIELDS:
-            picked += _field_sources(scope, (intent.field,))
+        asked = tuple(FIELD_OF_INTENT[i] for i in intents if FIELD_OF_INTENT.get(i) in FIELDS)
+        if asked:
+            picked += _field_sources(scope, asked)
         for hit in index.search(topic, [p.role_id for p in roles] or None, k=SEARCH_K):
             found = _hit_line(index, hit)
             if found:

@@ -1,0 +1,237 @@
+"""Answers over several roles: lists ("which roles are in Europe / use JAX / take undergrads?")
+and comparisons ("which pays best?", "compare start dates for the Munich and Berlin roles").
+
+Every matching role is listed (up to MAX_LISTED, then a count), each with the line that shows
+why it matches. Pay is ranked only within one currency, on annualised figures, and the reply
+says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from bot.core.answering.base import MAX_LISTED, Answer, name, passages
+from bot.core.answering.regions import asked_regions, place_regions
+from bot.core.citations import CitationList
+from bot.core.fields_answers import field_sentence, missing_sentence
+from bot.core.postings.fields import detect_level
+from bot.core.understanding import FIELD_INTENTS
+from bot.core.understanding.employers import technology_words
+from bot.core.understanding.tokens import words
+
+if TYPE_CHECKING:
+    from bot.core.index import KnowledgeIndex
+    from bot.core.postings import Posting
+    from bot.core.understanding import Query
+
+CURRENCY_WORDS = {"euro": "EUR", "euros": "EUR", "eur": "EUR", "€": "EUR", "dollars": "USD", "usd": "USD",
+                  "pounds": "GBP", "gbp": "GBP", "sterling": "GBP", "cad": "CAD", "canadian": "CAD", "inr": "INR",
+                  "rupees": "INR", "sgd": "SGD", "singapore dollars": "SGD"}
+UNIT_WORDS = {"hourly": "hour", "hour": "hour", "monthly": "month", "month": "month", "weekly": "week",
+              "yearly": "year", "annual": "year", "annually": "year", "salary": None}
+MODE_WORDS = {"remote": "remote", "remotely": "remote", "hybrid": "hybrid", "onsite": "onsite", "on-site": "onsite",
+              "in-person": "onsite", "office": "onsite"}
+MONTHS = "january february march april may june july august september october november december".split()
+_LOW = re.compile(r"\b(?:lowest|least|worst|smallest)\b", re.I)
+FIELD_OF = {"skills": "tech_stack"}
+
+
+class CrossAnswers:
+    def __init__(self, index: KnowledgeIndex) -> None:
+        self.index = index
+
+    # ----- comparisons --------------------------------------------------------------------------
+    def compare(self, query: Query, roles: list[Posting]) -> Answer:
+        field = _compared_field(query)
+        if field == "pay":
+            return self._compare_pay(query, roles)
+        cites = CitationList()
+        shown = roles[:MAX_LISTED]
+        lines = [f"• {_sentence(p, FIELD_OF.get(field, field), cites)}" for p in shown]
+        return Answer(query.text, "\n".join(lines) + _more(roles, shown), None, cites.items, "cross-role",
+                      [p.role_id for p in shown])
+
+    def _compare_pay(self, query: Query, roles: list[Posting]) -> Answer:
+        """Highest first within each currency, on annualised figures; no exchange rates are invented."""
+        cites = CitationList()
+        paid = [p for p in roles if p.pay]
+        unpaid = [p for p in roles if not p.pay]
+        low_first = bool(_LOW.search(query.text))
+        by_currency: dict[str, list[Posting]] = {}
+        for posting in paid:
+            by_currency.setdefault(posting.pay.currency, []).append(posting)  # type: ignore[union-attr]
+        blocks = []
+        order = sorted(by_currency.items(), key=lambda kv: -len(kv[1]))
+        for currency, group in order:
+            group.sort(key=lambda p: _annual_mid(p), reverse=not low_first)
+            rows = [f"• {_sentence(p, 'pay', cites)}" for p in group[:MAX_LISTED]]
+            head = f"In {currency}, {'lowest' if low_first else 'highest'} first:" if len(by_currency) > 1 else (
+                f"{'Lowest' if low_first else 'Highest'} first:" if len(group) > 1 else "")
+            blocks.append("\n".join([head, *rows]).strip())
+        if unpaid:
+            blocks.append("\n".join(f"• {_sentence(p, 'pay', cites)}" for p in unpaid[:MAX_LISTED]))
+        notes = ["Ranked on yearly figures, assuming full-time work (40 hours a week, 52 weeks a year) for "
+                 "hourly, weekly and monthly pay."] if len({p.pay.unit for p in paid}) > 1 else []  # type: ignore[union-attr]
+        if len(by_currency) > 1:
+            notes.append("Different currencies are not ranked against each other (no exchange rates are assumed).")
+        text = "\n".join(blocks + ["_" + " ".join(notes) + "_"] if notes else blocks)
+        shown = [p for p in paid + unpaid][: MAX_LISTED * 2]
+        return Answer(query.text, text, None, cites.items, "cross-role", [p.role_id for p in shown])
+
+    # ----- which roles --------------------------------------------------------------------------
+    def filtered(self, query: Query, roles: list[Posting], with_term: bool = True) -> Answer | None:
+        """The roles a filter in the question selects (place, pay kind, mode, deadline month, level,
+        a term), or None when the question has no such filter."""
+        finders = [self._by_region, self._by_pay_kind, self._by_mode, self._by_deadline, self._by_level]
+        for finder in finders + ([self._by_term] if with_term else []):
+            result = finder(query, query.rest, roles)
+            if result is not None:
+                return result
+        return None
+
+    def which(self, query: Query, roles: list[Posting]) -> Answer:
+        """Roles that match what the question filters by; 'none' plainly when none do."""
+        rest = query.rest
+        result = self.filtered(query, roles)
+        if result is not None:
+            return result
+        cites = CitationList()
+        found = passages(self.index, rest, roles, cites, limit=6)
+        if not found:
+            return Answer(query.text, f"None of the {len(roles)} indexed roles says anything about that.",
+                          kind="not-found")
+        parts = [f"{name(self.index.role(rid))}:\n" + "\n".join(items) for rid, items in found.items()]
+        return Answer(query.text, "\n".join(parts), None, cites.items, "passage", list(found))
+
+    def listing(self, query: Query, matching: list[Posting], total: int, what: str, evidence: str | None = None
+                ) -> Answer:
+        """ "3 of 28 roles are in Europe:" and one cited line each."""
+        if not matching:
+            return Answer(query.text, f"None of the {total} indexed roles {what}.", kind="cross-role")
+        cites = CitationList()
+        rows = []
+        for posting in matching[:MAX_LISTED]:
+            lines = posting.evidence.get(evidence, [])[:1] if evidence else []
+            if not lines:
+                lines = [ln for ln in posting.lines if ln.kind == "header"][:1] or posting.lines[:1]
+            detail = f" — {posting.location}" if evidence == "location" and posting.location else ""
+            rows.append(f"• {name(posting)}{detail} {cites.marks(posting, lines)}")
+        count = f"{len(matching)} of {total} roles" if total else f"{len(matching)} roles"
+        text = f"{count} {what}:\n" + "\n".join(rows) + _more(matching, matching[:MAX_LISTED])
+        return Answer(query.text, text, None, cites.items, "cross-role", [p.role_id for p in matching[:MAX_LISTED]])
+
+    def _by_region(self, query: Query, rest: str, roles: list[Posting]) -> Answer | None:
+        asked = asked_regions(query.text)
+        if not asked:
+            return None
+        words_, key = asked[0]
+        matching = [p for p in roles if key in set().union(*(place_regions(loc) for loc in p.locations or [""]))]
+        label = words_.title() if len(words_) > 3 else words_.upper()
+        return self.listing(query, matching, len(roles), f"are in {label}", "location")
+
+    def _by_pay_kind(self, query: Query, rest: str, roles: list[Posting]) -> Answer | None:
+        tokens = words(query.text)
+        currency = next((CURRENCY_WORDS[w] for w in tokens if w in CURRENCY_WORDS), None)
+        unit = next((UNIT_WORDS[w] for w in tokens if UNIT_WORDS.get(w)), None)
+        if not currency and not unit or not (query.has("pay") or query.score_of("pay") > 0.45):
+            return None
+        matching = [p for p in roles if p.pay and (not currency or p.pay.currency == currency)
+                    and (not unit or p.pay.unit == unit)]
+        what = " ".join(x for x in ("pay", f"per {unit}" if unit else "", f"in {currency}" if currency else "") if x)
+        return self.listing(query, matching, len(roles), what, "pay")
+
+    def _by_mode(self, query: Query, rest: str, roles: list[Posting]) -> Answer | None:
+        mode = next((MODE_WORDS[w] for w in words(rest) if w in MODE_WORDS), None)
+        if not mode:
+            return None
+        matching = [p for p in roles if (p.work_mode or "").lower().replace("-", "") == mode]
+        return self.listing(query, matching, len(roles), f"are {mode}", "work_mode")
+
+    def _by_deadline(self, query: Query, rest: str, roles: list[Posting]) -> Answer | None:
+        if not (query.has("deadline") or query.score_of("deadline") > 0.5):
+            return None
+        tokens = words(rest)
+        month = next((MONTHS.index(w) + 1 for w in tokens if w in MONTHS), None)
+        year = next((w for w in tokens if re.fullmatch(r"20\d\d", w)), None)
+        if month is None:
+            return None
+        prefix = f"{year or ''}"
+        matching = [p for p in roles if (d := getattr(p, "deadline", None)) and d[5:7] == f"{month:02d}"
+                    and d.startswith(prefix)]
+        when = f"{MONTHS[month - 1].title()} {year or ''}".strip()
+        return self.listing(query, matching, len(roles), f"close applications in {when}", "deadline")
+
+    def _by_level(self, query: Query, rest: str, roles: list[Posting]) -> Answer | None:
+        level = detect_level(rest)
+        if level is None and re.search(r"\bundergrad|\bbachelor|\bjuniors?\b|\bsophomores?\b", rest, re.I):
+            level = "BS"
+        if level is None:
+            return None
+        only = bool(re.search(r"\bonly\b|\bexclusively\b|\bjust\b", rest, re.I))
+        wanted = {"PhD": ("PhD",) if only else ("PhD", "MS/PhD"), "MS": ("MS", "BS/MS", "MS/PhD"),
+                  "BS": ("BS", "BS/MS"), "BS/MS": ("BS/MS",), "MS/PhD": ("MS/PhD",)}.get(level, (level,))
+        matching = [p for p in roles if p.level in wanted]
+        what = f"are {level}{' only' if only else ''} roles" if level != "BS" else "take undergraduates (BS)"
+        return self.listing(query, matching, len(roles), what, "level")
+
+    def _by_term(self, query: Query, rest: str, roles: list[Posting]) -> Answer | None:
+        term = query.term
+        if not term:
+            return None
+        pattern = _term_pattern(term)
+        cites = CitationList()
+        rows = []
+        matching = []
+        for posting in roles:
+            lines = [line for line in posting.lines if pattern.search(line.text)]
+            if lines:
+                matching.append(posting)
+                if len(rows) < MAX_LISTED:
+                    rows.append(f"• {name(posting)} {cites.marks(posting, lines[:2])}")
+        if not matching and len(term.split()) > 1:  # "Triton kernel work": the technology is the term
+            for word in sorted(term.split(), key=len, reverse=True):
+                if word.lower() in technology_words():
+                    return self._by_term(replace(query, term=word), rest, roles)
+        if not matching:
+            return Answer(query.text, f"None of the {len(roles)} indexed roles mentions “{term}”.", kind="cross-role")
+        text = f"{len(matching)} of {len(roles)} roles mention “{term}”:\n" + "\n".join(rows)
+        return Answer(query.text, text + _more(matching, matching[:MAX_LISTED]), None, cites.items, "cross-role",
+                      [p.role_id for p in matching[:MAX_LISTED]])
+
+
+def _sentence(posting: Posting, field: str, cites: CitationList) -> str:
+    return field_sentence(posting, field, cites, name(posting)) or missing_sentence(posting, field, name(posting))
+
+
+def _compared_field(query: Query) -> str:
+    """The field a comparison is about: the strongest field intent in the question, else pay."""
+    fields = [s for s in query.scores if s.name in FIELD_INTENTS]
+    for intent in query.intents:
+        if intent.name in FIELD_INTENTS:
+            return intent.name
+    if fields and fields[0].score >= 0.5:
+        return fields[0].name
+    return "pay"
+
+
+def _annual_mid(posting: Posting) -> float:
+    pay = posting.pay
+    if pay is None:
+        return -1.0
+    if hasattr(pay, "annualised"):
+        low, high = pay.annualised()
+        return (low + high) / 2
+    return pay.per_hour()
+
+
+def _more(all_: list[Posting], shown: list[Posting]) -> str:
+    extra = len(all_) - len(shown)
+    return f"\n…and {extra} more; name one to see it." if extra > 0 else ""
+
+
+def _term_pattern(term: str) -> re.Pattern[str]:
+    """Whole-term, case-insensitive; 'C++' must not match 'C' and 'ML' must not match 'HTML'."""
+    escaped = re.escape(term.strip())
+    return re.compile(rf"(?<![\w+]){escaped}(?![\w+])" if term[-1:].isalnum() or term.endswith("+") else escaped, re.I)

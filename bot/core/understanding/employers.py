@@ -1,0 +1,136 @@
+"""Does a question name an employer we have no posting from ("does Zephyrine Labs sponsor visas?")?
+
+Answering from the postings we do have would state facts the sources don't support, so such a
+question is refused. Words count as an employer only when they sit where an employer goes ("at X",
+"X's", "does X sponsor", "the X internship", a capitalised name mid-sentence) AND are a name: not an
+ordinary English word, technology, topic or place, and not a word of any indexed posting. A famous
+employer ("Google") is an ordinary word, so those come from a short list (knowledge/intents/employers.yaml).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import yaml
+
+from bot.core.understanding.catalogue import RoleCatalogue
+from bot.core.understanding.data import INTENTS_DIR, intent_examples
+from bot.core.understanding.references import ROLE_NOUNS
+from bot.core.understanding.tokens import is_common_word, words
+
+_NAME = r"[A-Za-z][\w&.'’-]*"
+_POSITION = re.compile(
+    rf"\b(?:at|from|join|joining|with)\s+(?P<a>{_NAME}(?:\s+{_NAME}){{0,2}})"
+    rf"|(?P<b>{_NAME}(?:\s+{_NAME}){{0,2}})(?:'s|’s)\b"
+    rf"|^\s*(?:does|do|did|is|will|can|would|could)\s+(?P<c>{_NAME}(?:\s+{_NAME}){{0,2}})\s+"
+    r"(?:sponsor|pay|offer|hire|hiring|have|provide|give|accept|take|require|match|cover|use|allow|want)"
+    rf"|\bthe\s+(?P<d>{_NAME}(?:\s+{_NAME}){{0,2}})\s+(?:{'|'.join(sorted(ROLE_NOUNS))})\b",
+    re.I,
+)
+_CAPITALISED = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][\w&’'-]+(?:\s+[A-Z][\w&’'-]+)*)")
+
+
+@cache
+def famous_employers() -> frozenset[str]:
+    data = yaml.safe_load((INTENTS_DIR / "employers.yaml").read_text(encoding="utf-8"))
+    return frozenset(str(name).lower() for name in data["famous_employers"])
+
+
+@cache
+def _ordinary_words() -> frozenset[str]:
+    """Words our labelled questions use: how people ask, never whom they ask about."""
+    return frozenset(w for phrases in intent_examples().values() for p in phrases for w in words(p))
+
+
+@cache
+def technology_words() -> frozenset[str]:
+    from bot.core.postings import tech
+
+    if hasattr(tech, "taxonomy"):
+        forms = set(tech.taxonomy().by_form)
+    else:
+        forms = {name.lower() for name in getattr(tech, "TECH_TERMS", {})}
+    return frozenset(w for form in forms for w in words(form))
+
+
+def unknown_employer(question: str, catalogue: RoleCatalogue, posting_words: frozenset[str],
+                     topic_words: frozenset[str] = frozenset()) -> str | None:
+    """The employer `question` names that no indexed posting is from, or None."""
+    famous = famous_employers()
+    for match in _POSITION.finditer(question):
+        phrase = next(g for g in match.groups() if g)
+        name = _unknown_name(phrase, catalogue, posting_words, topic_words, famous)
+        if name:
+            return name
+    for match in _CAPITALISED.finditer(question):
+        name = _unknown_name(match.group(1), catalogue, posting_words, topic_words, famous, capitalised=True)
+        if name:
+            return name
+    lowered = question.lower()
+    for name in famous:
+        hit = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lowered)
+        if hit and name not in posting_words and not catalogue.companies & {name} and not _product(question, hit.end()):
+            return _display(question[hit.start() : hit.end()])
+    return None
+
+
+def _unknown_name(phrase: str, catalogue: RoleCatalogue, posting_words: frozenset[str], topic_words: frozenset[str],
+                  famous: frozenset[str], capitalised: bool = False) -> str | None:
+    """The phrase, if one of its words is an unknown name; generic words ("Labs") ride along."""
+    tokens = words(phrase)
+    if not tokens or any(t in ROLE_NOUNS for t in tokens[:1]):
+        return None
+    known = catalogue.find([*_as_tokens(phrase)])
+    if any(m.kinds & {"company", "place"} for m in known):
+        return None  # names an indexed company or place (fuzzily)
+    matched = {w for m in known for w in m.key.split()}
+    generic = catalogue.words.generic_company_words | matched
+    names = []
+    for token in tokens:
+        if token in ROLE_NOUNS or token in catalogue.words.never_role_words:
+            break
+        names.append(token)
+    candidates = [t for t in names if t not in generic]
+    if not candidates:
+        return None
+    unknown = [t for t in candidates if _is_name(t, posting_words, topic_words, famous)]
+    if len(unknown) != len(candidates) and not capitalised:
+        return None
+    if not unknown:
+        return None
+    while names and names[-1] in matched:  # "Halvorsen Dynamics ML": the ML names no employer
+        names.pop()
+    kept = phrase.split()[: len(names)]
+    return _display(" ".join(kept))
+
+
+def _is_name(token: str, posting_words: frozenset[str], topic_words: frozenset[str], famous: frozenset[str]) -> bool:
+    if token in famous:
+        return token not in posting_words
+    if len(token) < 3 or token.isdigit() or token in posting_words or token in topic_words:
+        return False
+    if token in _ordinary_words() or token in technology_words():
+        return False
+    return not is_common_word(token)
+
+
+def _product(question: str, end: int) -> bool:
+    """ "Intel MKL", "Google Cloud": a famous name followed by a capitalised word or a technology
+    names a product, not the employer."""
+    following = question[end:].split()[:1]
+    if not following:
+        return False
+    word = following[0].strip("?.!,")
+    return bool(word) and (word[0].isupper() or word.lower() in technology_words())
+
+
+def _as_tokens(phrase: str):
+    from bot.core.understanding.tokens import tokens
+
+    return tokens(phrase)
+
+
+def _display(name: str) -> str:
+    name = name.strip(" ?.!,'’")
+    return name if any(c.isupper() for c in name) else name.title()

@@ -1,0 +1,122 @@
+"""Parse a message once into a `Query`: the roles it refers to, what it asks (intents with
+confidences), its slots, and the words left when the role names are taken out.
+
+Every answerer (answers, quizzes, mock interviews, the DM router) takes the `Query`, never the
+raw string, so there is one idea of what a message says.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.core.understanding.catalogue import RoleCatalogue
+from bot.core.understanding.employers import unknown_employer
+from bot.core.understanding.intents import (
+    CLAUSE_CONFIDENT,
+    CONFIDENT,
+    IntentClassifier,
+    IntentScore,
+)
+from bot.core.understanding.references import RoleRefs, resolve_refs
+from bot.core.understanding.slots import find_count, find_difficulty, find_term, find_topic
+from bot.core.understanding.tokens import remove_spans, words
+
+if TYPE_CHECKING:
+    from bot.core.embeddings import CachedEmbeddings
+    from bot.core.postings import Posting
+
+# Intents that answer from one posting field (the answer layer maps them to Posting attributes).
+FIELD_INTENTS = ("pay", "location", "work_mode", "start_dates", "duration", "level", "visa", "deadline",
+                 "application_limit", "team", "skills")
+SECTION_INTENTS = ("requirements", "preferred", "responsibilities")
+ROLE_INTENTS = FIELD_INTENTS + SECTION_INTENTS + ("role_overview", "how_to_apply", "other_fact")
+CROSS_INTENTS = ("compare", "which_roles")
+_CLAUSE_SPLIT = re.compile(r"\s*(?:[,;?+]|\band\b|\balso\b|\bplus\b|(?<=\s)&(?=\s)| - )\s*", re.I)
+_CONTENT_MIN = 1
+
+
+@dataclass
+class Query:
+    """One message, understood."""
+
+    text: str
+    rest: str  # the message without the words that named roles: what is classified and searched
+    intents: list[IntentScore]  # what it asks, in the order asked (several for "where is it and how long?")
+    scores: list[IntentScore]  # every intent's score for the whole message, best first
+    refs: RoleRefs
+    unknown_employer: str | None = None
+    topic: str | None = None
+    count: int | None = None
+    difficulty: str | None = None
+    term: str | None = None
+    clauses: list[str] = field(default_factory=list)
+
+    @property
+    def intent(self) -> str:
+        return self.intents[0].name if self.intents else "unclear"
+
+    @property
+    def confidence(self) -> float:
+        return self.scores[0].score if self.scores else 0.0
+
+    @property
+    def confident(self) -> bool:
+        return self.confidence >= CONFIDENT
+
+    @property
+    def roles(self) -> list[Posting]:
+        return self.refs.roles
+
+    def names(self) -> list[str]:
+        return [i.name for i in self.intents]
+
+    def has(self, *names: str) -> bool:
+        return any(i.name in names for i in self.intents)
+
+    def score_of(self, name: str) -> float:
+        return next((s.score for s in self.scores if s.name == name), 0.0)
+
+
+class Understander:
+    """Built once per process over the encoder; `parse` is cheap (one query embedding)."""
+
+    def __init__(self, embeddings: CachedEmbeddings, cache_dir: Path | None = None) -> None:
+        self.classifier = IntentClassifier(embeddings, cache_dir)
+
+    def parse(self, text: str, catalogue: RoleCatalogue, context: list[Posting] | None = None, *,
+              posting_words: frozenset[str] = frozenset(), topics: dict[str, tuple[str, ...]] | None = None,
+              ) -> Query:
+        """Understand `text` against the roles the caller may see and the roles just talked about."""
+        refs = resolve_refs(catalogue, text, context)
+        rest = remove_spans(text, refs.spans) or text
+        scores = self.classifier.classify(rest)
+        intents = [scores[0]]
+        clauses = [c for c in _CLAUSE_SPLIT.split(rest) if len([w for w in words(c)]) >= _CONTENT_MIN]
+        clauses = [c for c in clauses if _has_content(c)]
+        if len(clauses) > 1:
+            parts: list[IntentScore] = []
+            for clause_scores in self.classifier.classify_many(clauses):
+                best = clause_scores[0]
+                if best.score >= CLAUSE_CONFIDENT and best.name not in {i.name for i in parts}:
+                    parts.append(best)
+            if len(parts) > 1:  # "pay and start date?": each part answered, in the order asked
+                intents = parts
+            elif parts and parts[0].name != intents[0].name and parts[0].score > intents[0].score:
+                intents = [intents[0], parts[0]]
+        topic_words = frozenset(w for names in (topics or {}).values() for a in names for w in words(a))
+        employer = None if refs.via == "id" else unknown_employer(text, catalogue, posting_words, topic_words)
+        return Query(
+            text=text, rest=rest, intents=intents, scores=scores, refs=refs, unknown_employer=employer,
+            topic=find_topic(rest, topics) if topics else None, count=find_count(rest),
+            difficulty=find_difficulty(rest), term=find_term(text), clauses=clauses,
+        )
+
+
+def _has_content(clause: str) -> bool:
+    """A clause worth classifying on its own: more than a filler word or two."""
+    content = [w for w in words(clause) if w not in {"the", "a", "an", "it", "is", "and", "what", "about", "of"}]
+    return len(content) >= 1 and len(clause.strip()) >= 3
+

@@ -1,0 +1,211 @@
+"""Which roles a question points at: names in it ("the quillfeather MLE intern", "the Munich
+one", "T&S"), or the conversation ("it", "that role", "the other PhD one", "the top payer").
+
+One policy for every caller (answers, quizzes, mock interviews, the CLI, Discord); the caller
+passes the catalogue it may see and the roles the conversation was just about.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.core.postings import Posting
+from bot.core.understanding.catalogue import Match, RoleCatalogue
+from bot.core.understanding.tokens import tokens
+
+ROLE_NOUNS = frozenset(
+    "role roles one ones position positions job jobs posting postings opening internship internships intern "
+    "interns co op coop placement grad grads".split()
+)
+_TOP_PAYER = re.compile(
+    r"\b(?:top|best|highest|biggest)[- ](?:payer|paying|paid|pay)\b|\bpays? (?:the )?(?:most|best)\b"
+    r"|\b(?:lowest|worst)[- ](?:paying|paid|payer)\b|\bpays? (?:the )?least\b",
+    re.I,
+)
+_LOWEST = re.compile(r"\blowest|\bworst|\bleast\b", re.I)
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+_STOP = frozenset("a an the this that these those my your our their its of for to in on at with and or is are was "
+                  "what which who how does do did can could should would will about across all any each every "
+                  "both between among per some more most many much few other such than".split())  # function words
+
+
+@dataclass
+class RoleRefs:
+    """What the question's role words resolved to."""
+
+    roles: list[Posting] = field(default_factory=list)
+    via: str = "none"  # id | name | phrase | context | other | top | none
+    phrase: str = ""  # the words that named the role(s), for messages
+    spans: list[tuple[int, int]] = field(default_factory=list)  # character spans that named them
+    per_name: list[list[Posting]] = field(default_factory=list)  # "the Berlin and London roles": each name's roles
+    named_words: int = 0  # question words used by naming matches
+    kinds: set[str] = field(default_factory=set)  # what the naming words were: company, place, title, team
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.roles) > 1 and self.via in ("name", "phrase", "other") and len(self.per_name) <= 1
+
+
+def resolve_refs(catalogue: RoleCatalogue, question: str, context: list[Posting] | None = None) -> RoleRefs:
+    """The roles `question` refers to; an empty result means it names none (a general question)."""
+    context = [r for r in (context or []) if r.role_id in catalogue.by_id]
+    lowered = question.strip().lower()
+    slugs = [catalogue.by_id[s] for s in _SLUG.findall(lowered) if s in catalogue.by_id]
+    if slugs:  # an id from autocomplete or --json output
+        return RoleRefs(slugs, "id", slugs[0].role_id, [m.span() for m in _SLUG.finditer(lowered)])
+    toks = tokens(question)
+    matches = catalogue.find(toks)
+    words_ = [t.text for t in toks]
+    other = any(w in catalogue.words.other_words for w in words_)
+    naming = [m for m in matches if catalogue.is_naming(m)]
+    phrase_weak = [m for m in matches if not catalogue.is_naming(m) and _before_role_noun(m, words_)]
+    if naming and not other:
+        return _by_names(catalogue, naming, [m for m in matches if m not in naming])
+    if other and context:
+        pool = _by_names(catalogue, naming or phrase_weak or matches, []).roles if (naming or phrase_weak) else []
+        rest = [r for r in (pool or catalogue.roles) if r not in context]
+        if pool and rest:
+            spans = [m.span for m in (naming or phrase_weak)]
+            return RoleRefs(rest, "other", _phrase(question, spans), spans)
+    unmatched = _unmatched_phrase(toks, matches, catalogue)
+    if unmatched:  # "the game studio internship": words no role name has; the postings' own text may
+        holders = _roles_saying(catalogue, [toks[i].text for i in unmatched])
+        span = (toks[unmatched[0]].start, toks[unmatched[-1]].end)
+        phrase = " ".join(toks[i].text for i in unmatched)
+        if holders and len(holders) <= max(1, len(catalogue) // 3):
+            return RoleRefs(holders, "name", phrase, [span], [holders], len(unmatched), {"text"})
+        if not holders:  # "the data engineer role": no posting has such a role
+            return RoleRefs([], "unknown", phrase, [span])
+    if phrase_weak:
+        return _by_names(catalogue, phrase_weak, [], via="phrase")
+    if context and _TOP_PAYER.search(question) and _refers_back(words_, catalogue):
+        paid = [r for r in context if r.pay]
+        if paid:
+            pick = min if _LOWEST.search(question) else max
+            role = pick(paid, key=lambda r: r.pay.per_hour())  # type: ignore[union-attr]
+            span = _TOP_PAYER.search(question).span()  # type: ignore[union-attr]
+            return RoleRefs([role], "top", role.display_name, [span])
+    if context and _refers_back(words_, catalogue):
+        return RoleRefs(list(context), "context", "", _context_spans(question, toks, catalogue))
+    return RoleRefs()
+
+
+def resolve_name(catalogue: RoleCatalogue, text: str) -> RoleRefs:
+    """An explicit role name (`--role`, "quiz me for X", autocomplete text): every word is about
+    the role, so words many roles share still narrow it."""
+    lowered = text.strip().lower()
+    if lowered in catalogue.by_id:
+        return RoleRefs([catalogue.by_id[lowered]], "id", lowered)
+    prefixed = [r for rid, r in catalogue.by_id.items() if rid.startswith(lowered)] if _SLUG.fullmatch(lowered) else []
+    if len(prefixed) == 1:
+        return RoleRefs(prefixed, "id", lowered)
+    found = resolve_refs(catalogue, text)
+    if found.roles:
+        return found
+    matches = catalogue.find(tokens(text))
+    if matches:
+        return _by_names(catalogue, matches, [], via="phrase")
+    return RoleRefs()
+
+
+# ----- helpers ------------------------------------------------------------------------------------
+def _by_names(catalogue: RoleCatalogue, naming: list[Match], support: list[Match], via: str = "name") -> RoleRefs:
+    """Score roles by the names that point at them (rarer names weigh more); the best win."""
+    scores: dict[str, float] = {}
+    for match in naming:
+        for role_id, weight in match.holders.items():
+            scores[role_id] = scores.get(role_id, 0.0) + catalogue.idf(match.key) * weight * match.quality
+    for match in support:  # "the PhD one" among the Seattle roles: narrows, never adds a role
+        for role_id, weight in match.holders.items():
+            if role_id in scores:
+                scores[role_id] += 0.5 * catalogue.idf(match.key) * weight * match.quality
+    if not scores:
+        return RoleRefs()
+    best = max(scores.values())
+    top = sorted((rid for rid, s in scores.items() if s >= best - 1e-9), key=catalogue.position.__getitem__)
+    per_name = _per_name(catalogue, naming, scores)
+    roles = [catalogue.by_id[rid] for rid in top]
+    if len(per_name) > 1:  # "compare the Berlin and London roles": each name keeps its own best
+        roles = list({r.role_id: r for group in per_name for r in group}.values())
+    spans = [m.span for m in naming + support]
+    return RoleRefs(roles, via, " ".join(m.key for m in naming), spans, per_name,
+                    sum(m.end - m.start for m in naming), {k for m in naming for k in m.kinds})
+
+
+def _per_name(catalogue: RoleCatalogue, naming: list[Match], scores: dict[str, float]) -> list[list[Posting]]:
+    """Group naming matches by the roles they point at: disjoint groups name different roles."""
+    groups: list[set[str]] = []
+    for match in naming:
+        holders = set(match.holders)
+        for group in groups:
+            if group & holders:
+                group &= holders
+                break
+        else:
+            groups.append(holders)
+    result = []
+    for group in groups:
+        if not group:
+            continue
+        best = max(scores.get(rid, 0.0) for rid in group)
+        keep = sorted((rid for rid in group if scores.get(rid, 0.0) >= best - 1e-9), key=catalogue.position.get)
+        result.append([catalogue.by_id[rid] for rid in keep])
+    return result
+
+
+def _unmatched_phrase(toks: list, matches: list[Match], catalogue: RoleCatalogue) -> list[int]:
+    """Positions of the words right before a role noun ("the data engineer role") that no role
+    name accounts for; empty when every such word is a known name or an ordinary question word."""
+    covered = {i for m in matches for i in range(m.start, m.end)}
+    texts = [t.text for t in toks]
+    skip = catalogue.words.never_role_words | catalogue.words.context_words | catalogue.words.other_words
+    for index, word in enumerate(texts):
+        if word not in ROLE_NOUNS or index == 0:
+            continue
+        run: list[int] = []
+        for back in range(index - 1, max(-1, index - 5), -1):
+            if texts[back] in skip or texts[back] in ROLE_NOUNS or texts[back] in _STOP:
+                break
+            run.insert(0, back)
+        if run and any(i not in covered for i in run):
+            return run
+    return []
+
+
+def _roles_saying(catalogue: RoleCatalogue, phrase: list[str]) -> list[Posting]:
+    """Roles whose posting text has the phrase (words in order): only for the rare question that
+    names a role by words outside its title, company, team and places."""
+    pattern = re.compile(r"(?<![a-z0-9])" + r"[\W_]+".join(map(re.escape, phrase)) + r"(?![a-z0-9])", re.I)
+    return [role for role in catalogue.roles
+            if pattern.search(role.title) or any(pattern.search(line.text) for line in role.lines)]
+
+
+def _before_role_noun(match: Match, words_: list[str]) -> bool:
+    """ "the PhD one", "phd role", "new grad roles": a weak name right before a role noun."""
+    return any(w in ROLE_NOUNS for w in words_[match.end : match.end + 2])
+
+
+def _refers_back(words_: list[str], catalogue: RoleCatalogue) -> bool:
+    pronouns = catalogue.words.context_words
+    for i, word in enumerate(words_):
+        if word in ("it", "there", "them", "they", "same"):
+            return True
+        if word in pronouns and i + 1 < len(words_) and words_[i + 1] in ROLE_NOUNS:
+            return True
+    return False
+
+
+def _context_spans(question: str, toks: list, catalogue: RoleCatalogue) -> list[tuple[int, int]]:
+    """ "that role", "this one", "it": removed before classifying what is asked."""
+    spans = []
+    for i, tok in enumerate(toks):
+        if tok.text in catalogue.words.context_words:
+            end = toks[i + 1].end if i + 1 < len(toks) and toks[i + 1].text in ROLE_NOUNS else tok.end
+            if tok.text in ("it", "them", "there") or end != tok.end:
+                spans.append((tok.start, end))
+    return spans
+
+
+def _phrase(question: str, spans: list[tuple[int, int]]) -> str:
+    return " ".join(question[a:b] for a, b in sorted(spans))
