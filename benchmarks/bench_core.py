@@ -4,7 +4,10 @@ Everything is measured in one process and one run, as ratios, because the machin
 - floor = one query embedding (SentenceTransformer.encode) + one Chroma query, per question;
 - ask = the whole offline answer (role resolution, hybrid search, composing, citations);
 - ingest = `KnowledgeIndex.ingest` of a folder, against raw `SentenceTransformer.encode` of the
-  same chunk texts.
+  same chunk texts;
+- reading + fields = `read_document` and `parse_document` per posting (the synthetic postings take
+  the development corpus's layouts), the first posting reported apart: it builds the gazetteer,
+  imports dateparser and embeds the example headings once per process.
 Run: .venv/bin/python -m benchmarks.bench_core [--postings 2000]
 """
 
@@ -23,7 +26,10 @@ from bot.config import PROJECT_ROOT, Settings
 from bot.core.answers import AnswerEngine
 from bot.core.chunks import chunk_posting
 from bot.core.embeddings import CachedEmbeddings
+from bot.core.errors import BadPostingFile
 from bot.core.index import KnowledgeIndex
+from bot.core.postings.parse import parse_document
+from bot.core.postings.reading import read_document
 
 SEED_QUESTIONS = [
     "what does the e-commerce PhD role pay?",
@@ -122,6 +128,35 @@ def measure_ingest(embeddings: CachedEmbeddings, folder: Path) -> dict[str, floa
     }
 
 
+def measure_reading(folder: Path) -> dict[str, float]:
+    """Reading and field extraction per posting, apart from the one-time set-up of the first one."""
+    paths = sorted(folder.iterdir())
+    start = time.perf_counter()
+    parse_document(read_document(paths[0]))
+    first = time.perf_counter() - start
+    read, parse, failed = [], [], 0
+    for path in paths[1:]:
+        start = time.perf_counter()
+        document = read_document(path)
+        middle = time.perf_counter()
+        try:
+            parse_document(document)
+        except BadPostingFile:
+            failed += 1
+        read.append(middle - start)
+        parse.append(time.perf_counter() - middle)
+    total = [a + b for a, b in zip(read, parse, strict=True)]
+    return {
+        "first_posting_s": first,
+        "read_p50": statistics.median(read),
+        "fields_p50": statistics.median(parse),
+        "fields_p95": percentile(parse, 0.95),
+        "total_p50": statistics.median(total),
+        "total_p95": percentile(total, 0.95),
+        "not_postings": failed,
+    }
+
+
 def report(label: str, values: dict[str, float]) -> None:
     shown = ", ".join(
         f"{k}={v * 1000:.1f}ms" if k.endswith(("p50", "p95")) else f"{k}={v:.3g}" for k, v in values.items()
@@ -133,7 +168,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--postings", type=int, default=2000)
     parser.add_argument("--questions", type=int, default=150)
+    parser.add_argument("--reading-only", action="store_true", help="only time reading + field extraction")
     args = parser.parse_args()
+    if args.reading_only:
+        with tempfile.TemporaryDirectory() as folder:
+            write_postings(Path(folder), args.postings)
+            report(f"reading+fields {args.postings} synthetic", measure_reading(Path(folder)))
+        return
     embeddings = CachedEmbeddings(Settings().model_path)
     reference_model().encode(["warm up"] * 64, batch_size=64)
     embeddings.encoder.encode(["warm up"] * 64)
@@ -146,6 +187,7 @@ def main() -> None:
         report("ask seeds", measure_ask(index, distinct))
     with tempfile.TemporaryDirectory() as folder:
         write_postings(Path(folder), args.postings)
+        report(f"reading+fields {args.postings} synthetic", measure_reading(Path(folder)))
         report(f"ingest {args.postings} synthetic", measure_ingest(embeddings, Path(folder)))
         with tempfile.TemporaryDirectory() as data:
             index = KnowledgeIndex(Path(data), "", embeddings=embeddings)

@@ -23,6 +23,7 @@ WEAK_HEADING_SIMILARITY = 0.7  # a plain short line must be closer still to coun
 MAX_HEADING_WORDS = 10
 _SENTENCE_END = re.compile(r"[.;!?,]$")
 _META_VALUE = re.compile(r"^(?:internship|intern|full[- ]time|part[- ]time|contract|co-?op|permanent|temporary)$", re.I)
+_NOT_A_HEADING = re.compile(r"[\d·|•@/,;()\[\]$€£₹]")
 _LABEL_VALUE = re.compile(r"^[^:]{1,40}:\s*\S")
 _DATE_ONLY = re.compile(
     r"^(?:\d{1,2}[-/]\d{1,2}[-/]\d{2,4}|[A-Z][a-z]+\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{4}-\d{2}-\d{2})$"
@@ -68,8 +69,9 @@ def heading_form(line: RawLine) -> str | None:
     if line.bold or (len(letters) >= 4 and all(ch.isupper() for ch in letters)):
         return "strong"
     title_case = all(w[:1].isupper() or not w[:1].isalpha() for w in words)
-    if (len(words) <= 7 or title_case) and not any(ch.isdigit() for ch in text):
-        return "weak"
+    addressed = re.search(r"\b(?:you|your|we|our)\b", text, re.I)  # "In this role, you will" may keep its comma
+    if (len(words) <= 7 or title_case) and not _NOT_A_HEADING.search(text.replace(",", "") if addressed else text):
+        return "weak"  # meta lines ("Acme · Berlin", "Remote (US)", "Posted 2 days ago") are not headings
     return None
 
 

@@ -78,10 +78,8 @@ def tech_in_text(text: str) -> list[str]:
     """Canonical technology names in one line of text, in order of first mention."""
     tax = taxonomy()
     spans = [(m.start(), m.end(), m.group(0)) for m in tax.loose.finditer(text)]
-    taken = [(s, e) for s, e, _ in spans]
-    for m in tax.strict.finditer(text):
-        if not any(s <= m.start() < e for s, e in taken):
-            spans.append((m.start(), m.end(), m.group(0)))
+    taken = {i for s, e, _ in spans for i in range(s, e)}
+    spans += [(m.start(), m.end(), m.group(0)) for m in tax.strict.finditer(text) if m.start() not in taken]
     spans.sort()
     accepted = [
         form not in tax.context_only or _in_context(text, spans, i, set()) for i, (_, _, form) in enumerate(spans)
