@@ -16,6 +16,7 @@ class Citation:
     quote: str
     source: str
     line: int
+    source_name: str = ""  # the posting's readable name (its page title, or title — company)
 
     def to_dict(self) -> dict[str, str | int | None]:
         return asdict(self) | {"section": SECTION_TITLES.get(self.section, self.section)}
@@ -23,7 +24,8 @@ class Citation:
 
 def cite(posting: Posting, line: PostingLine) -> Citation:
     return Citation(
-        posting.role_id, posting.display_name, posting.company, line.section, line.text, posting.source, line.line_no
+        posting.role_id, posting.display_name, posting.company, line.section, line.text, posting.source, line.line_no,
+        posting.source_name,
     )
 
 

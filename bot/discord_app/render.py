@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.core.fetch import is_url
+
 if TYPE_CHECKING:
     from bot.core.answers import Answer
     from bot.core.citations import Citation
@@ -83,7 +85,18 @@ def citation_label(number: int, citation: Citation) -> str:
 
 
 def citation_origin(citation: Citation) -> str:
-    return f"{Path(citation.source).name}, line {citation.line}"
+    """Where the quote is: a link to the posting's page, or the file's readable name and line."""
+    if is_url(citation.source):
+        return source_label(citation.source, citation.source_name)
+    return f"{source_label(citation.source, citation.source_name)}, line {citation.line}"
+
+
+def source_label(source: str, name: str = "") -> str:
+    """A posting's source for people: a masked link for a URL, else its readable name or file name."""
+    if is_url(source):
+        shown = discord.utils.escape_markdown(truncate(name or source.split("://", 1)[-1], 80)).replace("]", "\\]")
+        return f"[{shown}]({source.replace(')', '%29')})"
+    return discord.utils.escape_markdown(name or Path(source).name)
 
 
 def answer_embed(question: str, answer: Answer) -> discord.Embed:
@@ -135,7 +148,8 @@ def role_embed(posting: Posting, sources: Sequence[str], *, is_target: bool = Fa
         if value:
             embed.add_field(name=name, value=str(value), inline=name not in ("Tech stack", "Location"))
     if sources:
-        embed.add_field(name="Source", value="\n".join(Path(s).name for s in sources), inline=False)
+        named = [source_label(s, posting.source_name if s == posting.source else "") for s in sources]
+        embed.add_field(name="Source", value="\n".join(named), inline=False)
     footer = f"id: {posting.role_id}"
     embed.set_footer(text=f"{footer} · your target role" if is_target else footer)
     return fit(embed)
@@ -263,7 +277,7 @@ def ingest_summary(report: IngestReport, roles: dict[str, Posting]) -> str:
     """One line per file: what the ingest did with the posting."""
     lines = []
     for outcome in report.outcomes:
-        name = Path(outcome.path).name
+        name = outcome.path if is_url(outcome.path) else Path(outcome.path).name
         role = roles.get(outcome.role_id or "")
         label = f"**{role.display_name}** (`{role.role_id}`)" if role else f"`{outcome.role_id}`"
         if outcome.status in ("added", "updated"):
