@@ -21,6 +21,7 @@ from rich.table import Table
 
 from bot.config import Settings
 from bot.core.errors import PrepbotError
+from bot.core.scopes import Scope, Viewer
 from bot.core.services import Services
 from bot.logsetup import configure_logging
 
@@ -48,13 +49,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest = sub.add_parser("ingest", help="index posting files, folders or links (.txt .md .html .pdf .docx, https://)")
     ingest.add_argument("paths", nargs="+", metavar="PATH_OR_URL", help="a file, a folder or an http(s) link")
+    ingest.add_argument("--scope", default="library", metavar="SCOPE",
+                        help="whose postings: library (everyone; default), server:<server id> or user:<user id>")
 
     roles = sub.add_parser("roles", help="list the indexed roles")
     roles.add_argument("--json", action="store_true", help="print a JSON list")
+    roles.add_argument("--scope", metavar="SCOPE", help="list what one scope holds: library, server:<id> or user:<id>")
 
     ask = sub.add_parser("ask", help="ask questions about the roles; answers cite the postings")
     ask.add_argument("--role", help="role id or words that name it (e.g. 'e-commerce')")
     ask.add_argument("--json", action="store_true", help="one JSON object per line")
+    ask.add_argument("--as-user", type=int, metavar="USER_ID", help="answer as this Discord user sees it")
+    ask.add_argument("--server", type=int, metavar="SERVER_ID", help="...asking in this Discord server (its postings)")
     ask.add_argument("questions", nargs="*", metavar="QUESTION", help="questions; none starts an interactive loop")
 
     for extend in PARSER_EXTENSIONS:
@@ -87,7 +93,10 @@ def run_ingest(args: argparse.Namespace, services: Services) -> int:
     with _progress() as progress:
         sources = [path if path.lower().startswith(("http://", "https://")) else Path(path) for path in args.paths]
         report = services.index.ingest(
-            sources, progress=_progress_callback(progress), fetch_limits=services.settings.fetch_limits()
+            sources,
+            progress=_progress_callback(progress),
+            fetch_limits=services.settings.fetch_limits(),
+            scope=Scope.parse(args.scope),
         )
     for failure in report.failed:
         err.print(f"[red]failed[/red] {escape(f'{failure.path}: {failure.reason}')}")
@@ -97,7 +106,8 @@ def run_ingest(args: argparse.Namespace, services: Services) -> int:
         f"roles added: {report.count('added')}, updated: {report.count('updated')}, "
         f"unchanged: {report.count('unchanged')}, merged as duplicates: {report.count('merged')}, "
         f"failed: {len(report.failed)}; chunks written: {report.chunks_written}; "
-        f"roles indexed: {len(services.index.roles())}"
+        f"roles indexed: {len(services.index.scope_roles(Scope.parse(args.scope)))}"
+        + ("" if args.scope == "library" else f" in {Scope.parse(args.scope).key}")
     )
     return 1 if report.failed else 0
 
@@ -140,7 +150,12 @@ def ensure_indexed(services: Services) -> None:
 # ----- roles --------------------------------------------------------------------------------------
 @command("roles")
 def run_roles(args: argparse.Namespace, services: Services) -> int:
-    listed = services.listed_roles()  # straight from the store's file: no model, no chromadb
+    if args.scope:  # one scope's own roles (a server's, a user's, or the library's)
+        scope = Scope.parse(args.scope)
+        index = services.index
+        listed = [(role, index.scope_sources(scope, role.role_id)) for role in index.scope_roles(scope)]
+    else:
+        listed = services.listed_roles()  # straight from the store's file: no model, no chromadb
     if listed is None:
         ensure_indexed(services)
         listed = [(role, services.index.sources(role.role_id)) for role in services.index.roles()]
@@ -164,6 +179,10 @@ def run_roles(args: argparse.Namespace, services: Services) -> int:
 @command("ask")
 def run_ask(args: argparse.Namespace, services: Services) -> int:
     ensure_indexed(services)
+    if args.as_user is not None or args.server is not None:  # what that user sees: library + server + own
+        from bot.core.scoped import for_viewer
+
+        services = for_viewer(services, Viewer(args.as_user, args.server))
     if not args.questions:
         return _ask_loop(args, services)
     status = 0

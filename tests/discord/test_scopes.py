@@ -212,6 +212,8 @@ async def test_remove_and_forget_leave_no_vectors(h):
     removed = await h.reply(await h.command("posting remove", {"role": "quokkaline"}, user=student, dm=True))
     assert removed["content"].startswith("🗑️ Removed **Data Scientist, Pricing")
     assert len(stored_chunks(h, owner=own.key)) > 0
-    h.bot.runtime.services.index.forget(own)  # what /forget does after the state rows are deleted
+    asked = await h.reply(await h.command("forget", user=student, dm=True))
+    done = await h.followup(await h.click(asked, label="Delete everything", user=student))
+    assert "1 of your own postings" in done["content"]
     assert stored_chunks(h, owner=own.key) == []
     assert h.bot.runtime.services.index.store.owned_role_ids(own.key) == []
