@@ -13,15 +13,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 import yaml
 
-from bot.config import PROJECT_ROOT
 from bot.core.postings.formats.plain import bullet_split
 from bot.core.postings.formats.tables import table_lines
 from bot.core.postings.reading import RawLine, clean
 
-RULES_PATH = PROJECT_ROOT / "knowledge" / "reading" / "html.yaml"
+RULES_PATH = Path(__file__).resolve().parents[4] / "knowledge" / "reading" / "html.yaml"
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 BLOCKS = frozenset(
     "address article aside blockquote body caption center dd details div dl dt fieldset figcaption figure footer "
