@@ -123,6 +123,11 @@ class KnowledgeIndex:
                 stale = self.store.remote and owner != LIBRARY_KEY and time.monotonic() - found.loaded_at > SCOPE_TTL
                 if not stale:
                     return found
+                try:
+                    return self._read(owner)
+                except KnowledgeBaseUnavailable:  # the server is away: what we had is better than nothing
+                    log.info("could not refresh scope %s; serving it from memory", owner)
+                    return found
             return self._read(owner)
 
     def view(self, viewer: Viewer) -> IndexView:

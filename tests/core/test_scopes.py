@@ -4,20 +4,20 @@ core looks (catalogue, resolver, retrieval, vocabulary, answers, quizzes, questi
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from bot.core.answers import AnswerEngine
-from bot.core.errors import UnknownQuestion
+from bot.core.errors import KnowledgeBaseUnavailable, UnknownQuestion
 from bot.core.index import KnowledgeIndex
 from bot.core.questions import QuestionBank
 from bot.core.quiz import QuizMaker
 from bot.core.scopes import LIBRARY, BadScope, Scope, Viewer
 from tests.conftest import SEED_POSTINGS
 
+pytest_plugins = ["tests.servers"]
 GUILD_A, GUILD_B, ALICE, BOB = 1001, 1002, 2001, 2002
 ZEPH = """# Perception Research Intern | Zephyrine Robotics
 
@@ -194,4 +194,40 @@ def test_question_ids_and_reviews_do_not_cross_scopes(scoped: KnowledgeIndex, tm
             other.question(posting_ids[0])
     assert maker.question(posting_ids[0]).id == posting_ids[0]
     assert QuizMaker(bank, scoped.view(Viewer(ALICE, GUILD_B))).question(posting_ids[0]).id == posting_ids[0]
-    _ = datetime.now(UTC)
+
+
+# ----- a Chroma server restart with scoped data ------------------------------------------------------
+
+def test_scoped_data_survives_a_chroma_server_restart(start_chroma, tmp_path: Path, embeddings, monkeypatch) -> None:
+    """Scoped roles live on the server: while it is away, a scope not yet in memory is reported as
+    unavailable (never as empty, which would look like "no such posting"); after a restart the same
+    process and a new one see the same scopes, still isolated, and removal works again."""
+    server = start_chroma()
+    index = KnowledgeIndex(tmp_path / "a", "", chroma_url=server.url, embeddings=embeddings)
+    index.ingest([SEED_POSTINGS])
+    index.ingest([_file(tmp_path)], scope=Scope.server(GUILD_A))
+    index.ingest([_file(tmp_path)], scope=Scope.user(ALICE))
+    question = "what does the Zephyrine perception internship pay?"
+    assert "$51" in _answer(index, Viewer(BOB, GUILD_A), question).text
+
+    server.stop()
+    with pytest.raises(KnowledgeBaseUnavailable):
+        index.view(Viewer(BOB, GUILD_B))  # server B's catalogue was never read: it cannot be now
+    with pytest.raises(KnowledgeBaseUnavailable):
+        index.remove(Scope.server(GUILD_A), Scope.server(GUILD_A).role_id(BASE_ID))
+    server.start()
+
+    other_process = KnowledgeIndex(tmp_path / "b", "", chroma_url=server.url, embeddings=embeddings)
+    for each in (index, other_process):
+        assert "$51" in _answer(each, Viewer(BOB, GUILD_A), question).text
+        assert "$51" in _answer(each, Viewer(ALICE), question).text
+        assert "$51" not in _answer(each, Viewer(BOB, GUILD_B), question).text
+        assert "$51" not in _answer(each, Viewer(BOB), question).text
+    assert index.remove(Scope.server(GUILD_A), Scope.server(GUILD_A).role_id(BASE_ID)) is not None
+    assert _chunks(other_process, owner=f"server:{GUILD_A}") == []
+    assert other_process.forget(Scope.user(ALICE)) == 1 and _chunks(index, owner=f"user:{ALICE}") == []
+    # A posting one shard process adds shows in another once its copy of that scope is older than SCOPE_TTL.
+    assert index.view(Viewer(BOB)).roles() == index.roles()
+    other_process.ingest([_file(tmp_path)], scope=Scope.user(BOB))
+    monkeypatch.setattr("bot.core.index.SCOPE_TTL", 0.0)
+    assert index.view(Viewer(BOB)).role(Scope.user(BOB).role_id(BASE_ID)) is not None
