@@ -287,3 +287,16 @@ def test_document_structured_data_comes_first() -> None:
     assert posting.evidence["company"][0].text == "hiringOrganization: Gantry Works (structured data)"
     assert posting.source_name == "Robotics Intern — Gantry Works"
     assert isinstance(posting.evidence["location"][0], PostingLine)
+
+
+def test_page_chrome_above_the_title_is_meta_not_a_section() -> None:
+    """A LinkedIn-style copy opens with 'About the job'; the meta line under the title still names
+    the company and place, and a '(Remote)' suffix is not part of the title."""
+    text = (
+        "About the job\nPlatform Engineer - Billing (Remote)\nTernwick Systems · Denver, CO or Remote · 5 days ago\n\n"
+        "Ternwick Systems builds invoicing software for utilities.\n\nWhat you'll be doing\n- Build billing services\n"
+        "- Run them on Kubernetes\n\nWhat we're looking for\n- Go or Java\n- Postgres\n"
+    )
+    posting = parse_posting(text, "txt", "linkedin.txt")
+    assert (posting.title, posting.company) == ("Platform Engineer - Billing", "Ternwick Systems")
+    assert "Denver, CO" in posting.locations

@@ -172,6 +172,7 @@ def _clean_title(text: str, company: str | None) -> str:
     title = re.sub(
         r"\(\s*(?:BS|MS|PhD|Ph\.D\.?|B\.S\.|M\.S\.)(?:\s*/\s*(?:BS|MS|PhD|Ph\.D\.?))*\s*\)", "", title, flags=re.I
     )
+    title = re.sub(r"\s*\((?:fully\s+)?(?:remote|hybrid|on-?site|in[- ]office)[^)]{0,20}\)\s*$", "", title, flags=re.I)
     title = re.sub(r"\(\s*\)", "", title)
     if company:
         parts = _SEPARATORS.split(title)
@@ -203,14 +204,16 @@ def detect_level(text: str) -> str | None:
 def _clean_company(text: str | None) -> str | None:
     if not text:
         return None
-    text = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", text)
-    text = _CAREERS.sub("", text.strip()).strip(" *_#-–—|·,")
+    text = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", text).strip(" *_#-–—|·,")
+    if _NOT_COMPANY.match(text):
+        return None
+    text = _CAREERS.sub("", text).strip(" *_#-–—|·,")
     text = _LEGAL_SUFFIX.sub("", text).strip()
     if re.match(r"^about\s", text, re.I):
         return None
     text = re.sub(r"\.(com|io|ai|co|org|net)$", "", text, flags=re.I)
     words = text.split()
-    if not 1 <= len(words) <= 5 or _NOT_COMPANY.match(text) or not text[:1].isalnum():
+    if not 1 <= len(words) <= 5 or _NOT_COMPANY.match(text) or not text[:1].isupper():
         return None
     if ROLE_NOUNS.search(text) or any(ch.isdigit() for ch in text) or text.endswith((".", "?", "!")):
         return None

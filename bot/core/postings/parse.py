@@ -45,10 +45,13 @@ def parse_document(doc: Document) -> Posting:
         title_line = RawLine(str(data["title"]), "heading", 0, 1)
     if title_line is None:
         raise BadPostingFile("no recognisable posting: no job title (engineer, scientist, intern...) near the top")
-    rest = [line for line in raw if line is not title_line]
+    position = next((i for i, line in enumerate(raw) if line is title_line), -1)
+    above = raw[:position] if position > 0 else []  # page chrome and meta above the title ("About the job")
+    rest = raw[position + 1 :] if position >= 0 else raw
     labels_ahead = [pair[0] for line in raw if (pair := fields.label_of(line.text))]
     prefetch(heading_candidates(rest) + labels_ahead)
     header_raw, body = assign_sections(rest)
+    header_raw = [line for line in above if line.kind != "heading" or len(line.text.split()) <= 5] + header_raw
     header = [PostingLine(h.text, "logistics", h.line_no, "header") for h in header_raw]
     structured_lines = _structured_lines(data)
     lines = drop_repeats([_as_line(title_line, "about")] + structured_lines + header + body)
