@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.core.errors import BadPostingFile, PrepbotError
+from bot.core.fetch import FetchLimits, is_url
 from bot.core.postings.reading import BINARY_FORMATS, MAX_BINARY_BYTES, MAX_FILE_BYTES, SUPPORTED_SUFFIXES
 from bot.core.scopes import Scope
 
@@ -83,4 +84,16 @@ def add_upload(index: KnowledgeIndex, scope: Scope, filename: str, data: bytes, 
         path = Path(folder) / filename
         path.write_bytes(data)
         report = index.ingest([path], scope=scope, cap=cap)
+    return Added(report, {p.role_id: p for p in index.scope_roles(scope)}, scope)
+
+
+def add_link(
+    index: KnowledgeIndex, scope: Scope, url: str, limits: FetchLimits | None = None, cap: int | None = None
+) -> Added:
+    """Fetch a posting by link (an HTML page or a PDF, within `limits`) into `scope`; the link is
+    the posting's source, so its citations point at the page."""
+    url = url.strip()
+    if not is_url(url):
+        raise BadPostingFile("A posting link must start with http:// or https://.")
+    report = index.ingest([url], scope=scope, cap=cap, fetch_limits=limits)
     return Added(report, {p.role_id: p for p in index.scope_roles(scope)}, scope)

@@ -18,7 +18,7 @@ import discord
 from bot.core.errors import BadPostingFile
 from bot.core.postings.reading import SUPPORTED_SUFFIXES
 from bot.core.scopes import Scope
-from bot.core.uploads import Added, add_upload, cap_for, check_size, safe_filename
+from bot.core.uploads import Added, add_link, add_upload, cap_for, check_size, safe_filename
 from bot.discord_app import render
 from bot.discord_app.components import _Button
 from bot.discord_app.errors import report_interaction_error
@@ -61,6 +61,17 @@ async def add_and_reply(interaction: discord.Interaction, scope: Scope, filename
     settings = bot.runtime.services.settings
     cap = cap_for(scope, settings.max_personal_postings, settings.max_server_postings)
     added = await asyncio.to_thread(add_upload, bot.runtime.services.index, scope, filename, data, cap)
+    for chunk in split_message(added_text(added)):
+        await interaction.followup.send(chunk, ephemeral=True)
+
+
+async def add_link_and_reply(interaction: discord.Interaction, scope: Scope, url: str) -> None:
+    """Fetch and index a posting by link in a worker thread, then reply privately (deferred)."""
+    bot = _bot(interaction)
+    settings = bot.runtime.services.settings
+    cap = cap_for(scope, settings.max_personal_postings, settings.max_server_postings)
+    index = bot.runtime.services.index
+    added = await asyncio.to_thread(add_link, index, scope, url, settings.fetch_limits(), cap)
     for chunk in split_message(added_text(added)):
         await interaction.followup.send(chunk, ephemeral=True)
 

@@ -94,7 +94,6 @@ async def test_posting_add_without_file_or_text_opens_the_paste_form(h):
     assert "Only this server sees it" in outcome["content"]
 
 
-@pytest.mark.xfail(strict=True, reason="the reader does not yet split a posting flattened into one line (reading.py)")
 async def test_a_posting_flattened_into_one_line_is_still_read(h):
     """A paste that lost its newlines (the string option on desktop clients) is still a posting."""
     flat = " ".join(FLAT_POSTING.split())  # what a desktop client's string option would deliver

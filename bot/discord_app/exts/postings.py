@@ -22,7 +22,7 @@ from bot.core.uploads import check_size, safe_filename
 from bot.discord_app import render
 from bot.discord_app.autocomplete import role_choices
 from bot.discord_app.lookup import AmbiguousRole
-from bot.discord_app.posting_components import PostingModal, add_and_reply
+from bot.discord_app.posting_components import PostingModal, add_and_reply, add_link_and_reply
 from bot.discord_app.text import split_message
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from bot.discord_app.bot import PrepBot
 
 PASTE_LIMIT = 6000  # Discord's limit for a string option (the form is the better way to paste)
+URL_LIMIT = 2000  # longer links are not postings
 
 
 def home_scope(interaction: discord.Interaction, *, manage: bool) -> Scope:
@@ -62,13 +63,21 @@ class Postings(commands.Cog):
     def index(self):
         return self.bot.runtime.services.index
 
-    @posting.command(name="add", description="Add a job posting: a file, a form to paste it in, or text")
+    @posting.command(name="add", description="Add a job posting: a file, a link, a form to paste it in, or text")
     @app_commands.describe(file="The posting as a file (.txt, .md, .html, .pdf, .docx)",
                            text="Or paste it here (newlines may be lost: leave empty to get a form instead)",
-                           name="A file name for pasted text (optional)")
+                           name="A file name for pasted text (optional)",
+                           url="Or a link to the posting's page or PDF (https://…)")
     async def add(self, interaction: discord.Interaction, file: discord.Attachment | None = None,
-                  text: app_commands.Range[str, 1, PASTE_LIMIT] | None = None, name: str | None = None) -> None:
+                  text: app_commands.Range[str, 1, PASTE_LIMIT] | None = None, name: str | None = None,
+                  url: app_commands.Range[str, 1, URL_LIMIT] | None = None) -> None:
         scope = home_scope(interaction, manage=True)
+        if url:
+            if file is not None or text:
+                raise BadPostingFile("Give one posting at a time: a file, a link or text.")
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            await add_link_and_reply(interaction, scope, url)
+            return
         if file is None and not text:
             await interaction.response.send_modal(PostingModal(scope))
             return

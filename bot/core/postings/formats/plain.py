@@ -18,7 +18,10 @@ _BULLET = re.compile(
 # Markers that are bullets wherever they stand; the others (- – * ·) also join words and names.
 _SURE_MARKERS = "•●▪■◦‣○◆►▸▶→➔➜➤✓✔✅"
 _UNSURE_MARKERS = "-–*·"
-FLAT_LINE_CHARS = 400  # a single line longer than this, in a text of few lines, lost its newlines
+FLAT_LINE_CHARS = 200  # a single line longer than this, in a text of at most three lines, lost its newlines
+# "… | Tessellate Motion Tessellate Motion builds robots": a title line ending in the company's name,
+# then a first sentence starting with it. The line break was between the two copies.
+_REPEATED_NAME = re.compile(r"\b((?:[A-Z][\w&'’.-]*\s+){0,3}[A-Z][\w&'’.-]*)\s+(\1\b)")
 _ATX = re.compile(r"^(#{1,6})\s+(.+?)(?:\s+#+)?$")  # '## Requirements' in text that was markdown
 LABEL_WORDS = 3
 _WORD = re.compile(r"^[A-Za-z][\w'’&/-]*$")
@@ -64,6 +67,8 @@ def _looks_flattened(raw: list[str]) -> bool:
 def unflatten(line: str) -> list[str]:
     """Split one long line back into the lines it was made of, where the marks allow."""
     pieces = _split_at_bullets(line)
+    if pieces:
+        pieces[:1] = _REPEATED_NAME.sub(r"\1\n\2", pieces[0], count=1).split("\n")
     out: list[str] = []
     for piece in pieces:
         for part in _split_caps(piece):
