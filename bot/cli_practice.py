@@ -1,7 +1,9 @@
 """`prepbot quiz` and `prepbot grade`: role-tailored practice questions and offline answer feedback.
 
 `quiz --json` prints one object, `{"role": {"id", "title"} | null, "questions": [...]}`, that other
-tools rely on; `grade --json` prints the feedback object. People get rich text. Every error is a
+tools rely on; `grade --json` prints the feedback object (`covered`, `missed` and `contradicted` lists of
+key-point strings, `points` with each verdict and its quote, `quality`); `grade --batch FILE` reads JSON
+lines `{"question_id", "answer"}` and prints one such object per line. People get rich text. Every error is a
 `PrepbotError`, which `bot.cli.main` prints as one line on stderr with exit status 1.
 """
 
@@ -9,15 +11,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
 from bot.cli import PARSER_EXTENSIONS, command, ensure_indexed, out
+from bot.core.errors import PrepbotError
+from bot.core.grading.feedback import CONTRADICTED, PARTLY, RATE_PROMPT, STATED
 from bot.core.services import Services
 
 if TYPE_CHECKING:
     from bot.core.grading import Feedback
+    from bot.core.postings import Posting
     from bot.core.quiz import Quiz, QuizMaker, QuizQuestion
 
 
@@ -30,11 +37,15 @@ def add_practice_parsers(sub: argparse._SubParsersAction) -> None:
     quiz.add_argument("--seed", type=int, help="the same seed gives the same quiz")
     quiz.add_argument("--json", action="store_true", help="print one JSON object")
 
-    grade = sub.add_parser("grade", help="feedback on an answer: key points covered and missed, job terms used")
-    grade.add_argument("question_id", metavar="QUESTION_ID", help="a question id, as `prepbot quiz` shows it")
-    grade.add_argument("answer", metavar="ANSWER", help="your answer, quoted")
+    grade = sub.add_parser("grade", help="feedback on an answer: the key points it discussed, contradicted and missed")
+    grade.add_argument("question_id", metavar="QUESTION_ID", nargs="?",
+                       help="a question id, as `prepbot quiz` shows it")
+    grade.add_argument("answer", metavar="ANSWER", nargs="?", help="your answer, quoted")
     grade.add_argument("--role", help="the role to compare your terms with (default: the question's own role)")
     grade.add_argument("--json", action="store_true", help="print the feedback as one JSON object")
+    grade.add_argument("--batch", metavar="FILE",
+                       help='grade many answers in one start-up: JSON lines {"question_id", "answer"} '
+                            "(- for stdin); prints one JSON result per line")
 
 
 PARSER_EXTENSIONS.append(add_practice_parsers)
@@ -80,15 +91,17 @@ def _print_question(number: int, question: QuizQuestion) -> None:
 # ----- grade --------------------------------------------------------------------------------------
 @command("grade")
 def run_grade(args: argparse.Namespace, services: Services) -> int:
-
+    if args.batch:
+        if args.question_id or args.answer:
+            raise InvalidGradeRequest("Give either --batch FILE or a QUESTION_ID and an ANSWER, not both.")
+        return run_grade_batch(args.batch, args.role, services)
+    if not args.question_id or args.answer is None:
+        raise InvalidGradeRequest('Give a question id and your answer: prepbot grade QUESTION_ID "your answer" '
+                                  "(or --batch FILE of JSON lines).")
     ensure_indexed(services)
     maker = build_quiz_maker(services)
     question = maker.question(args.question_id)
-    if args.role:
-        posting = maker.resolve_role(args.role)
-    else:
-        posting = services.index.role(question.role_id) if question.role_id else None
-    feedback = services.grader.grade(question, args.answer, role=posting)
+    feedback = services.grader.grade(question, args.answer, role=_role(args.role, question, maker, services))
     if args.json:
         print(json.dumps(feedback.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -96,16 +109,68 @@ def run_grade(args: argparse.Namespace, services: Services) -> int:
     return 0
 
 
+class InvalidGradeRequest(PrepbotError):
+    """`prepbot grade` called without an answer to grade, or with both an answer and --batch."""
+
+
+def _role(role: str | None, question: QuizQuestion, maker: QuizMaker, services: Services) -> Posting | None:
+    if role:
+        return maker.resolve_role(role)
+    return services.index.role(question.role_id) if question.role_id else None
+
+
+def run_grade_batch(path: str, role: str | None, services: Services) -> int:
+    """One result object per input line, in order: the feedback, or {"line", "error"} for a line that
+    cannot be graded (a bad line never stops the rest). Exit status 1 when any line failed."""
+    ensure_indexed(services)
+    maker = build_quiz_maker(services)
+    failed = False
+    for number, line in enumerate(_batch_lines(path), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict) or not isinstance(item.get("question_id"), str) \
+                    or not isinstance(item.get("answer"), str):
+                raise InvalidGradeRequest('each line must be a JSON object with string "question_id" and "answer"')
+            question = maker.question(item["question_id"])
+            result = services.grader.grade(question, item["answer"],
+                                           role=_role(role, question, maker, services)).to_dict()
+        except (json.JSONDecodeError, PrepbotError) as error:
+            failed = True
+            message = f"not JSON ({error.msg})" if isinstance(error, json.JSONDecodeError) else str(error)
+            result = {"line": number, "error": message}
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+    return 1 if failed else 0
+
+
+def _batch_lines(path: str) -> list[str]:
+    if path == "-":
+        return sys.stdin.read().splitlines()
+    try:
+        return Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidGradeRequest(f"Cannot read the batch file {path}: {error.__class__.__name__}.") from error
+
+
 def print_feedback(question: QuizQuestion, feedback: Feedback) -> None:
-    total = len(feedback.covered) + len(feedback.missed)
+    """Each key point's text beside its verdict, then the words used, then the request to self-rate."""
     out.print(f"[bold]{escape(question.question)}[/bold]")
     out.print(f"[dim]{escape(question.id)} · {escape(question.topic)} · {escape(question.difficulty)}[/dim]\n")
-    out.print(f"[bold]Key points covered: {len(feedback.covered)} of {total}[/bold]")
-    for point, sentence, similarity in feedback.covered:
-        out.print(f"  [green]✓[/green] {escape(point)}")
-        out.print(f"      [dim]you said: “{escape(sentence)}” (similarity {similarity:.2f})[/dim]")
-    for point in feedback.missed:
-        out.print(f"  [red]✗[/red] {escape(point)}")
+    how = ("a language model compared your answer with each key point" if feedback.judge != "offline" else
+           "this checks which key points your answer states, not whether every detail is right")
+    out.print(f"[bold]{escape(feedback.headline())}[/bold] [dim]({escape(how)})[/dim]")
+    for verdict in feedback.verdicts:
+        if verdict.verdict == STATED:
+            out.print(f"  [green]✓ you discussed:[/green] {escape(verdict.point)}")
+            out.print(f"      [dim]you said: “{escape(verdict.quote)}”[/dim]")
+        elif verdict.verdict == CONTRADICTED:
+            out.print(f"  [yellow]⚠ check this — the key point says:[/yellow] {escape(verdict.point)}")
+            out.print(f"      [dim]you said: “{escape(verdict.quote)}”[/dim]")
+        elif verdict.verdict == PARTLY:
+            out.print(f"  [cyan]~ you touched on:[/cyan] {escape(verdict.point)}")
+        else:
+            out.print(f"  [red]✗ you didn't mention:[/red] {escape(verdict.point)}")
     out.print()
     if feedback.job_terms:
         out.print(f"Terms from the job posting you used: {escape(', '.join(feedback.job_terms))}")
@@ -114,3 +179,6 @@ def print_feedback(question: QuizQuestion, feedback: Feedback) -> None:
     out.print(f"Word count: {feedback.word_count}")
     for note in feedback.notes:
         out.print(f"[yellow]Note:[/yellow] {escape(note)}")
+    if feedback.critique:
+        out.print(f"Critique (language model): {escape(feedback.critique)}")
+    out.print(f"\n{escape(RATE_PROMPT)}")

@@ -195,18 +195,24 @@ def daily_question_id(embed: discord.Embed, local_date: date) -> str | None:
 
 
 def feedback_embed(question: Any, feedback: Any, *, streak: int | None = None) -> discord.Embed:
-    """Key points covered (with what the answer said), missed ones behind spoilers, job terms used."""
+    """Each key point beside its verdict: what the answer discussed (with its words), points it
+    contradicts and points it missed (key points behind spoilers, so a thread does not give the daily
+    question away), job terms used, and a request for the student's own rating."""
     covered, missed = list(feedback.covered), list(feedback.missed)
-    total = len(covered) + len(missed)
-    share = f"{round(100 * len(covered) / total)}%" if total else "—"
-    embed = discord.Embed(title=f"Feedback — {len(covered)} of {total} key points ({share})",
+    contradicted = list(getattr(feedback, "contradicted", None) or [])
+    total = len(covered) + len(missed) + len(contradicted)
+    embed = discord.Embed(title=f"Feedback — you discussed {len(covered)} of {total} key points",
                           description=f"**{question_line(question)}**\n{question.question}", colour=PRACTICE_COLOUR)
     if covered:
-        embed.add_field(name="Covered ✓", value=_listing([_covered_line(item) for item in covered], FIELD_VALUE),
+        embed.add_field(name="You discussed ✓", value=_listing([_covered_line(item) for item in covered], FIELD_VALUE),
                         inline=False)
+    if contradicted:
+        lines = [f"• the key point says ||{_spoiler_safe(str(point))}||\n  ↳ you said “{truncate(str(said), 120)}”"
+                 for point, said in contradicted]
+        embed.add_field(name="Check this ⚠ (spoilers)", value=_listing(lines, FIELD_VALUE), inline=False)
     if missed:
         missed_lines = [f"• ||{_spoiler_safe(str(point))}||" for point in missed]
-        embed.add_field(name="Missed ✗ (spoilers)", value=_listing(missed_lines, FIELD_VALUE), inline=False)
+        embed.add_field(name="You didn't mention ✗ (spoilers)", value=_listing(missed_lines, FIELD_VALUE), inline=False)
     terms = list(getattr(feedback, "job_terms", None) or [])
     if terms:
         embed.add_field(name="Terms from the job posting you used", value=truncate(", ".join(terms), FIELD_VALUE),
@@ -217,7 +223,8 @@ def feedback_embed(question: Any, feedback: Any, *, streak: int | None = None) -
     notes = list(getattr(feedback, "notes", None) or [])
     if notes:
         embed.add_field(name="Notes", value=_listing([f"• {n}" for n in notes], FIELD_VALUE), inline=False)
-    footer = "Rate how well you knew it to schedule a review."
+    footer = ("Compare your answer with the key points, then rate how well you knew it; "
+              "your rating schedules the review.")
     if streak:
         footer = f"🔥 {streak}-day streak · {footer}"
     embed.set_footer(text=footer)

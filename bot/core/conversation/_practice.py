@@ -68,13 +68,14 @@ class Practice:
         role_id = role or question.role_id
         posting = self.index.role(role_id) if role_id else None  # a Posting lets the grader find job terms
         feedback = self.grader.grade(question, text, role=posting)
-        covered, total = len(feedback.covered), len(feedback.covered) + len(feedback.missed)
+        # A contradicted point counts against the answer, so progress never rewards a wrong one.
+        covered, total = max(0, len(feedback.covered) - len(feedback.contradicted)), feedback.total
         day = local_date or now.date()
         self.state.record_activity(guild_id, user_id, day)
         if record:
             self.state.record_answer(user_id, guild_id, question.id, question.topic, text, covered, total, now,
                                      local_date=day)
-            self.offer(user_id, question.id, covered / total if total else 0.0, now)
+            self.offer(user_id, question.id, feedback.quality, now, suggested=feedback.suggested_rating())
         return feedback
 
     # ----- roles --------------------------------------------------------------------------------
@@ -91,9 +92,12 @@ class Practice:
         return self.index.role(role_id) if role_id else None
 
     # ----- self-ratings -------------------------------------------------------------------------
-    def offer(self, user_id: str, question_id: str, coverage: float, now: datetime) -> None:
+    def offer(self, user_id: str, question_id: str, coverage: float, now: datetime, suggested: str | None = None
+              ) -> None:
+        """Wait for the user's rating; `suggested` (the grader's, capped at "hard" when a point was
+        contradicted) schedules the card if none comes."""
         waiting = [p for p in self._pending(user_id) if p.question_id != question_id]
-        waiting.append(Pending(question_id, suggested_rating(coverage), now.isoformat()))
+        waiting.append(Pending(question_id, suggested or suggested_rating(coverage), now.isoformat()))
         self._save_pending(user_id, waiting, now)
 
     def awaiting_rating(self, user_id: str) -> str | None:

@@ -5,43 +5,52 @@ Plain markdown (bold, bullets) that reads well both in Discord and in a terminal
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot.core.answering.chat import HELP as CHAT_HELP
 from bot.core.conversation._sessions import Result
+from bot.core.errors import PrepbotError
 
 if TYPE_CHECKING:
+    from bot.core.conversation._practice import Practice
     from bot.core.grading import Feedback
     from bot.core.postings import Posting
+    from bot.core.profile import RoleProfile
     from bot.core.quiz import QuizQuestion
     from bot.core.state import Progress
 
-RATE_HINT = "How well did you know it? Say **again**, **hard**, **good** or **easy** to schedule a review."
+RATE_HINT = ("Compare your answer with the key points above: how well did you know it? Say **again**, **hard**, "
+             "**good** or **easy**; your rating schedules the review.")
 MAX_LISTED = 20  # roles named in one message; the index may hold thousands
+QUESTION_NAME_CHARS = 70  # a question named in a summary or rating: its first words
+STUDY_TOPICS = 4
+HOOK_TEXT = {
+    "add_posting": "To add a posting, send it to me: a link, a file (PDF, DOCX, HTML, text) or the pasted text "
+                   "(“add this posting: …”). In a server, use /posting add.",
+    "fit_check": "For a fit check, attach your resume (PDF or DOCX) and say which role, e.g. “here's my resume, "
+                 "check my fit for the Seattle role”.",
+    "plan": "For a study plan, say how long you have and for which role, e.g. “plan my prep for the Seattle role, "
+            "interview in 10 days”.",
+    "forget": "To delete what I store about you (answers, reviews, resume), use /forget — it asks you to confirm.",
+    "leaderboard": "Leaderboards are per server: use /leaderboard in your study group's server.",
+}
 ANSWER_HINT = "_Answer in your next message, or say “skip” or “stop”._"
 
-HELP = """Here is what I can do:
-• **Ask about the roles** — “what does the PhD one pay?”, then “and where is it?” (I remember the role).
-• **Quiz** — “quiz me on pytorch”, “give me 3 hard recsys questions”, “quiz me for the e-commerce role”.
-  I ask one question at a time and give feedback on each answer: key points covered ✓ and missed ✗.
-• **Mock interview** — “start a mock interview for the research scientist role”. Questions adapt to
-  how your answers go, with follow-ups. Say “stop” for a summary.
-• **Review** — “review” or “what's due” serves practised questions whose review is due
-  (after each answer say again / hard / good / easy; unrated ones are scheduled from your score).
-• **Progress** — “my progress”. **Target role** — “set my role to the multimodal one”
-  (used as the default for questions, quizzes and mock interviews).
-• “skip” moves on, “stop” ends a quiz or interview."""
+HELP = CHAT_HELP
 
 
 def coverage_of(feedback: Feedback) -> tuple[int, int]:
-    """(key points covered, key points in total)."""
+    """(key points credited, key points in total; contradicted ones count in the total)."""
     covered = len(feedback.covered)
-    return covered, covered + len(feedback.missed)
+    return covered, feedback.total
 
 
 def fraction(feedback: Feedback) -> float:
-    covered, total = coverage_of(feedback)
-    return covered / total if total else 0.0
+    """The answer's quality score: credited points over all, each contradicted one counting against
+    (a keyword list or a fluent wrong answer scores 0), so follow-ups and results never reward it."""
+    return feedback.quality
 
 
 def percent(value: float | None) -> str:
@@ -54,15 +63,16 @@ def question_block(question: QuizQuestion, label: str) -> str:
 
 
 def feedback_block(feedback: Feedback) -> str:
-    """The grader's own rendering (covered ✓ / missed ✗, job terms, most-used words) under a heading."""
-    return f"**Feedback** — {percent(fraction(feedback))} of the key points\n{feedback.render().strip()}"
+    """The grader's own rendering (each key point beside its verdict, job terms, most-used words) under a
+    heading; the caller adds the request for a self-rating (RATE_HINT)."""
+    return f"**Feedback**\n{feedback.render(rate=False).strip()}"
 
 
 def role_label(posting: Posting | None) -> str:
     return f"the {posting.display_name} role" if posting else "any role"
 
 
-def summary(results: list[Result], title: str) -> str:
+def summary(results: list[Result], title: str, names: Callable[[str], str] | None = None) -> str:
     """A run's summary: how many answered or skipped, mean coverage, one line per question."""
     if not results:
         return f"**{title}** before any answer."
@@ -77,14 +87,41 @@ def summary(results: list[Result], title: str) -> str:
     if follow_ups:
         counts += f", {follow_ups} follow-up{'s' if follow_ups != 1 else ''}"
     lines = [f"**{title}** — {counts}; mean coverage {percent(mean)}."]
-    lines += [_result_line(r) for r in results]
+    lines += [_result_line(r, names) for r in results]
     return "\n".join(lines)
 
 
-def _result_line(result: Result) -> str:
+def _result_line(result: Result, names: Callable[[str], str] | None) -> str:
+    """One question of a run, named by its words (never its id)."""
     kind = "follow-up to " if result.follow_up else ""
     score = "skipped" if result.coverage is None else percent(result.coverage)
-    return f"• {kind}`{result.question_id}` ({result.topic} · {result.difficulty}): {score}"
+    label = names(result.question_id) if names else f"a {result.topic} question"
+    return f"• {kind}{label} ({result.topic} · {result.difficulty}): {score}"
+
+
+def question_name(practice: Practice, question_id: str, limit: int = QUESTION_NAME_CHARS) -> str:
+    """A practice question as people see it: its first words in quotes ("“How would you…”")."""
+    try:
+        text = practice.question(question_id).question.strip()
+    except PrepbotError:
+        return "that question"
+    return f"“{text if len(text) <= limit else text[: limit - 1].rstrip() + '…'}”"
+
+
+def study_text(role: Posting, profile: RoleProfile, shown: int = STUDY_TOPICS) -> str:
+    """What to study for a role: its top topics, each with the posting line that makes it matter,
+    and an offer to quiz."""
+    from bot.core.answering.base import name
+
+    rows = [f"**What to study for {name(role)}**, from its posting:"]
+    ranked = [(topic, weight) for topic, weight in profile.ranked() if weight > 0][:shown]
+    for topic, weight in ranked:
+        why = profile.why.get(topic) or []
+        reason = f" — the posting says “{why[0]}”" if why else ""
+        rows.append(f"• **{topic}** ({round(weight * 100)}%){reason}")
+    if ranked:
+        rows.append(f"Say “quiz me on {ranked[0][0]}” or “quiz me for this role” to practise.")
+    return "\n".join(rows)
 
 
 def progress_text(progress: Progress, target: Posting | None) -> str:
@@ -103,13 +140,12 @@ def progress_text(progress: Progress, target: Posting | None) -> str:
 def roles_text(roles: list[Posting]) -> str:
     if not roles:
         return "No roles are indexed yet."
-    listing = "\n".join(f"• {p.display_name} — {p.company or 'unknown company'} (`{p.role_id}`)"
-                        for p in roles[:MAX_LISTED])
+    listing = "\n".join(f"• {p.display_name} — {p.company or 'unknown company'}" for p in roles[:MAX_LISTED])
     return f"The roles I know ({len(roles)}):\n{listing}{_more(roles)}"
 
 
 def ambiguous_text(roles: list[Posting], what: str) -> str:
-    listing = "\n".join(f"• {p.display_name} (`{p.role_id}`)" for p in roles[:MAX_LISTED])
+    listing = "\n".join(f"• {p.display_name}" + (f" — {p.company}" if p.company else "") for p in roles[:MAX_LISTED])
     return f"That matches {len(roles)} roles; which one {what}?\n{listing}{_more(roles)}"
 
 

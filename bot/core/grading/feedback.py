@@ -130,8 +130,9 @@ class Feedback:
                 lines.append(f"  ✗ you didn't mention: {v.point}")
         return lines
 
-    def render(self) -> str:
-        """Plain text: the same facts as `to_dict`, for a terminal or a chat message."""
+    def render(self, rate: bool = True) -> str:
+        """Plain text: the same facts as `to_dict`, for a terminal or a chat message; `rate` adds the
+        request for a self-rating (off when the caller asks for it in its own words)."""
         how = ("a language model compared your answer with each key point" if self.judge != "offline" else
                "the offline grader checks which key points your answer states, not whether every detail is right")
         lines = [f"{self.headline()} ({how}):", *self.point_lines()]
@@ -143,7 +144,8 @@ class Feedback:
         lines.extend(f"Note: {note}" for note in self.notes)
         if self.critique:
             lines.append(f"Critique (language model): {self.critique}")
-        lines.append(RATE_PROMPT)
+        if rate:
+            lines.append(RATE_PROMPT)
         return "\n".join(lines)
 
 

@@ -200,7 +200,11 @@ def _read(terms: KeyTerms, sentence: Sentence, previous: Sentence | None, polari
     if all(found):
         return STATED if agrees else CONTRADICTED
     if flipped:
-        return CONTRADICTED if sum(found) + flipped == n and agrees else MISSING
+        # Every group there but one said the other way round; or an idea bound to the wrong relation
+        # ("L1 is a Gaussian prior") in a sentence holding at least half of the point.
+        anchored = any(g.anchored for g in matches)
+        whole = sum(found) + flipped == n or (anchored and 2 * (sum(found) + flipped) >= n)
+        return CONTRADICTED if whole and agrees else MISSING
     if not agrees:
         return MISSING
     absent = [k for k in range(n) if not found[k]]

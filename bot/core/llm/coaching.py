@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from langchain_core.runnables import Runnable
 
 from bot.core.grading import Feedback, Grader
+from bot.core.llm.judge import JUDGE_BASIS, judge
 from bot.core.llm.practice import critique, generate_posting_questions
 from bot.core.postings import Posting
 from bot.core.quiz import Quiz, QuizMaker, QuizQuestion
@@ -73,7 +74,9 @@ class LLMQuizMaker(QuizMaker):
 
 
 class LLMGrader(Grader):
-    """A `Grader` whose feedback adds the model's short critique (measured facts stay as they are)."""
+    """A `Grader` whose verdicts come from the language-model judge (each resting on a quote checked
+    to be verbatim in the answer), plus the model's short critique. On a timeout or bad output the
+    offline grader's verdicts stand and a note says so."""
 
     def __init__(self, offline: Grader, model: Runnable) -> None:
         self.__dict__.update(offline.__dict__)
@@ -81,10 +84,24 @@ class LLMGrader(Grader):
 
     def grade(self, question, answer: str, role: Posting | str | None = None) -> Feedback:
         feedback = super().grade(question, answer, role)
-        summary = f"covered: {[p for p, _, _ in feedback.covered]}; missed: {feedback.missed}"
+        try:
+            verdicts = judge(self.model, question.question, list(question.key_points), answer)
+        except Exception as err:  # timeout, HTTP error, unusable JSON (BadJudgement)
+            log.warning("judge unavailable, offline verdicts kept: %s: %s", type(err).__name__, err)
+            feedback.notes.append("The language model could not judge this answer, so these verdicts are the "
+                                  "offline grader's.")
+        else:
+            feedback.verdicts, feedback.judge = verdicts, JUDGE_BASIS
+            feedback.notes = [n for n in feedback.notes if not n.startswith(OFFLINE_ONLY_NOTES)]
+        summary = (f"covered: {[p for p, _, _ in feedback.covered]}; contradicted: "
+                   f"{[p for p, _ in feedback.contradicted]}; missed: {feedback.missed}")
         text = critique(self.model, question.question, list(question.key_points), answer, summary)
         if text:
             feedback.critique = text
         else:
             feedback.notes.append("The language model was unavailable, so there is no critique this time.")
         return feedback
+
+
+# Offline notes about which points were stated: the judge's verdicts replace them.
+OFFLINE_ONLY_NOTES = ("No sentence stated", "Some of what you said reads as the opposite")
