@@ -160,6 +160,7 @@ async def sync_commands(services: Services, token: str) -> int | None:
     bot = PrepBot(services, build_runtime=False, sync_on_start=False)
     async with bot:
         await bot.login(token)
+        await bot.startup.wait()  # the extensions load after login (bot/discord_app/startup.py)
         return await bot.command_sync.sync(force=True)
 
 

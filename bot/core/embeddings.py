@@ -118,6 +118,9 @@ class OnnxEncoder:
         options.intra_op_num_threads = THREADS
         options.inter_op_num_threads = 1
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # No arena: it would keep the peak of the largest batch ever encoded (an ingest's 64 long
+        # lines: hundreds of MB of attention scores) for the life of the bot; a query is as fast without.
+        options.enable_cpu_mem_arena = False
         # Idle worker threads spinning would take the CPU from the event loop and other processes.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3  # onnxruntime's own warnings are for developers, not users

@@ -20,7 +20,7 @@ from bot.discord_app.posting_components import POSTING_ITEMS
 from bot.discord_app.ratelimit import RateLimiter
 from bot.discord_app.runtime import Runtime
 from bot.discord_app.scheduler import DailyQuestionScheduler
-from bot.discord_app.startup import Startup
+from bot.discord_app.startup import Startup, preimport
 from bot.discord_app.sync import CommandSync
 
 if TYPE_CHECKING:
@@ -93,6 +93,13 @@ class PrepBot(commands.Bot):
 
     # ----- lifecycle ----------------------------------------------------------------------------
     async def setup_hook(self) -> None:
+        """Nothing slow before connecting: `Startup` loads the features, syncs the commands and builds
+        the runtime while discord.py connects and identifies (bot/discord_app/startup.py)."""
+        self.startup.begin()
+
+    async def load_features(self) -> None:
+        """Extensions, persistent buttons and the command sync; run by `Startup` after connecting."""
+        await asyncio.to_thread(preimport, self.extension_names)  # their imports off the event loop
         for name in self.extension_names:
             try:
                 await self.load_extension(name)
@@ -105,8 +112,6 @@ class PrepBot(commands.Bot):
                 await self.command_sync.sync()
             except discord.HTTPException as error:
                 log.error("command sync failed (%s); the previous commands stay in place", error)
-        if self.build_runtime:  # connect now; the index, model and database load in a thread meanwhile
-            self.startup.begin()
 
     def on_runtime_ready(self) -> None:
         """The runtime is built (Startup): start what needs it."""

@@ -7,6 +7,7 @@ connecting, never on the event loop and never before the bot identifies to Disco
 
 from __future__ import annotations
 
+import ctypes
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,6 +20,15 @@ if TYPE_CHECKING:
     from bot.core.services import Services
 
 log = logging.getLogger(__name__)
+
+
+def release_free_memory() -> None:
+    """Give the heap that loading freed back to the system (glibc keeps it otherwise): building the
+    runtime parses JSON, YAML and the model, and the bot then runs for weeks at its steady size."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to do
+        pass
 
 
 @dataclass
@@ -53,7 +63,9 @@ class Runtime:
         services.index.embeddings.warm_up()  # load the ONNX session now, not during the first question
         services.state  # noqa: B018 - opens SQLite and migrates the schema
         engine = ConversationEngine(services, services.quiz_maker, services.grader)
-        return cls(services, services.bank, services.quiz_maker, services.grader, engine)
+        runtime = cls(services, services.bank, services.quiz_maker, services.grader, engine)
+        release_free_memory()
+        return runtime
 
     def topics(self) -> list[str]:
         return sorted(self.bank.topics())

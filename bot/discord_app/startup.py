@@ -1,9 +1,11 @@
-"""Connect first, build the heavy objects after: what arrives meanwhile waits for them.
+"""Connect first, load the rest after: what arrives meanwhile waits for it.
 
-`Runtime.build` (the index, the embedding model, the state database, the practice engine) takes
-seconds of CPU. Run before connecting, it kept the bot offline for all of them; here it runs in a
-worker thread once `setup_hook` is done, while discord.py connects and identifies. Until it is
-ready:
+The extensions (importing most of bot.core) and `Runtime.build` (the index, the embedding model,
+the state database, the practice engine) take seconds of CPU. Run in `setup_hook`, before
+connecting, they kept the bot offline for all of them; here they run once `setup_hook` returns,
+while discord.py connects and identifies: the extension modules are imported and the runtime is
+built in worker threads, then the extensions load and the command tree is synced. Until all of
+that is ready:
 - a slash command or a button waits up to ACK_GRACE for it; if it is still not ready the
   interaction is deferred (Discord wants an answer within 3 s) and answered once it is. The
   deferral is ephemeral, so nothing meant to be private is ever shown publicly; the cost is that
@@ -17,7 +19,9 @@ build ran before connecting.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -31,6 +35,16 @@ log = logging.getLogger(__name__)
 ACK_GRACE = 1.5  # seconds an interaction may wait for the runtime before it is deferred (Discord allows 3)
 HELD_EVENTS = ("message",)  # gateway events whose listeners need the runtime and need no quick acknowledgement
 RETRY_BUTTON = "prepbot was still starting up; press the button again."
+
+
+def preimport(modules: Iterable[str]) -> None:
+    """Import modules (in a worker thread) so loading them on the event loop is quick; a module
+    that fails here is reported when the bot loads it as an extension."""
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - load_extension logs it with its traceback
+            log.debug("pre-import of %s failed", name, exc_info=True)
 
 
 class StartupFailed(RuntimeError):
@@ -72,12 +86,15 @@ class Startup:
         return self._task is not None and not self.ready.is_set()
 
     def begin(self) -> None:
-        """Start building (called at the end of `setup_hook`; discord.py connects meanwhile)."""
+        """Start (called by `setup_hook`; discord.py connects meanwhile)."""
         self._task = asyncio.get_running_loop().create_task(self._build(), name="prepbot-runtime-build")
 
     async def _build(self) -> None:
+        runtime = None
         try:
-            runtime = await asyncio.to_thread(Runtime.build, self.bot.services)
+            await self.bot.load_features()
+            if self.bot.build_runtime:
+                runtime = await asyncio.to_thread(Runtime.build, self.bot.services)
         except Exception as error:  # noqa: BLE001 - reported by `prepbot run` after the bot closes
             log.error("the bot's services could not start (%s); closing", error)
             self.error = error
@@ -87,11 +104,12 @@ class Startup:
             return
         self.bot.runtime = runtime
         self.ready.set()
-        self.bot.on_runtime_ready()
+        if runtime is not None:  # None: a bot made without one (`prepbot sync`, some tests)
+            self.bot.on_runtime_ready()
+            log.info("services ready (%d roles indexed)", len(runtime.services.index.roles()))
         held, self._held = self._held, []
         for name, args, kwargs in held:
             self.bot.dispatch(name, *args, **kwargs)
-        log.info("services ready (%d roles indexed)", len(runtime.services.index.roles()))
 
     def hold(self, event_name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
         """Keep a gateway event for after the build; False: dispatch it now."""
