@@ -75,24 +75,33 @@ def heading_form(line: RawLine) -> str | None:
     return None
 
 
+_ABOUT_NAME = re.compile(r"^About\s+(?!the\b|us\b|you\b|our\b|this\b)[A-Z][\w&.'-]*(?:\s+\S+){0,3}$")
+
+
+def _about_a_name(text: str) -> bool:
+    """'About Acme': about the company, whatever it is called (no model call needed)."""
+    return bool(_ABOUT_NAME.match(text.strip(" *_#:")))
+
+
 def heading_candidates(lines: list[RawLine]) -> list[str]:
-    """Texts that may be headings (for `meaning.prefetch`)."""
-    return [line.text for line in lines if heading_form(line)]
+    """Texts that may be headings and need the model (for `meaning.prefetch`)."""
+    return [line.text for line in lines if heading_form(line) and not _about_a_name(line.text)]
 
 
 def classify_headings(lines: list[RawLine]) -> dict[int, tuple[str, str]]:
     """index -> (kind, section) for the lines that are headings; kind '' = unknown, 'neutral' = page-level."""
     kinds = heading_kinds()
     forms = {i: heading_form(line) for i, line in enumerate(lines)}
-    candidates = [i for i, form in forms.items() if form]
-    results = kinds.classifier.classify([lines[i].text for i in candidates])
     headings: dict[int, tuple[str, str]] = {}
+    named = {i for i, form in forms.items() if form and _about_a_name(lines[i].text)}
+    for index in named:
+        headings[index] = ("about_company", kinds.sections["about_company"])
+    candidates = [i for i, form in forms.items() if form and i not in named]
+    results = kinds.classifier.classify([lines[i].text for i in candidates])
     for index, (kind, score) in zip(candidates, results, strict=True):
         if forms[index] == "weak" and score < WEAK_HEADING_SIMILARITY:
             kind = None
         text = lines[index].text.strip(" *_#:")
-        if kind is None and re.match(r"^About\s+[A-Z]", text) and len(text.split()) <= 5:
-            kind = "about_company"  # "About Acme": about the company, whatever it is called
         if forms[index] == "weak" and _META_VALUE.match(text):
             continue  # "Internship", "Full-time": a meta value, not a heading
         if heading_key(lines[index].text) in kinds.neutral:
