@@ -185,6 +185,7 @@ class CachedEmbeddings(Embeddings):
     """Normalised all-MiniLM-L6-v2 vectors with a bounded cache keyed by the exact text."""
 
     def __init__(self, model_path: str, cache_size: int = 50_000, batch_size: int = 64) -> None:
+        self.model_path = model_path  # which model made these vectors (keys on-disk caches of them)
         self.encoder = OnnxEncoder(model_path)
         self._batch_size = batch_size
         self._cache: OrderedDict[str, list[float]] = OrderedDict()
