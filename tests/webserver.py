@@ -4,7 +4,7 @@ It records every request it receives, so a test can prove a refused URL was neve
 Routes (GET):
   /posting.html, /posting.pdf, /scan.pdf (no text layer), /missing (404), /huge (30 MB, no length
   header, streamed), /huge-declared (Content-Length 30 MB), /binary (application/octet-stream),
-  /nul.html (text/html with NUL bytes), /loop-a <-> /loop-b, /chain/N (N redirects then the
+  /nul.html (text/html with NUL bytes), /untyped.pdf (a PDF sent as application/octet-stream), /loop-a <-> /loop-b, /chain/N (N redirects then the
   posting), /to/<url> (302 to any URL), /flaky (503 once, then the posting), /stall (never answers
   until the server stops).
 """
@@ -114,6 +114,8 @@ class LoopbackServer:
             return _send(h, 200, "text/html; charset=utf-8", POSTING_HTML.encode())
         if path == "/posting.pdf":
             return _send(h, 200, "application/pdf", self.pdf)
+        if path == "/untyped.pdf":
+            return _send(h, 200, "application/octet-stream", self.pdf)
         if path == "/scan.pdf":
             return _send(h, 200, "application/pdf", self.scan)
         if path == "/binary":

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ACCEPTED_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "application/pdf": "pdf"}
+UNTYPED = {"", "application/octet-stream", "binary/octet-stream"}  # decided by the bytes (a PDF, or not)
 REDIRECTS = {301, 302, 303, 307, 308}
 TRANSIENT_STATUS = {502, 503, 504}
 ACCEPT = "text/html,application/xhtml+xml,application/pdf"
@@ -197,8 +198,8 @@ def _body(response: httpx.Response, limits: FetchLimits, deadline: float) -> tup
         raise FetchRefused(f"the page redirects (HTTP {response.status_code}) without saying where")
     content_type = response.headers.get("content-type", "")
     kind = content_type.split(";", 1)[0].strip().lower()
-    if kind not in ACCEPTED_TYPES:
-        raise FetchRefused(f"the link is not an HTML page or a PDF (it is {kind or 'of no stated type'})")
+    if kind not in ACCEPTED_TYPES and kind not in UNTYPED:
+        raise FetchRefused(f"the link is not an HTML page or a PDF (it is {kind})")
     cap = limits.max_bytes
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > cap:
@@ -216,7 +217,21 @@ def _body(response: httpx.Response, limits: FetchLimits, deadline: float) -> tup
         raise FetchRefused(f"the site stopped sending within {limits.timeout:g} s") from None
     except httpx.HTTPError as error:
         raise FetchRefused(f"the download broke off ({type(error).__name__})") from None
-    return b"".join(chunks), content_type
+    data = b"".join(chunks)
+    if kind in UNTYPED:  # servers that do not say: accept only what the bytes show is a PDF or a page
+        content_type = _sniff(data)
+        if not content_type:
+            raise FetchRefused(f"the link is not an HTML page or a PDF (it is {kind or 'of no stated type'})")
+    return data, content_type
+
+
+def _sniff(data: bytes) -> str:
+    head = data[:512].lstrip().lower()
+    if head.startswith(b"%pdf-"):
+        return "application/pdf"
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "text/html"
+    return ""
 
 
 def _reason(status: int) -> str:

@@ -52,6 +52,8 @@ def test_html_and_pdf_fetched(server: LoopbackServer) -> None:
     pdf = fetch(server.url("/chain/2"), ALLOW)
     assert pdf.url == server.url("/chain/2") and pdf.final_url == server.url("/posting.html")
     assert fetch(server.url("/posting.pdf"), ALLOW).data.startswith(b"%PDF")
+    untyped = fetch(server.url("/untyped.pdf"), ALLOW)  # octet-stream: the bytes say it is a PDF
+    assert untyped.content_type == "application/pdf"
 
 
 @pytest.mark.parametrize(
