@@ -294,3 +294,29 @@ def test_content_types_and_charsets() -> None:
     assert document_from_bytes(b"# Title\n\n- item", "text/markdown", "x").lines[1].kind == "bullet"
     with pytest.raises(BadPostingFile, match="unsupported content type 'image/png'"):
         document_from_bytes(b"\x89PNG", "image/png", "x")
+
+
+def test_single_page_app_read_from_its_json_ld_description() -> None:
+    """A page rendered in the browser (an empty shell) is read from its JobPosting's description."""
+    import json
+
+    description = ("<p>Acme builds robots for farms across the Midwest and sells them to co-ops.</p>"
+                   "<h3>Responsibilities</h3><ul><li>Train perception models in PyTorch for weed detection</li>"
+                   "<li>Deploy them on Jetson devices in the field</li><li>Label data with agronomists</li></ul>"
+                   "<h3>Requirements</h3><ul><li>Pursuing a BS or MS in computer science</li>"
+                   "<li>Python and deep learning coursework</li></ul><p>Pay: $40 per hour in Des Moines, IA.</p>")
+    posting = {"@context": "https://schema.org", "@type": "JobPosting", "title": "ML Intern", "description": description}
+    page = (f'<html><head><script type="application/ld+json">{json.dumps(posting)}</script></head>'
+            '<body><div id="root">Loading…</div></body></html>')
+    lines = document_from_bytes(page.encode(), "text/html", "https://jobs.example.com/1").lines
+    assert any(line.text == "Requirements" and line.kind == "heading" and line.level == 3 for line in lines)
+    assert any(line.kind == "bullet" and line.text == "Deploy them on Jetson devices in the field" for line in lines)
+
+
+def test_hidden_chrome_dropped_but_collapsed_description_kept() -> None:
+    """A hidden cookie dialog goes; a description hidden behind 'Show more' (most of the page) stays."""
+    body = " ".join(["Build ranking models for search and recommendations at scale."] * 12)
+    page = (f'<html><body><div hidden class="consent">We use cookies.</div><h1>ML Engineer</h1>'
+            f'<div class="description" style="display: none"><p>{body}</p></div></body></html>')
+    texts = [line.text for line in document_from_bytes(page.encode(), "text/html", "x.html").lines]
+    assert texts == ["ML Engineer", body]

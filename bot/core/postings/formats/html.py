@@ -10,14 +10,15 @@ breadcrumbs) and keep every other block: div, p, br, li, table rows, dt/dd pairs
 
 from __future__ import annotations
 
+import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
 import yaml
 
-from bot.core.postings.formats.plain import bullet_split
+from bot.core.postings.formats.plain import bullet_split, plain_lines
 from bot.core.postings.formats.tables import table_lines
 from bot.core.postings.reading import RawLine, clean
 
@@ -128,7 +129,27 @@ def html_document(text: str) -> tuple[list[RawLine], str | None, dict | None]:
     walker = _Walker()
     _walk(body, _Ctx(), walker)
     walker.flush()
-    return _finish(walker.lines), title or None, structured
+    lines = _finish(walker.lines)
+    if structured:
+        lines = _with_structured_description(lines, structured)
+    return lines, title or None, structured
+
+
+def _with_structured_description(lines: list[RawLine], posting: dict) -> list[RawLine]:
+    """Pages rendered in the browser (single-page apps) arrive almost empty, but their JSON-LD
+    JobPosting often carries the whole description: read it when it says much more than the page."""
+    description = posting.get("description")
+    if not isinstance(description, str) or not description.strip():
+        return lines
+    text = html.unescape(description) if "&lt;" in description else description
+    if re.search(r"<(p|div|li|br|ul|h\d)\b", text, re.I):
+        found = html_document(f"<html><body>{text}</body></html>")[0]
+    else:
+        found = plain_lines(text)
+    page_words = sum(len(line.text.split()) for line in lines)
+    if sum(len(line.text.split()) for line in found) <= max(40, 2 * page_words):
+        return lines
+    return [replace(line, line_no=number) for number, line in enumerate(lines + found, start=1)]
 
 
 # ----- pruning ------------------------------------------------------------------------------------
@@ -136,33 +157,33 @@ def _prune(body) -> None:
     """Remove site chrome in place; the text of kept siblings (element tails) stays."""
     rules = _rules()
     page_size = len(body.text_content()) or 1
+    titled = {ancestor for h1 in body.iter("h1") for ancestor in h1.iterancestors()}  # never chrome
     doomed = []
     for element in body.iter():
         if not isinstance(element.tag, str):
             doomed.append(element)  # comments and processing instructions
-        elif _is_chrome(element, rules, page_size):
+        elif _is_chrome(element, rules, element in titled, page_size):
             doomed.append(element)
     for element in doomed:
         if element.getparent() is not None:
             element.drop_tree()  # keeps the tail text, unlike remove()
 
 
-def _is_chrome(element, rules: _Rules, page_size: int) -> bool:
+def _is_chrome(element, rules: _Rules, has_title: bool, page_size: int) -> bool:
+    """Chrome by tag, ARIA role, hiding, or class words. Hiding and class words never drop the
+    page's title or an element holding much of its text (a description collapsed behind 'Show
+    more', or a wrapper whose class happens to contain a chrome word)."""
     tag = element.tag.lower()
     if tag in rules.drop_tags:
         return True
     attrs = element.attrib
-    if "hidden" in attrs or attrs.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(attrs.get("style", "")):
-        return True
-    if rules.hidden_classes & set(attrs.get("class", "").split()):
-        return True
-    has_title = element.find(".//h1") is not None
     if tag in {"header", "footer"} or attrs.get("role", "").lower() in rules.drop_roles:
         return tag == "footer" or not has_title
     names = " ".join(attrs.get(name, "") for name in ("class", "id", "data-automation-id"))
-    words = {word.lower() for word in _WORDS.findall(names)}
-    if words & rules.chrome_words and not has_title:
-        return len(element.text_content()) < CHROME_SHARE * page_size
+    hidden = "hidden" in attrs or attrs.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(attrs.get("style", ""))
+    hidden = hidden or bool(rules.hidden_classes & set(attrs.get("class", "").split()))
+    if hidden or {word.lower() for word in _WORDS.findall(names)} & rules.chrome_words:
+        return not has_title and len(element.text_content()) < CHROME_SHARE * page_size
     return False
 
 
