@@ -46,16 +46,15 @@ class EmbeddingModelMissing(PrepbotError):
     """The ONNX export of the embedding model is not there and cannot be made in this environment."""
 
 
-def _tokenizer(model_path: Path, max_tokens: int | None) -> Tokenizer:
-    """The model's fast tokenizer; `max_tokens` truncates (None: count every token)."""
+def _tokenizer(model_path: Path) -> Tokenizer:
+    """The model's fast tokenizer, without the padding and truncation its tokenizer.json sets
+    (pad every text to 128, cut at 128): we pad a batch to its longest text and cut at the
+    model's max_seq_length ourselves, and counting tokens must see all of them."""
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_file(str(model_path / "tokenizer.json"))
-    tokenizer.no_padding()  # tokenizer.json pads every text to 128; we pad a batch to its longest text
-    if max_tokens is None:
-        tokenizer.no_truncation()
-    else:
-        tokenizer.enable_truncation(max_tokens)  # tokenizer.json says 128; the model is used with 256
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
     return tokenizer
 
 
@@ -93,8 +92,7 @@ class OnnxEncoder:
         _check_pooling(self.model_path)
         self.onnx_file = onnx_file or onnx_path(self.model_path)
         self.max_tokens = _max_seq_length(self.model_path)
-        self.tokenizer = _tokenizer(self.model_path, self.max_tokens)
-        self.counter = _tokenizer(self.model_path, None)
+        self.tokenizer = _tokenizer(self.model_path)
         self.pad_id = self.tokenizer.token_to_id("[PAD]") or 0
         self._session: onnxruntime.InferenceSession | None = None
         self._lock = threading.Lock()
@@ -144,8 +142,13 @@ class OnnxEncoder:
             log.error("ONNX export of %s failed: %r", self.model_path, err)
             raise EmbeddingModelMissing(f"The embedding model could not be exported to ONNX ({err}): {SETUP}.") from err
 
+    def _truncated(self, ids: list[int]) -> list[int]:
+        """[CLS] text [SEP] cut to max_seq_length as the tokenizer's own truncation does: the text's
+        first max_seq_length - 2 pieces, then [SEP] (the last id) again."""
+        return ids if len(ids) <= self.max_tokens else ids[: self.max_tokens - 1] + ids[-1:]
+
     def count_tokens(self, text: str) -> int:
-        return len(self.counter.encode(text, add_special_tokens=False).ids)
+        return len(self.tokenizer.encode(text, add_special_tokens=False).ids)
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         """One float32 row per text, unit length. Texts are batched by length, as sentence-transformers
@@ -165,13 +168,13 @@ class OnnxEncoder:
         return out
 
     def _encode_batch(self, session: onnxruntime.InferenceSession, texts: list[str]) -> np.ndarray:
-        encodings = self.tokenizer.encode_batch(texts)
-        longest = max(len(e.ids) for e in encodings)
-        ids = np.full((len(encodings), longest), self.pad_id, dtype=np.int64)
-        mask = np.zeros((len(encodings), longest), dtype=np.int64)
-        for row, encoding in enumerate(encodings):
-            ids[row, : len(encoding.ids)] = encoding.ids
-            mask[row, : len(encoding.ids)] = 1
+        rows = [self._truncated(e.ids) for e in self.tokenizer.encode_batch(texts)]
+        longest = max(len(row) for row in rows)
+        ids = np.full((len(rows), longest), self.pad_id, dtype=np.int64)
+        mask = np.zeros((len(rows), longest), dtype=np.int64)
+        for number, row in enumerate(rows):
+            ids[number, : len(row)] = row
+            mask[number, : len(row)] = 1
         tokens = session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
         # sentence_transformers.models.Pooling (mean tokens): masked sum / count, count clamped at 1e-9
         weights = mask[:, :, None].astype(tokens.dtype)

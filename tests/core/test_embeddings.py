@@ -58,6 +58,14 @@ def test_token_counts_match_the_models_tokenizer(seeded_index, embeddings, refer
         assert embeddings.token_count(text) == expected, text
 
 
+def test_long_texts_are_cut_where_sentence_transformers_cuts_them(seeded_index, embeddings, reference):
+    """Past max_seq_length (256) the model sees the same word pieces: [CLS], the first 254, [SEP]."""
+    long = " ".join(seed_texts(seeded_index))
+    expected = reference.tokenize([long])["input_ids"][0].tolist()
+    ours = embeddings.encoder._truncated(embeddings.encoder.tokenizer.encode(long).ids)
+    assert len(expected) == 256 and ours == expected
+
+
 def test_cache_returns_the_same_vector_and_keeps_order(embeddings):
     texts = ["the same line", "another line", "the same line"]
     first = embeddings.embed_documents(texts)
