@@ -320,3 +320,14 @@ def test_hidden_chrome_dropped_but_collapsed_description_kept() -> None:
             f'<div class="description" style="display: none"><p>{body}</p></div></body></html>')
     texts = [line.text for line in document_from_bytes(page.encode(), "text/html", "x.html").lines]
     assert texts == ["ML Engineer", body]
+
+
+@pytest.mark.parametrize(("depth", "readable"), [(300, True), (5000, False)])
+def test_deeply_nested_pages(depth: int, readable: bool) -> None:
+    """Pages nested past libxml2's default 256 levels are read; absurd nesting gets a one-line reason."""
+    page = "<html><body>" + "<div>" * depth + "<p>deep text</p>" + "</div>" * depth + "</body></html>"
+    if readable:
+        assert [line.text for line in document_from_bytes(page.encode(), "text/html", "x").lines] == ["deep text"]
+    else:
+        with pytest.raises(BadPostingFile, match="^the page is nested too deeply to read$"):
+            document_from_bytes(page.encode(), "text/html", "x")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.core.errors import BadPostingFile
 from bot.core.postings.formats.plain import bullet_split, plain_lines
 from bot.core.postings.formats.tables import table_lines
 from bot.core.postings.reading import RawLine, clean
@@ -49,6 +50,14 @@ class _Rules:
 def _rules() -> _Rules:
     data = yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))
     return _Rules(*(frozenset(data[key]) for key in ("drop_tags", "drop_roles", "chrome_words", "hidden_classes")))
+
+
+@cache
+def _parser():
+    """libxml2's default depth limit (256) silently cuts deeply nested pages; lift it."""
+    import lxml.html
+
+    return lxml.html.HTMLParser(huge_tree=True)
 
 
 @dataclass
@@ -113,7 +122,7 @@ def html_document(text: str) -> tuple[list[RawLine], str | None, dict | None]:
 
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=_parser())
     except Exception:  # lxml raises ParserError (and others) on pages with no elements at all
         return [], None, None
     structured = None
@@ -125,9 +134,12 @@ def html_document(text: str) -> tuple[list[RawLine], str | None, dict | None]:
     title = clean(title_el.text_content()) if title_el is not None else ""
     body = root.find("body")
     body = body if body is not None else root
-    _prune(body)
     walker = _Walker()
-    _walk(body, _Ctx(), walker)
+    try:
+        _prune(body)
+        _walk(body, _Ctx(), walker)
+    except RecursionError:
+        raise BadPostingFile("the page is nested too deeply to read") from None
     walker.flush()
     lines = _finish(walker.lines)
     if structured:
