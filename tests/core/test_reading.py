@@ -331,3 +331,11 @@ def test_deeply_nested_pages(depth: int, readable: bool) -> None:
     else:
         with pytest.raises(BadPostingFile, match="^the page is nested too deeply to read$"):
             document_from_bytes(page.encode(), "text/html", "x")
+
+
+def test_utf16_text_and_word_symbol_bullets() -> None:
+    """A UTF-16 file with a byte-order mark (Windows Notepad) reads; Word's Symbol-font bullets are bullets."""
+    data = "Requirements\n\uf0b7 Strong Python\n\uf0a7 SQL\n".encode("utf-16")
+    lines = document_from_bytes(data, "txt", "notes.txt").lines
+    assert [(line.kind, line.text) for line in lines] == [("para", "Requirements"), ("bullet", "Strong Python"),
+                                                          ("bullet", "SQL")]

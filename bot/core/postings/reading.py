@@ -136,15 +136,20 @@ def lines_as_markdown(lines: list[RawLine]) -> str:
 
 
 def decode_text(data: bytes, content_type: str = "") -> str:
-    """Bytes to text: the declared charset, else UTF-8; NUL bytes mean a binary file."""
-    if b"\x00" in data[:8192]:
-        raise BadPostingFile("the file looks binary (it contains NUL bytes)")
+    """Bytes to text: the declared charset, else UTF-8 (UTF-16 when a byte-order mark says so, as
+    Windows Notepad saves); other NUL bytes mean a binary file."""
     charset = re.search(r"charset=([\w.-]+)", content_type, re.I)
+    encoding = charset.group(1) if charset else "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif b"\x00" in data[:8192]:
+        raise BadPostingFile("the file looks binary (it contains NUL bytes)")
     try:
-        text = data.decode(charset.group(1) if charset else "utf-8-sig")
+        text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as err:
         where = f" (byte {err.start})" if isinstance(err, UnicodeDecodeError) else ""
-        raise BadPostingFile(f"the file is not valid UTF-8 text{where}") from None
+        name = "UTF-8" if encoding == "utf-8-sig" else encoding
+        raise BadPostingFile(f"the file is not valid {name} text{where}") from None
     if not text.strip():
         raise BadPostingFile("the file contains only whitespace")
     return text
@@ -177,6 +182,8 @@ def split_lines(text: str, fmt: str) -> list[RawLine]:
 
 def decode_html(data: bytes, content_type: str = "") -> str:
     """HTML bytes to text: the declared charset (header, then <meta>), else UTF-8, else cp1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return decode_text(data)
     if b"\x00" in data[:8192]:
         raise BadPostingFile("the file looks binary (it contains NUL bytes)")
     declared = re.search(r"charset=([\w.-]+)", content_type, re.I) or re.search(

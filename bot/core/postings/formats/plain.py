@@ -13,8 +13,9 @@ from bot.core.postings.reading import RawLine, clean
 
 # A bullet: a symbol, a dash, "o " (Word's second-level bullet), or a number / letter with . or ).
 _BULLET = re.compile(
-    r"^\s*(?:[•●▪■□◦‣∙·○◆◇►▸▹▶→➔➜➤⇒✓✔✅☐*+\-–—]|o(?=\s+\S)|\(?\d{1,2}[.)](?!\d)|\(?[a-hj-z][)]|\([a-z]\))\s+"
+    r"^\s*(?:[•●▪■□◦‣∙·○◆◇►▸▹▶→➔➜➤⇒✓✔✅☐*+\-–—\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8]|o(?=\s+\S)|\(?\d{1,2}[.)](?!\d)|\(?[a-hj-z][)]|\([a-z]\))\s+"
 )
+# (U+F0B7 and friends: Word's Symbol/Wingdings bullets as they come out of PDFs.)
 # Markers that are bullets wherever they stand; the others (- – * ·) also join words and names.
 _SURE_MARKERS = "•●▪■◦‣○◆►▸▶→➔➜➤✓✔✅"
 _UNSURE_MARKERS = "-–*·"
