@@ -199,8 +199,7 @@ class IndexView:
         if size <= SCOPED_EXACT_MAX:
             ids: list[str] = []
             blocks = []
-            for role_id in wanted:
-                found, matrix = self._index.vectors_of(role_id, self.chunks_for(role_id))
+            for found, matrix in self._index.vectors_of_roles({rid: self.chunks_for(rid) for rid in wanted}):
                 ids.extend(found)
                 blocks.append(matrix)
             if not ids:

@@ -22,6 +22,8 @@ from bot.core.understanding.data import RoleWords, role_words
 from bot.core.understanding.tokens import Token, is_common_word, words
 
 MAX_NGRAM = 3
+NAMES_CACHE_SIZE = 20_000  # postings whose names are remembered (a few hundred bytes each)
+_NAMES_CACHE: dict[tuple[str, str, int], list[tuple[str, str]]] = {}
 MAX_TEAM_WORDS = 6
 FUZZY_MIN_LENGTH = 5  # shorter words must match exactly ("ds" is not "ms")
 FUZZY_CUTOFF = 85.0  # rapidfuzz ratio: "reccomendation" ~ "recommendation", "quilfeather" ~ "quillfeather"
@@ -59,7 +61,7 @@ class RoleCatalogue:
         self._names: dict[str, dict[str, float]] = {}  # name -> role id -> weight
         self._kinds: dict[str, set[str]] = {}
         for role in self.roles:
-            for name, kind in self._role_names(role):
+            for name, kind in self._names_of(role):
                 weight = KIND_WEIGHT[kind]
                 held = self._names.setdefault(name, {})
                 held[role.role_id] = max(held.get(role.role_id, 0.0), weight)
@@ -117,6 +119,18 @@ class RoleCatalogue:
         return None
 
     # ----- building -----------------------------------------------------------------------------
+    def _names_of(self, role: Posting) -> list[tuple[str, str]]:
+        """`_role_names`, remembered per posting version: each viewer's catalogue (library + their
+        server's + their own postings, bot/core/scopes.py) is built per viewer, and the library's
+        roles must not be analysed again for every one of them."""
+        key = (role.role_id, role.content_hash, id(self.words))
+        found = _NAMES_CACHE.get(key)
+        if found is None:
+            found = _NAMES_CACHE[key] = self._role_names(role)
+            if len(_NAMES_CACHE) > NAMES_CACHE_SIZE:
+                _NAMES_CACHE.pop(next(iter(_NAMES_CACHE)))
+        return found
+
     def _role_names(self, role: Posting) -> list[tuple[str, str]]:
         """(name, kind) pairs a role can be called by."""
         names: list[tuple[str, str]] = []

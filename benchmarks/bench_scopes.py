@@ -1,0 +1,330 @@
+"""Scopes at scale: about 10,000 roles over 500 servers and 2,000 students, on the embedded store
+and on a Chroma server, measured in one run.
+
+The index holds the library (the bundled + development postings) and, for every server and every
+student, a few postings drawn from a pool of synthetic ones, so the same posting repeats across
+scopes as it will in life; copies reuse the pool's vectors (each chunk text is embedded once).
+Roles are written through `VectorStore` the way an ingest writes them (chunks with their owner, then
+the role records), in large batches rather than 2,500 separate ingests, to keep the set-up short.
+
+Measured:
+- ask: the whole offline answer (`AnswerEngine` over the viewer's `IndexView`) for a random viewer
+  (a student in a server: library + that server's + their own postings). "cold" = the first question
+  of a viewer whose scopes are not in memory yet (their catalogues are read from the store), "warm" =
+  a later one. Target: p95 <= 100 ms.
+- the scope filter's cost: a viewer's hybrid search inside the 10,000-role index against the same
+  search in an index that holds only that viewer's roles, unscoped (the same size); and, at the
+  Chroma level, an HNSW query filtered on the owner field against the same query unfiltered.
+- the layouts: one collection filtered by owner (what prepbot does) against a collection per scope
+  (three queries, library + server + user, merged), for a sample of scopes: query time and the cost
+  of creating the collections.
+- memory: this process's RSS once everything ran (the bot process at this size; with the embedded
+  store it includes Chroma's own index). Target: <= 1 GB.
+
+Run: .venv/bin/python -m benchmarks.bench_scopes [--servers 500 --students 2000 --pool 300]
+     [--store embedded|server|both]   (both: one process per store)
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.synthetic import write_postings
+from bot.config import PROJECT_ROOT, Settings
+from bot.core.answers import AnswerEngine
+from bot.core.chunks import chunk_posting
+from bot.core.embeddings import load_embeddings
+from bot.core.errors import BadPostingFile
+from bot.core.index import KnowledgeIndex
+from bot.core.postings import Posting, load_posting
+from bot.core.scopes import LIBRARY, Scope, Viewer
+from bot.core.store import COSINE
+
+DEV = PROJECT_ROOT.parent / "shared" / "postings-dev"
+SERVER_POSTINGS = (6, 14)  # a server holds between these many postings
+STUDENT_POSTINGS = (1, 4)  # a student between these
+QUESTIONS = [
+    "what does the {title} role pay?",
+    "where is the {title} role based?",
+    "what are the requirements for the {title} role?",
+    "which roles mention PyTorch?",
+    "what will I do day to day in the {title} role?",
+    "which roles pay the most?",
+    "does the {title} role need a PhD?",
+    "what tech stack does the {title} role use?",
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def read_pool(folder: Path, count: int) -> list[Posting]:
+    postings = []
+    for path in write_postings(folder, count, seed=11):
+        try:
+            postings.append(load_posting(path))
+        except BadPostingFile:
+            continue
+    return postings
+
+
+def library_files() -> list[Path]:
+    seeds = sorted((PROJECT_ROOT / "knowledge" / "postings").iterdir())
+    dev = [p for p in sorted(DEV.glob("*")) if p.suffix in (".html", ".md", ".txt")] if DEV.exists() else []
+    return seeds + dev
+
+
+def populate(index: KnowledgeIndex, pool: list[Posting], servers: int, students: int, rng: random.Random) -> dict:
+    """Write every server's and student's postings (scoped role ids, owner metadata, pooled vectors)."""
+    embeddings = index.embeddings
+    started = time.perf_counter()
+    chunked = {p.content_hash: chunk_posting(p, embeddings.token_count) for p in pool}
+    texts = sorted({c.text for chunks in chunked.values() for c in chunks})
+    vectors = dict(zip(texts, embeddings.embed_documents(texts), strict=True))
+    title_vectors = dict(zip([p.content_hash for p in pool],
+                             embeddings.embed_documents([f"{p.display_name} {p.company or ''}" for p in pool]),
+                             strict=True))
+    embedded = time.perf_counter() - started
+    scopes = [Scope.server(10_000 + n) for n in range(servers)] + [Scope.user(50_000 + n) for n in range(students)]
+    holdings: dict[Scope, list[Posting]] = {}
+    for scope in scopes:
+        low, high = SERVER_POSTINGS if scope.kind == "server" else STUDENT_POSTINGS
+        holdings[scope] = rng.sample(pool, rng.randint(low, high))
+    collection = index.store.chunks._collection
+    ids, docs, metas, embs = [], [], [], []
+    role_records: list[tuple[str, Posting, list[float]]] = []
+    started = time.perf_counter()
+
+    def flush() -> None:
+        if ids:
+            collection.upsert(ids=list(ids), documents=list(docs), metadatas=list(metas), embeddings=list(embs))
+            ids.clear(), docs.clear(), metas.clear(), embs.clear()
+
+    for scope, postings in holdings.items():
+        for base in postings:
+            posting = dataclasses.replace(base, role_id=scope.role_id(base.role_id))
+            for chunk in chunked[base.content_hash]:
+                chunk_id = chunk.id.replace(base.role_id, posting.role_id, 1)
+                ids.append(chunk_id)
+                docs.append(chunk.text)
+                metas.append(chunk.metadata() | {"role_id": posting.role_id, "owner": scope.key})
+                embs.append(vectors[chunk.text])
+                if len(ids) >= 4000:
+                    flush()
+            role_records.append((scope.key, posting, title_vectors[base.content_hash]))
+    flush()
+    by_owner: dict[str, list] = {}
+    for owner, posting, vector in role_records:
+        by_owner.setdefault(owner, []).append((posting, vector))
+    batch: list[tuple[str, Posting, list[float]]] = []
+    for owner, items in by_owner.items():
+        batch.extend((owner, p, v) for p, v in items)
+        if len(batch) >= 800:
+            _write_roles(index, batch)
+            batch = []
+    _write_roles(index, batch)
+    written = time.perf_counter() - started
+    return {"holdings": holdings, "roles": len(role_records), "chunks": collection.count(),
+            "distinct_chunk_texts": len(texts), "embed_s": embedded, "write_s": written}
+
+
+def _write_roles(index: KnowledgeIndex, batch: list[tuple[str, Posting, list[float]]]) -> None:
+    if not batch:
+        return
+    index.store.roles.upsert(
+        ids=[p.role_id for _, p, _ in batch],
+        documents=[json.dumps(p.to_dict()) for _, p, _ in batch],
+        embeddings=[v for _, _, v in batch],
+        metadatas=[{"sources": json.dumps([p.source]), "version": p.content_hash, "title": p.title, "owner": owner}
+                   for owner, p, _ in batch],
+    )
+
+
+def question_for(viewer_roles: list[Posting], rng: random.Random) -> str:
+    role = rng.choice(viewer_roles)
+    return rng.choice(QUESTIONS).format(title=role.title.split(",")[0].split("(")[0].strip())
+
+
+def measure_asks(index: KnowledgeIndex, holdings: dict, count: int, rng: random.Random) -> dict:
+    servers = [s for s in holdings if s.kind == "server"]
+    students = [s for s in holdings if s.kind == "user"]
+    cold, warm, hits = [], [], 0
+    for number in range(count):
+        viewer = Viewer(rng.choice(students).owner, rng.choice(servers).owner)
+        view_roles = holdings[Scope.server(viewer.server_id)] + holdings[Scope.user(viewer.user_id)]
+        for bucket in (cold, warm):  # the viewer's first question, then another one
+            started = time.perf_counter()
+            view = index.view(viewer)
+            answer = AnswerEngine(view).answer(question_for(view_roles, rng))
+            bucket.append((time.perf_counter() - started) * 1000)
+            hits += bool(answer.citations)
+            assert all(view.role(c.role_id) is not None for c in answer.citations)  # nothing from elsewhere
+        if number == 0:
+            cold.clear(), warm.clear()  # the very first one also loads the intent examples
+    return {"ask_cold_p50_ms": statistics.median(cold), "ask_cold_p95_ms": percentile(cold, 0.95),
+            "ask_warm_p50_ms": statistics.median(warm), "ask_warm_p95_ms": percentile(warm, 0.95),
+            "answers_with_citations": hits / (2 * count)}
+
+
+def measure_filter(index: KnowledgeIndex, holdings: dict, folder: Path, rng: random.Random, samples: int) -> dict:
+    """The same searches for a viewer inside the big index and in an index holding only their roles."""
+    embeddings = index.embeddings
+    scoped, alone, hnsw_filtered, hnsw_plain = [], [], [], []
+    collection = index.store.chunks._collection
+    servers = [s for s in holdings if s.kind == "server"]
+    students = [s for s in holdings if s.kind == "user"]
+    for number in range(samples):
+        viewer = Viewer(rng.choice(students).owner, rng.choice(servers).owner)
+        view = index.view(viewer)
+        small = KnowledgeIndex(folder / f"alone-{number}", "", embeddings=embeddings)
+        _copy_into(index, small, view)
+        queries = [f"experience with {word} for production models" for word in ("PyTorch", "Spark", "ranking")]
+        for query in queries:
+            vector = embeddings.embed_query(query)
+            view.search(query, k=8)
+            started = time.perf_counter()
+            view.search(query, k=8)
+            scoped.append((time.perf_counter() - started) * 1000)
+            small.search(query, k=8)
+            started = time.perf_counter()
+            small.search(query, k=8)
+            alone.append((time.perf_counter() - started) * 1000)
+            owners = sorted(viewer.keys)
+            started = time.perf_counter()
+            collection.query(query_embeddings=[vector], n_results=24, where={"owner": {"$in": owners}},
+                             include=["distances"])
+            hnsw_filtered.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            collection.query(query_embeddings=[vector], n_results=24, include=["distances"])
+            hnsw_plain.append((time.perf_counter() - started) * 1000)
+    return {"search_scoped_p50_ms": statistics.median(scoped), "search_same_size_unscoped_p50_ms":
+            statistics.median(alone), "hnsw_owner_filter_p50_ms": statistics.median(hnsw_filtered),
+            "hnsw_unfiltered_p50_ms": statistics.median(hnsw_plain)}
+
+
+def _copy_into(index: KnowledgeIndex, small: KnowledgeIndex, view) -> None:
+    """The viewer's roles, as library roles of their own index (vectors copied, not embedded)."""
+    roles = view.roles()
+    chunks = [c for p in roles for c in view.chunks_for(p.role_id)]
+    stored = index.store.vectors([c.id for c in chunks])
+    small.store.chunks._collection.upsert(
+        ids=[c.id for c in chunks], documents=[c.text for c in chunks], embeddings=[stored[c.id] for c in chunks],
+        metadatas=[c.metadata() | {"owner": "library"} for c in chunks])
+    _write_roles(small, [("library", p, [0.0] * 383 + [1.0]) for p in roles])
+    small._load()
+
+
+def measure_layouts(index: KnowledgeIndex, holdings: dict, client, rng: random.Random, scopes: int) -> dict:
+    """A collection per scope (library + server + user queried and merged) against one filtered collection."""
+    collection = index.store.chunks._collection
+    sample_servers = rng.sample([s for s in holdings if s.kind == "server"], scopes // 2)
+    sample_students = rng.sample([s for s in holdings if s.kind == "user"], scopes // 2)
+    created = {}
+    started = time.perf_counter()
+    for scope in [LIBRARY, *sample_servers, *sample_students]:
+        found = collection.get(where={"owner": scope.key}, include=["documents", "embeddings", "metadatas"])
+        own = client.get_or_create_collection(f"bench_scope_{scope.kind}_{scope.owner}", metadata=COSINE,
+                                              embedding_function=None)
+        if found["ids"]:
+            own.upsert(ids=found["ids"], documents=found["documents"], embeddings=found["embeddings"],
+                       metadatas=found["metadatas"])
+        created[scope.key] = own
+    create_s = (time.perf_counter() - started) / len(created)
+    per_scope, filtered = [], []
+    vector = index.embeddings.embed_query("experience with PyTorch for production models")
+    for server, student in zip(sample_servers, sample_students, strict=False):
+        keys = ["library", server.key, student.key]
+        for col in (created[k] for k in keys):  # warm each segment once
+            col.query(query_embeddings=[vector], n_results=8, include=["distances"])
+        started = time.perf_counter()
+        merged = []
+        for key in keys:
+            got = created[key].query(query_embeddings=[vector], n_results=8, include=["distances"])
+            merged.extend(zip(got["ids"][0], got["distances"][0], strict=True))
+        sorted(merged, key=lambda item: item[1])[:8]
+        per_scope.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        collection.query(query_embeddings=[vector], n_results=8, where={"owner": {"$in": keys}}, include=["distances"])
+        filtered.append((time.perf_counter() - started) * 1000)
+    for name in list(created):
+        client.delete_collection(created[name].name)
+    return {"layout_collection_per_scope_query_p50_ms": statistics.median(per_scope),
+            "layout_owner_filter_query_p50_ms": statistics.median(filtered),
+            "layout_create_collection_ms_each": create_s * 1000}
+
+
+def run(store: str, args: argparse.Namespace, folder: Path, pool: list[Posting]) -> dict:
+    rng = random.Random(5)
+    embeddings = load_embeddings(Settings().model_path)
+    server = None
+    if store == "server":
+        sys.path.insert(0, str(PROJECT_ROOT))
+        from tests.servers import ChromaServer
+
+        server = ChromaServer(folder / f"{store}-chroma" / "db").start(timeout=60)
+    try:
+        index = KnowledgeIndex(folder / store, "", chroma_url=server.url if server else None, embeddings=embeddings)
+        index.ingest(library_files())
+        built = populate(index, pool, args.servers, args.students, rng)
+        index._load()
+        result = {"store": store, "library_roles": len(index.roles()), "scoped_roles": built["roles"],
+                  "chunks_stored": built["chunks"], "distinct_chunk_texts": built["distinct_chunk_texts"],
+                  "embed_pool_s": built["embed_s"], "write_s": built["write_s"]}
+        result |= measure_asks(index, built["holdings"], args.asks, rng)
+        result |= measure_filter(index, built["holdings"], folder / f"{store}-alone", rng, args.filter_samples)
+        client = index.store.chunks._client
+        result |= measure_layouts(index, built["holdings"], client, rng, args.layout_scopes)
+        result["rss_mb"] = rss_mb()
+        result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return result
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--servers", type=int, default=500)
+    parser.add_argument("--students", type=int, default=2000)
+    parser.add_argument("--pool", type=int, default=300, help="distinct synthetic postings the scopes draw from")
+    parser.add_argument("--asks", type=int, default=200, help="viewers asked (two questions each)")
+    parser.add_argument("--filter-samples", type=int, default=10)
+    parser.add_argument("--layout-scopes", type=int, default=40)
+    parser.add_argument("--store", choices=("embedded", "server", "both"), default="both")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-scopes-") as tmp:
+        folder = Path(tmp)
+        if args.store == "both":  # one process per store, so each RSS is that store's alone
+            for store in ("embedded", "server"):
+                subprocess.run([sys.executable, "-m", "benchmarks.bench_scopes", *sys.argv[1:], "--store", store],
+                               check=True, cwd=PROJECT_ROOT)
+            return
+        pool = read_pool(folder / "pool", args.pool)
+        print(f"{args.store}: pool of {len(pool)} distinct postings", flush=True)
+        for store in (args.store,):
+            result = run(store, args, folder, pool)
+            print(json.dumps({k: round(v, 2) if isinstance(v, float) else v for k, v in result.items()}, indent=1),
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main()
