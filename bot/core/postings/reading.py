@@ -109,32 +109,6 @@ def document_from_bytes(data: bytes, content_type: str, source: str) -> Document
     return Document(lines, fmt, source, _source_name(source, lines, title, structured), title, structured)
 
 
-def read_posting_text(path: Path) -> tuple[str, str]:
-    """Return (text, format) or raise BadPostingFile; kept for callers not yet on `read_document`.
-
-    PDF and DOCX come back as their extracted lines in markdown, so headings and bullets survive.
-    """
-    fmt = SUPPORTED_SUFFIXES.get(path.suffix.lower())
-    if fmt is None or fmt in BINARY_FORMATS:
-        doc = read_document(path)
-        return lines_as_markdown(doc.lines), "md"
-    _check_size(path.stat().st_size, fmt)
-    return decode_text(path.read_bytes()), fmt
-
-
-def lines_as_markdown(lines: list[RawLine]) -> str:
-    """Write lines back as markdown (headings with #, bullets with -) for text-only consumers."""
-    out = []
-    for line in lines:
-        if line.kind == "heading":
-            out.append(f"{'#' * max(line.level, 2)} {line.text}")
-        elif line.kind == "bullet":
-            out.append(f"- {line.text}")
-        else:
-            out.append(line.text)
-    return "\n".join(out)
-
-
 def decode_text(data: bytes, content_type: str = "") -> str:
     """Bytes to text: the declared charset, else UTF-8 (UTF-16 when a byte-order mark says so, as
     Windows Notepad saves); other NUL bytes mean a binary file."""
