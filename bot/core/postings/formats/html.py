@@ -3,9 +3,9 @@
 Why not hand the page to a general article extractor: on careers pages they drop exactly the
 short lines a posting's facts live on (measured with trafilatura on the dev corpus: the
 `City · Mode · Type` meta line, Lever-style category tags, `<br>`-separated bold headings and the
-Greenhouse header with title, company and location were lost). So we prune what pages mark as
-chrome (tags, ARIA roles, class words kept as data in knowledge/reading/html.yaml, link-only lists,
-breadcrumbs) and keep every other block: div, p, br, li, table rows, dt/dd pairs and headings.
+Greenhouse header with title, company and location were lost; benchmarks/bench_reading.py). So we
+prune what pages mark as chrome (chrome.py: tags, ARIA roles, class words; here: link-only lists,
+buttons, breadcrumbs) and keep every other block: div, p, br, li, table rows, dt/dd pairs, headings.
 """
 
 from __future__ import annotations
@@ -14,42 +14,22 @@ import html
 import re
 from dataclasses import dataclass, field, replace
 from functools import cache
-from pathlib import Path
-
-import yaml
 
 from bot.core.errors import BadPostingFile
+from bot.core.postings.formats.chrome import prune
 from bot.core.postings.formats.plain import bullet_split, plain_lines
 from bot.core.postings.formats.tables import table_lines
 from bot.core.postings.reading import RawLine, clean
 
-RULES_PATH = Path(__file__).resolve().parents[4] / "knowledge" / "reading" / "html.yaml"
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 BLOCKS = frozenset(
     "address article aside blockquote body caption center dd details div dl dt fieldset figcaption figure footer "
     "header hr li main ol p pre section summary table tbody td tfoot th thead tr ul html".split()
 ) | set(HEADINGS)
 LINK_ONLY = 0.9  # a line this much link text is a button or menu entry, not posting text
-CHROME_SHARE = 0.4  # class words never drop an element holding this share of the page's text
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|[6-9]00)", re.I)
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _JAMMED = re.compile(r"[A-Za-z)\]]\|[A-Z0-9]$")
 _CRUMB = re.compile(r"\s+[›»>/|]\s+|\s*[›»]\s*")
-
-
-@dataclass(frozen=True)
-class _Rules:
-    drop_tags: frozenset[str]
-    drop_roles: frozenset[str]
-    chrome_words: frozenset[str]
-    hidden_classes: frozenset[str]
-
-
-@cache
-def _rules() -> _Rules:
-    data = yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))
-    return _Rules(*(frozenset(data[key]) for key in ("drop_tags", "drop_roles", "chrome_words", "hidden_classes")))
 
 
 @cache
@@ -136,7 +116,7 @@ def html_document(text: str) -> tuple[list[RawLine], str | None, dict | None]:
     body = body if body is not None else root
     walker = _Walker()
     try:
-        _prune(body)
+        prune(body)
         _walk(body, _Ctx(), walker)
     except RecursionError:
         raise BadPostingFile("the page is nested too deeply to read") from None
@@ -162,41 +142,6 @@ def _with_structured_description(lines: list[RawLine], posting: dict) -> list[Ra
     if sum(len(line.text.split()) for line in found) <= max(40, 2 * page_words):
         return lines
     return [replace(line, line_no=number) for number, line in enumerate(lines + found, start=1)]
-
-
-# ----- pruning ------------------------------------------------------------------------------------
-def _prune(body) -> None:
-    """Remove site chrome in place; the text of kept siblings (element tails) stays."""
-    rules = _rules()
-    page_size = len(body.text_content()) or 1
-    titled = {ancestor for h1 in body.iter("h1") for ancestor in h1.iterancestors()}  # never chrome
-    doomed = []
-    for element in body.iter():
-        if not isinstance(element.tag, str):
-            doomed.append(element)  # comments and processing instructions
-        elif _is_chrome(element, rules, element in titled, page_size):
-            doomed.append(element)
-    for element in doomed:
-        if element.getparent() is not None:
-            element.drop_tree()  # keeps the tail text, unlike remove()
-
-
-def _is_chrome(element, rules: _Rules, has_title: bool, page_size: int) -> bool:
-    """Chrome by tag, ARIA role, hiding, or class words. Hiding and class words never drop the
-    page's title or an element holding much of its text (a description collapsed behind 'Show
-    more', or a wrapper whose class happens to contain a chrome word)."""
-    tag = element.tag.lower()
-    if tag in rules.drop_tags:
-        return True
-    attrs = element.attrib
-    if tag in {"header", "footer"} or attrs.get("role", "").lower() in rules.drop_roles:
-        return tag == "footer" or not has_title
-    names = " ".join(attrs.get(name, "") for name in ("class", "id", "data-automation-id"))
-    hidden = "hidden" in attrs or attrs.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(attrs.get("style", ""))
-    hidden = hidden or bool(rules.hidden_classes & set(attrs.get("class", "").split()))
-    if hidden or {word.lower() for word in _WORDS.findall(names)} & rules.chrome_words:
-        return not has_title and len(element.text_content()) < CHROME_SHARE * page_size
-    return False
 
 
 # ----- walking ------------------------------------------------------------------------------------
