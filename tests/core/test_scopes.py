@@ -231,3 +231,22 @@ def test_scoped_data_survives_a_chroma_server_restart(start_chroma, tmp_path: Pa
     other_process.ingest([_file(tmp_path)], scope=Scope.user(BOB))
     monkeypatch.setattr("bot.core.index.SCOPE_TTL", 0.0)
     assert index.view(Viewer(BOB)).role(Scope.user(BOB).role_id(BASE_ID)) is not None
+
+
+def test_the_llm_context_holds_only_visible_postings(scoped: KnowledgeIndex, tmp_path: Path) -> None:
+    """The LLM engine, scoped like the Services do it, builds its prompt's sources and role list from
+    the viewer's postings only: another server's posting never reaches the model."""
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from bot.core.llm import LLMAnswerEngine
+    from bot.core.scoped import rebind
+
+    scoped.ingest([_file(tmp_path)], scope=Scope.server(GUILD_A))
+    role_id = Scope.server(GUILD_A).role_id(BASE_ID)
+    engine = LLMAnswerEngine(AnswerEngine(scoped), FakeListChatModel(responses=["unused"]))
+    for viewer, visible in ((Viewer(ALICE, GUILD_A), True), (Viewer(BOB, GUILD_B), False), (Viewer(BOB), False)):
+        mine = rebind(engine, scoped.view(viewer))
+        assert mine.offline.index.viewer == viewer and mine.index.viewer == viewer
+        sources = mine.sources_for("lidar segmentation with sparse convolutions", [])
+        assert any(s.posting.role_id == role_id for s in sources) is visible
+        assert (role_id in {p.role_id for p in mine.index.roles()}) is visible
