@@ -24,7 +24,7 @@ def inputs(days: int, minutes: int, **extra) -> PlanInputs:
     return PlanInputs(**values)
 
 
-@pytest.mark.parametrize("days, minutes", [(14, 30), (60, 30)])
+@pytest.mark.parametrize("days, minutes", [(14, 45), (60, 20)])
 def test_feasible_plans_stay_within_budget(days, minutes):
     plan = build_plan(inputs(days, minutes))
     assert plan.feasible and not plan.dropped and plan.minutes_needed is None
@@ -39,7 +39,7 @@ def test_feasible_plans_stay_within_budget(days, minutes):
     assert all(t.predicted_recall > 0.8 for t in plan.topics if t.questions)
 
 
-@pytest.mark.parametrize("days, minutes", [(14, 10), (60, 6)])
+@pytest.mark.parametrize("days, minutes", [(14, 15), (60, 5)])
 def test_infeasible_plans_say_what_to_drop(days, minutes):
     plan = build_plan(inputs(days, minutes))
     assert not plan.feasible

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from bot.core.errors import PrepbotError
 from bot.core.plan.simulate import SimCard, at, days_between, existing, learn, recall_on, review
 
-NEW_PER_DAY_TARGET = 3  # questions a day the plan aims for before the budget is considered
+ROLE_QUESTIONS = 60  # new questions a plan aims to cover, split over the topics by weight
 REVIEW_ONLY_SHARE = 0.2  # the last fifth of the days (at least one) only reviews: no new material
 GAP_BOOST = 1.0  # a topic with fit gaps gets (1 + GAP_BOOST x its share of the gaps) x its weight
 SCORE_NEUTRAL = 0.5  # past coverage above this lowers a topic's weight, below raises it
@@ -162,8 +162,9 @@ def build_plan(inputs: PlanInputs) -> StudyPlan:
     weights = topic_weights(inputs)
     days = days_between(inputs.start, inputs.interview)
     learning_days = max(1, len(days) - max(1, math.ceil(len(days) * REVIEW_ONLY_SHARE))) if len(days) > 1 else 1
-    wanted = question_order(weights, inputs.questions, NEW_PER_DAY_TARGET * learning_days)
-    plan_days, cards, introduced, over = _simulate(inputs, days, learning_days, wanted, inputs.minutes)
+    wanted = question_order(weights, inputs.questions, ROLE_QUESTIONS)
+    sim = _Simulation(inputs, days, learning_days)
+    plan_days, introduced, over = sim.run(len(wanted), inputs.minutes)
     dropped: dict[str, int] = {}
     kept = wanted
     while introduced < len(kept):
@@ -178,64 +179,119 @@ def build_plan(inputs: PlanInputs) -> StudyPlan:
             excess -= len(positions)
             cut = set(positions)
             kept = [pair for i, pair in enumerate(kept) if i not in cut]
-        plan_days, cards, introduced, over = _simulate(inputs, days, learning_days, kept, inputs.minutes)
+        plan_days, introduced, over = sim.run(len(kept), inputs.minutes)
+    _name_new(plan_days, kept)
     feasible = not dropped and not over
-    needed = None if feasible else _minutes_needed(inputs, days, learning_days, wanted)
-    topics = _topic_summary(weights, cards, inputs)
+    needed = None if feasible else _minutes_needed(sim, len(wanted), inputs.minutes)
+    topics = _topic_summary(weights, plan_days, kept, sim)
     return StudyPlan(inputs.role_id, inputs.start, inputs.interview, inputs.minutes, feasible, plan_days, topics,
-                     dropped, needed, over,
-                     inputs.minutes_per_new, inputs.minutes_per_review)
+                     dropped, needed, over, inputs.minutes_per_new, inputs.minutes_per_review)
 
 
-def _simulate(inputs: PlanInputs, days: list[date], learning_days: int, wanted: list[tuple[str, str]],
-              budget: float) -> tuple[list[PlanDay], list[SimCard], int, list[date]]:
-    """Walk the days: due reviews first, then as many new questions as the rest of the budget holds
-    (spread evenly over the learning days, catching up when a day had room)."""
-    cards = [existing(qid, topic, stored) for qid, topic, stored in inputs.cards]
-    pending = [SimCard(qid, topic) for topic, qid in wanted]
-    introduced = 0
-    plan_days: list[PlanDay] = []
-    over: list[date] = []
-    for number, day in enumerate(days):
-        due = [c for c in cards if c.card is not None and c.due_day() is not None and c.due_day() <= day]
-        reviews = sum(review(c, day) for c in due)
-        minutes = reviews * inputs.minutes_per_review
-        if minutes > budget + 1e-9:  # reviews alone do not fit: said so, never silently skipped
-            over.append(day)
-        new_ids: list[str] = []
-        if number < learning_days and introduced < len(pending):
-            quota = math.ceil((len(pending) - introduced) / (learning_days - number))
-            room = len(pending) if math.isinf(budget) else int(max(0.0, budget - minutes) // inputs.minutes_per_new)
-            for card in pending[introduced: introduced + min(quota, room)]:
-                learn(card, day)
-                cards.append(card)
-                new_ids.append(card.key)
-            introduced += len(new_ids)
-            minutes += len(new_ids) * inputs.minutes_per_new
-        plan_days.append(PlanDay(day, len(new_ids), round(reviews), minutes, new_ids))
-    return plan_days, cards + pending[introduced:], introduced, over
+class _Simulation:
+    """The workload of one plan. Every new question is learned the same way (recalled at each
+    review), so all of them follow one FSRS trajectory shifted to the day they are learned: it is
+    simulated once (`learned_trajectory`) and reused, which keeps a 60-day plan fast. The user's
+    existing cards are simulated one by one, once, since the budget does not change them."""
+
+    def __init__(self, inputs: PlanInputs, days: list[date], learning_days: int) -> None:
+        self.inputs = inputs
+        self.days = days
+        self.learning_days = learning_days
+        self.trajectory = learned_trajectory(days[0], len(days))  # day offset -> expected reviews
+        self.existing_load = [0.0] * len(days)
+        self.existing = [existing(qid, topic, stored) for qid, topic, stored in inputs.cards]
+        for number, day in enumerate(days):
+            self.existing_load[number] = sum(review(c, day) for c in self.existing
+                                             if c.due_day() is not None and c.due_day() <= day)
+
+    def run(self, total_new: int, budget: float) -> tuple[list[PlanDay], int, list[date]]:
+        """Walk the days: due reviews first, then as many new questions as the rest of the budget
+        holds (spread evenly over the learning days, catching up when a day had room)."""
+        inputs = self.inputs
+        new_per_day = [0] * len(self.days)
+        introduced = 0
+        plan_days: list[PlanDay] = []
+        over: list[date] = []
+        for number, day in enumerate(self.days):
+            reviews = self.existing_load[number] + sum(
+                new_per_day[start] * self.trajectory.get(number - start, 0.0) for start in range(number))
+            minutes = reviews * inputs.minutes_per_review
+            if minutes > budget + 1e-9:  # reviews alone do not fit: said so, never silently skipped
+                over.append(day)
+            if number < self.learning_days and introduced < total_new:
+                quota = math.ceil((total_new - introduced) / (self.learning_days - number))
+                room = quota if math.isinf(budget) else int(max(0.0, budget - minutes) // inputs.minutes_per_new)
+                new_per_day[number] = min(quota, room)
+                introduced += new_per_day[number]
+                minutes += new_per_day[number] * inputs.minutes_per_new
+            plan_days.append(PlanDay(day, new_per_day[number], round(reviews), minutes))
+        return plan_days, introduced, over
+
+    def recall_of_new(self, learned_on: int) -> float:
+        """Recall on interview morning of a question learned on day `learned_on` of the plan."""
+        return learned_recall(self.days[0], len(self.days), learned_on)
+
+    def existing_recall(self) -> dict[str, list[float]]:
+        moment = at(self.inputs.interview).replace(hour=9)
+        found: dict[str, list[float]] = {}
+        for card in self.existing:
+            found.setdefault(card.topic, []).append(recall_on(card, moment))
+        return found
 
 
-def _minutes_needed(inputs: PlanInputs, days: list[date], learning_days: int,
-                    wanted: list[tuple[str, str]]) -> int | None:
+def learned_trajectory(start: date, length: int) -> dict[int, float]:
+    """Day offset -> expected reviews of one question learned on day 0 (see `simulate.review`)."""
+    card = SimCard("template", "")
+    learn(card, start)
+    costs: dict[int, float] = {}
+    end = start + timedelta(days=length)
+    while (due := card.due_day()) is not None and due < end:
+        costs[(due - start).days] = costs.get((due - start).days, 0.0) + review(card, due)
+    return costs
+
+
+def learned_recall(start: date, length: int, learned_on: int) -> float:
+    """Recall at 09:00 after `length` days of a question learned on day `learned_on` and reviewed
+    whenever due before then."""
+    card = SimCard("template", "")
+    first = start + timedelta(days=learned_on)
+    learn(card, first)
+    end = start + timedelta(days=length)
+    while (due := card.due_day()) is not None and due < end:
+        review(card, due)
+    return recall_on(card, at(end).replace(hour=9))
+
+
+def _name_new(plan_days: list[PlanDay], kept: list[tuple[str, str]]) -> None:
+    """Hand out the kept questions, in their weighted order, to the days that learn them."""
+    position = 0
+    for day in plan_days:
+        day.new_ids = [qid for _topic, qid in kept[position: position + day.new]]
+        position += day.new
+
+
+def _minutes_needed(sim: _Simulation, total_new: int, budget: int) -> int | None:
     """A daily budget that fits everything: the busiest day of the same plan with no budget at all
     (with that budget no day is ever cut short, so the plan is the same and fits)."""
-    plan_days, _cards, _introduced, _over = _simulate(inputs, days, learning_days, wanted, math.inf)
+    plan_days, _introduced, _over = sim.run(total_new, math.inf)
     busiest = max((day.minutes for day in plan_days), default=0.0)
-    return max(inputs.minutes + 1, math.ceil(busiest - 1e-9))
+    return max(budget + 1, math.ceil(busiest - 1e-9))
 
 
-def _topic_summary(weights: dict[str, float], cards: list[SimCard], inputs: PlanInputs) -> list[PlanTopic]:
-    """Per topic: questions in the plan and the mean recall of its learned ones on interview morning
-    (questions that did not fit are not in the mean: they are listed as dropped instead)."""
-    moment = at(inputs.interview).replace(hour=9)
-    by_topic: dict[str, list[SimCard]] = {}
-    for card in cards:
-        if card.card is not None:
-            by_topic.setdefault(card.topic, []).append(card)
+def _topic_summary(weights: dict[str, float], plan_days: list[PlanDay], kept: list[tuple[str, str]],
+                   sim: _Simulation) -> list[PlanTopic]:
+    """Per topic: questions in the plan (new and already carded) and their mean recall on interview
+    morning (questions that did not fit are not in the mean: they are listed as dropped instead)."""
+    topic_of = dict((qid, topic) for topic, qid in kept)
+    recalls = sim.existing_recall()
+    for number, day in enumerate(plan_days):
+        if day.new_ids:
+            value = sim.recall_of_new(number)
+            for qid in day.new_ids:
+                recalls.setdefault(topic_of[qid], []).append(value)
     rows = []
     for topic, weight in sorted(weights.items(), key=lambda item: -item[1]):
-        learned = by_topic.get(topic, [])
-        recall = sum(recall_on(c, moment) for c in learned) / len(learned) if learned else 0.0
-        rows.append(PlanTopic(topic, weight, len(learned), recall))
+        values = recalls.get(topic, [])
+        rows.append(PlanTopic(topic, weight, len(values), sum(values) / len(values) if values else 0.0))
     return rows
