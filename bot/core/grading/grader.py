@@ -161,11 +161,13 @@ def point_verdict(point: str, terms: KeyTerms, read: list[Sentence], asked: str 
     contradiction anywhere outweighs a statement elsewhere."""
     polarity = point_polarity(terms, point)
     topics = topic_groups(terms, asked) if asked else frozenset()
+    own = Plain(tuple(tokens(point)))
+    own_rivals = terms.rivals(own, terms.match(own))  # "L2 ..., while L1 ...": naming both is expected
     stated: str | None = None
     previous: Sentence | None = None
     for sentence in read:
         if sentence.claim:
-            outcome = _read(terms, sentence, previous, polarity, topics)
+            outcome = _read(terms, sentence, previous, polarity, topics, own_rivals)
             if outcome == CONTRADICTED:
                 return PointVerdict(point, CONTRADICTED, sentence.text)
             if outcome == STATED and stated is None:
@@ -178,10 +180,10 @@ MIN_GROUPS_FOR_ONE_LEFT_OUT = 5  # a point of 4+ groups is stated by a claim wit
 
 
 def _read(terms: KeyTerms, sentence: Sentence, previous: Sentence | None, polarity: frozenset[int],
-          topics: frozenset[int] = frozenset()) -> str:
+          topics: frozenset[int] = frozenset(), own_rivals: frozenset[int] = frozenset()) -> str:
     """One sentence against one point: STATED, CONTRADICTED or MISSING.
 
-    Stated: every group is found, except that (a) a group naming the question's subject may be left
+    Stated: every group is found, except that (a) groups naming the question's subject may be left
     implied when at least two other groups are found, (b) a subject named in the sentence before may
     be referred to by a pronoun, and (c) a point of MIN_GROUPS_FOR_ONE_LEFT_OUT or more groups may
     miss one group; in all cases nothing is flipped, and negations match the point's own."""
@@ -196,14 +198,17 @@ def _read(terms: KeyTerms, sentence: Sentence, previous: Sentence | None, polari
         return MISSING
     if _listed_together(matches, sentence):
         return MISSING
-    agrees = denied - double == polarity
+    agrees = denied - double == polarity or _counterfactual(denied - double, polarity, sentence)
     if all(found):
+        if agrees and len(set(sentence.clause_of)) > 1 and terms.rivals(sentence, matches) - own_rivals:
+            return _by_clause(terms, sentence, polarity, own_rivals)  # "precision is X, recall is Y"
         return STATED if agrees else CONTRADICTED
     if flipped:
-        # Every group there but one said the other way round; or an idea bound to the wrong relation
-        # ("L1 is a Gaussian prior") in a sentence holding at least half of the point.
+        # The point's groups there, some said the other way round (at least as many found as flipped,
+        # so a sentence about another subject is not read as a denial); or an idea bound to the wrong
+        # relation ("L1 is a Gaussian prior") in a sentence holding at least half of the point.
         anchored = any(g.anchored for g in matches)
-        whole = sum(found) + flipped == n or (anchored and 2 * (sum(found) + flipped) >= n)
+        whole = (sum(found) + flipped == n and sum(found) >= flipped) or (anchored and 2 * (sum(found) + flipped) >= n)
         return CONTRADICTED if whole and agrees else MISSING
     if not agrees:
         return MISSING
@@ -217,6 +222,24 @@ def _read(terms: KeyTerms, sentence: Sentence, previous: Sentence | None, polari
     if len(absent) == 1 and n >= MIN_GROUPS_FOR_ONE_LEFT_OUT:
         return STATED
     return MISSING
+
+
+def _counterfactual(denied: frozenset[int], polarity: frozenset[int], sentence: Sentence) -> bool:
+    """"Without a small temperature the softmax never gets peaked" states that a small temperature
+    makes it peaked: two denials, one of them "without", agree with a point that denies neither."""
+    return (len(denied ^ polarity) == 2 and "without" in sentence.words)
+
+
+def _by_clause(terms: KeyTerms, sentence: Sentence, polarity: frozenset[int], own_rivals: frozenset[int]) -> str:
+    """Read each clause on its own: stated if one states the point, contradicted if one contradicts it."""
+    outcomes = []
+    for number in sorted(set(sentence.clause_of)):
+        keep = [i for i, c in enumerate(sentence.clause_of) if c == number]
+        part = Sentence(sentence.clause_texts[number], tuple(sentence.words[i] for i in keep), (0,) * len(keep),
+                        tuple(sentence.scope_of[i] for i in keep), tuple(sentence.slot_of[i] for i in keep),
+                        (sentence.clause_texts[number],), True)
+        outcomes.append(_read(terms, part, None, polarity, own_rivals=own_rivals))
+    return CONTRADICTED if CONTRADICTED in outcomes else STATED if STATED in outcomes else MISSING
 
 
 def _listed_together(matches: list[GroupMatch], sentence: Sentence) -> bool:

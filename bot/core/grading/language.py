@@ -18,6 +18,7 @@ LANGUAGE_FILE = Path(__file__).resolve().parents[3] / "knowledge" / "grading" / 
 _TOKEN = re.compile(r"\d+(?:\.\d+)+|[a-z0-9]+(?:_[a-z0-9]+)*(?:'[a-z]+)?\+*")
 # British and American spellings of the same word compare equal: normalise -> normalize.
 _ISE = re.compile(r"(?<=[a-z]{3})is(e|es|ed|ing|ation|ations|er|ers)$")
+_OUR = re.compile(r"(?<=[a-z]{3})our(s|ed|ing|ite|ites|able|hood|hoods)?$")  # favour -> favor, neighbour -> neighbor
 _APOSTROPHE_NT = re.compile(r"n['’]t$")
 
 
@@ -41,7 +42,8 @@ def tokens(text: str) -> list[str]:
         token = raw.rstrip(".")
         if token.endswith("'s"):
             token = token[:-2]
-        found.append(_ISE.sub(lambda m: "iz" + m.group(1), token))
+        token = _ISE.sub(lambda m: "iz" + m.group(1), token)
+        found.append(_OUR.sub(lambda m: "or" + (m.group(1) or ""), token))
     return found
 
 

@@ -103,8 +103,19 @@ class KeyTerms:
         """Each group's occurrences in `text`, or its opposite's. A relation word right before
         another group's term modifies that term ("more complex"), so it is not read as this group's."""
         heads = [_find_all(group.terms, text) for group in self.groups]
-        return [_match_group(group, text, heads[k], [h for j, hs in enumerate(heads) if j != k for h in hs])
+        related = [k for k, g in enumerate(self.groups) if g.relation]
+        return [_match_group(group, text, heads[k], [h for j, hs in enumerate(heads) if j != k for h in hs],
+                             [h for j in related if j != k for h in heads[j]])
                 for k, group in enumerate(self.groups)]
+
+    def rivals(self, text: Readable, matches: list[GroupMatch]) -> frozenset[int]:
+        """Groups whose other side the text also names (recall beside precision, L2 beside L1): then
+        which idea a word belongs to must be read clause by clause."""
+        taken = [span for g in matches for span in g.spans + g.bound + g.flipped]
+        taken += [span for group in self.groups for span in _find_all(group.terms, text)]
+        return frozenset(k for k, group in enumerate(self.groups)
+                         if any(not any(_overlap(span, t) for t in taken)
+                                for span in _find_all(_contrary_terms(group.terms, group.contrary), text)))
 
 
 def parse_key_terms(text: str) -> KeyTerms:
@@ -168,9 +179,10 @@ def _find_all(terms: tuple[Term, ...], text: Readable) -> list[Span]:
     return [span for term in terms for span in find_term(term, text)]
 
 
-def _match_group(group: Group, text: Readable, spans: list[Span], others: list[Span]) -> GroupMatch:
+def _match_group(group: Group, text: Readable, spans: list[Span], others: list[Span], rival_heads: list[Span]
+                 ) -> GroupMatch:
     if group.relation:
-        return _bind(group, spans, text, others) if spans else GroupMatch()
+        return _bind(group, spans, text, others, rival_heads) if spans else GroupMatch()
     if spans:
         return GroupMatch(tuple(spans))
     # An opposite inside another group's term is that term ("per item" is not "user" flipped).
@@ -183,13 +195,21 @@ def _match_group(group: Group, text: Readable, spans: list[Span], others: list[S
     return GroupMatch((), tuple(flipped))
 
 
-def _bind(group: Group, heads: list[Span], text: Readable, others: list[Span]) -> GroupMatch:
-    """A relation group: the relation word nearest a head occurrence in its clause decides."""
+def _bind(group: Group, heads: list[Span], text: Readable, others: list[Span], rival_heads: list[Span]
+          ) -> GroupMatch:
+    """A relation group: the relation word nearest a head occurrence in its clause decides. A relation
+    word nearer another relation group's idea belongs to that idea ("raising the threshold buys
+    precision": "raising" is the threshold's, not precision's)."""
     relation = _alike_terms(group.relation)
     said = [(span, True) for span in _find_all(relation, text)]
     opposite = [(span, False) for span in _find_all(_contrary_terms(relation, group.contrary), text)]
+    # A relation word inside the idea's own term ("higher training error") binds to it.
+    inside = [(c, h) for c in said for h in heads if h[0] <= c[0][0] and c[0][1] <= h[1]]
+    if inside:
+        return GroupMatch(tuple(h for _, h in inside), bound=tuple(c[0] for c, _ in inside))
     candidates = [c for c in said + opposite if not any(_overlap(c[0], h) for h in heads)
-                  and not any(_overlap(c[0], o) or c[0][1] == o[0] for o in others)]
+                  and not any(_overlap(c[0], o) or c[0][1] == o[0] for o in others)
+                  and not _nearer_rival(c[0], heads, rival_heads, text)]
     found, flipped = [], []
     for head in heads:
         clause = text.clause_of[head[0]]
@@ -202,6 +222,13 @@ def _bind(group: Group, heads: list[Span], text: Readable, others: list[Span]) -
         return GroupMatch(tuple((s[0], s[1]) for s in found), bound=tuple((s[2], s[3]) for s in found))
     return GroupMatch((), tuple((s[0], s[1]) for s in flipped), tuple((s[2], s[3]) for s in flipped),
                       anchored=bool(flipped))
+
+
+def _nearer_rival(span: Span, heads: list[Span], rival_heads: list[Span], text: Readable) -> bool:
+    clause = text.clause_of[span[0]]
+    own = [_distance(span, h) for h in heads if text.clause_of[h[0]] == clause]
+    rival = [_distance(span, r) for r in rival_heads if text.clause_of[r[0]] == clause and not _overlap(span, r)]
+    return bool(own and rival) and min(rival) < min(own)
 
 
 def _overlap(a: Span, b: Span) -> bool:

@@ -7,21 +7,11 @@ from collections import Counter
 
 from bot.core.postings import Posting, PostingLine
 from bot.core.postings.tech import find_tech
+from bot.core.text import STOPWORDS  # the one stopword list (bot/core/text.py)
 
 TOP_WORDS = 5
 JOB_TERMS = 12
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#']*(?:[-/][a-z0-9+#]+)*", re.I)
-STOPWORDS = frozenset(
-    "a about above after again against all also am an and any are as at be because been before being below "
-    "between both but by can could did do does doing down during each either else even ever every few for from "
-    "further had has have having he her here hers herself him himself his how however i if in into is it its "
-    "itself just let like may me might more most much must my myself no nor not now of off on once one only or "
-    "other our ours ourselves out over own per quite rather really same shall she should so some such than that "
-    "the their theirs them themselves then there these they this those though through thus to too under until "
-    "up upon us very via was we were what whatever when where whether which while who whom whose why will with "
-    "within without would yet you your yours yourself yourselves i'd i'm i've i'll it's that's don't doesn't "
-    "isn't aren't can't won't we're they're you're let's there's".split()
-)
 # Words every job posting uses; they say nothing about this job in particular.
 _POSTING_FILLER = frozenset(
     "ability able across address applied apply areas based best bring build building candidate candidates "
