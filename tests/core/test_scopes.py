@@ -250,3 +250,18 @@ def test_the_llm_context_holds_only_visible_postings(scoped: KnowledgeIndex, tmp
         sources = mine.sources_for("lidar segmentation with sparse convolutions", [])
         assert any(s.posting.role_id == role_id for s in sources) is visible
         assert (role_id in {p.role_id for p in mine.index.roles()}) is visible
+
+
+def test_button_tokens_replayed_in_another_scope_find_nothing(scoped: KnowledgeIndex, tmp_path: Path) -> None:
+    """A Discord custom id carries a posting question's role as a hash, decoded against the roles the
+    clicking user may see: replayed by someone who cannot see the posting, it is unknown."""
+    from bot.discord_app.question_ids import decode, encode
+
+    scoped.ingest([_file(tmp_path)], scope=Scope.user(ALICE))
+    role_id = Scope.user(ALICE).role_id(BASE_ID)
+    token = encode(f"posting-{role_id}-11-1")
+    assert token is not None and token.startswith("~posting-@") and role_id not in token
+    assert decode(token, scoped.view(Viewer(ALICE, GUILD_B)).roles()) == f"posting-{role_id}-11-1"
+    for viewer in (Viewer(BOB), Viewer(BOB, GUILD_A), Viewer(None, GUILD_B)):
+        with pytest.raises(UnknownQuestion):
+            decode(token, scoped.view(viewer).roles())
