@@ -307,7 +307,8 @@ HELP_SECTIONS = (
     ("Study groups", "`/studygroup setup channel time timezone` — a daily question in that channel "
                      "(Manage Server) · `/studygroup off`.\nAnswer in the day's thread for feedback and "
                      "streaks; `/leaderboard [week|all]`. Mention me in the channel to ask in a thread."),
-    ("Postings", "`/posting add` — add a posting from a file, a link or pasted text (Manage Server)."),
+    ("Postings", "`/posting add` — add a posting from a file, a link or pasted text: in DMs it is yours alone, "
+                 "in a server it is the server's (Manage Server). `/posting list` · `/posting remove`."),
     ("DMs", "DM me anything: “what does the PhD one pay?”, “quiz me on pytorch”, “start a mock interview”."),
 )
 
