@@ -42,6 +42,11 @@ class HeadingKinds:
     classifier: ExampleClassifier
     sections: dict[str, str]  # kind -> coarse section
     neutral: frozenset[str]
+    vocabulary: frozenset[str]  # every word of every example heading
+
+
+def _heading_words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z][a-z']+", text.lower()))
 
 
 @cache
@@ -50,7 +55,8 @@ def heading_kinds() -> HeadingKinds:
     examples = {kind: spec["examples"] for kind, spec in data["kinds"].items()}
     sections = {kind: spec["section"] for kind, spec in data["kinds"].items()}
     neutral = frozenset(heading_key(text) for text in data.get("neutral", []))
-    return HeadingKinds(ExampleClassifier(examples, HEADING_SIMILARITY), sections, neutral)
+    vocabulary = frozenset(word for texts in examples.values() for text in texts for word in _heading_words(text))
+    return HeadingKinds(ExampleClassifier(examples, HEADING_SIMILARITY), sections, neutral, vocabulary)
 
 
 def heading_form(line: RawLine) -> str | None:
@@ -71,7 +77,8 @@ def heading_form(line: RawLine) -> str | None:
     title_case = all(w[:1].isupper() or not w[:1].isalpha() for w in words)
     addressed = re.search(r"\b(?:you|your|we|our)\b", text, re.I)  # "In this role, you will" may keep its comma
     if (len(words) <= 7 or title_case) and not _NOT_A_HEADING.search(text.replace(",", "") if addressed else text):
-        return "weak"  # meta lines ("Acme · Berlin", "Remote (US)", "Posted 2 days ago") are not headings
+        # a plain line shares no word with any example heading ("Acme Robotics"): no model call
+        return "weak" if _heading_words(text) & heading_kinds().vocabulary else None
     return None
 
 
