@@ -339,3 +339,9 @@ def test_utf16_text_and_word_symbol_bullets() -> None:
     lines = document_from_bytes(data, "txt", "notes.txt").lines
     assert [(line.kind, line.text) for line in lines] == [("para", "Requirements"), ("bullet", "Strong Python"),
                                                           ("bullet", "SQL")]
+
+
+def test_text_after_the_closing_html_tag_is_read() -> None:
+    """Text appended after </html> is part of the page, as browsers show it."""
+    page = b"<html><body><h1>ML Intern</h1><p>About</p></body></html>\nBonus: Experience with JAX."
+    assert document_from_bytes(page, "text/html", "x").lines[-1].text == "Bonus: Experience with JAX."

@@ -101,6 +101,7 @@ def html_document(text: str) -> tuple[list[RawLine], str | None, dict | None]:
     import lxml.html
 
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    text = re.sub(r"</(?:body|html)\s*>", " ", text, flags=re.I)  # as browsers do, text after them is body
     try:
         root = lxml.html.document_fromstring(text, parser=_parser())
     except Exception:  # lxml raises ParserError (and others) on pages with no elements at all
