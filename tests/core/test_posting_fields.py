@@ -300,3 +300,20 @@ def test_page_chrome_above_the_title_is_meta_not_a_section() -> None:
     posting = parse_posting(text, "txt", "linkedin.txt")
     assert (posting.title, posting.company) == ("Platform Engineer - Billing", "Ternwick Systems")
     assert "Denver, CO" in posting.locations
+
+
+@pytest.mark.parametrize(
+    ("visa", "answer"),
+    [
+        ("We can sponsor H-1B visas for this position.", "yes"),
+        ("Unfortunately we're not able to sponsor work permits.", "no"),
+        ("Candidates must be U.S. citizens or permanent residents.", "no"),
+        ("CPT is sponsored for F-1 interns. We will not sponsor H-1B petitions.", "some"),
+        ("Our wellness program includes opt-out days.", None),
+    ],
+)
+def test_visa_sponsorship(visa: str, answer: str | None) -> None:
+    from bot.core.postings.facts import extract_visa, sponsorship
+
+    text, _ = extract_visa([], [PostingLine(visa, "logistics", 1)])
+    assert sponsorship(text) == answer

@@ -15,6 +15,7 @@ from bot.core.postings import pay as money
 from bot.core.postings.fields import Labelled, sentence_of, values_for
 from bot.core.postings.model import Pay, PostingLine
 from bot.core.postings.places import City, cities_named, country_code, country_name, fold, is_city, region_fits
+from bot.core.postings.structure import split_sentences
 
 NUMBER_WORDS = {
     w: i
@@ -52,7 +53,8 @@ _REMOTE_PLACE = re.compile(
     re.I,
 )
 _VISA = re.compile(
-    r"\bvisas?\b|\bsponsor\w*|\bwork authori[sz]ation|\bwork permit|\bright to work|\bCPT\b|\bOPT\b|\bH-?1B\b|"
+    r"\bvisas?\b|\bsponsor(?:s|ship|ing)?\b|\bwork authori[sz]ation|\bwork permit|\bright to work|"
+    r"(?-i:\bCPT\b|\bOPT\b|\bH-?1B\b)|"
     r"\bresidence permit|\bU\.?S\.? persons?\b|\bcitizens?(?:hip)?\b|\bstudy permit|\bwork pass\b|\blegally eligible",
     re.I,
 )
@@ -370,7 +372,11 @@ def extract_visa(labels: list[Labelled], lines: list[PostingLine]) -> tuple[str 
         if _VISA.search(line.text) and line not in evidence:
             if re.search(r"\bequal opportunity|regardless of|without regard", line.text, re.I):
                 continue
-            evidence.append(sentence_of(line, _VISA))
+            sentences = [x for x in split_sentences(line.text) if _VISA.search(x)]
+            narrowed = " ".join(sentences) if sentences else line.text
+            evidence.append(
+                PostingLine(narrowed, line.section, line.line_no, line.kind, line.heading, line.heading_kind)
+            )
     if not evidence:
         return None, []
     text = " ".join(_LABEL_PREFIX.sub("", line.text) for line in evidence)
@@ -378,6 +384,24 @@ def extract_visa(labels: list[Labelled], lines: list[PostingLine]) -> tuple[str 
 
 
 _LABEL_PREFIX = re.compile(r"^[A-Za-z /&-]{2,30}:\s*")
+_NO_SPONSOR = re.compile(
+    r"\b(?:not|no|unable to|cannot|can't|can ?not|won't|will not|does not|do not|don't|without)\b[^.;]{0,40}\bsponsor"
+    r"|\bsponsorship (?:is )?(?:not|unavailable)|\bmust (?:already )?(?:be|have)[^;]{0,50}?"
+    r"(?:authori[sz]ed|right to work|citizens?|permanent resident|U\.?S\.? persons?)",
+    re.I,
+)
+_SPONSOR = re.compile(
+    r"\bsponsor(?:s|ship|ed)?\b|\bvisa support\b|\bsupports? (?:OPT|CPT|H-?1B)|\bhandles? the work pass", re.I
+)
+
+
+def sponsorship(visa: str | None) -> str | None:
+    """'yes', 'no' or 'some' (sponsors one kind, not another) from the visa sentences; None if silent."""
+    if not visa:
+        return None
+    clauses = re.split(r"(?<=[.;])\s+(?=[A-Z])|,\s+(?:but|however)\s+", visa)
+    said = {"no" if _NO_SPONSOR.search(c) else "yes" for c in clauses if _SPONSOR.search(c) or _NO_SPONSOR.search(c)}
+    return None if not said else said.pop() if len(said) == 1 else "some"
 
 
 def extract_application_limit(lines: list[PostingLine]) -> tuple[int | None, str | None, list[PostingLine]]:

@@ -143,6 +143,7 @@ class Posting:
     deadline: str | None = None  # ISO date
     deadline_note: str | None = None  # "rolling", "until the position is filled"
     visa: str | None = None
+    visa_sponsorship: str | None = None  # yes | no | some (e.g. CPT/OPT but not H-1B)
     skills: list[str] = field(default_factory=list)
     evidence: dict[str, list[PostingLine]] = field(default_factory=dict)
     content_hash: str = ""
@@ -181,6 +182,7 @@ class Posting:
             "deadline_note": self.deadline_note,
             "max_applications": self.max_applications,
             "visa": self.visa,
+            "visa_sponsorship": self.visa_sponsorship,
             "team": self.team,
             "tech_stack": self.tech_stack,
             "skills": self.skills,

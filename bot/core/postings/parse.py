@@ -243,6 +243,7 @@ def _fill_logistics(posting: Posting, data: dict, meta: list[PostingLine], label
     if through and not posting.deadline:
         posting.deadline, evidence["deadline"] = through.text.split(": ", 1)[1][:10], [through]
     posting.visa, evidence["visa"] = facts.extract_visa(labels, lines)
+    posting.visa_sponsorship = facts.sponsorship(posting.visa)
     posting.max_applications, posting.application_limit, evidence["application_limit"] = (
         facts.extract_application_limit(lines)
     )
