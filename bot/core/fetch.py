@@ -153,9 +153,12 @@ def _get(client: httpx.Client, url: str, limits: FetchLimits, deadline: float) -
         reraise=True,
     )
     def send() -> httpx.Response:
-        if time.monotonic() > deadline:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
             raise FetchRefused(f"the page took longer than {limits.timeout:g} s")
-        request = client.build_request("GET", pinned, headers=headers, extensions={"sni_hostname": host})
+        request = client.build_request(  # each hop gets what is left of the whole fetch's time
+            "GET", pinned, headers=headers, timeout=httpx.Timeout(remaining), extensions={"sni_hostname": host}
+        )
         response = client.send(request, stream=True)
         if response.status_code in TRANSIENT_STATUS:
             response.close()
