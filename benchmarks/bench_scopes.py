@@ -159,9 +159,9 @@ def _write_roles(index: KnowledgeIndex, batch: list[tuple[str, Posting, list[flo
     )
 
 
-def question_for(viewer_roles: list[Posting], rng: random.Random) -> str:
-    role = rng.choice(viewer_roles)
-    return rng.choice(QUESTIONS).format(title=role.title.split(",")[0].split("(")[0].strip())
+def question_for(titles: list[str], rng: random.Random) -> str:
+    """A question a student could ask about one of the postings they see (titles saved by the build)."""
+    return rng.choice(QUESTIONS).format(title=rng.choice(titles).split(",")[0].split("(")[0].strip())
 
 
 def measure_asks(index: KnowledgeIndex, holdings: dict, count: int, rng: random.Random) -> dict:
@@ -272,33 +272,33 @@ def measure_layouts(index: KnowledgeIndex, holdings: dict, client, rng: random.R
             "layout_create_collection_ms_each": create_s * 1000}
 
 
-def run(store: str, args: argparse.Namespace, folder: Path, pool: list[Posting]) -> dict:
+def build(store: str, args: argparse.Namespace, folder: Path, url: str | None) -> None:
+    """Index the library, then every scope's postings; save who holds what for the measuring process."""
     rng = random.Random(5)
+    pool = read_pool(folder / "pool", args.pool)
     embeddings = load_embeddings(Settings().model_path)
-    server = None
-    if store == "server":
-        sys.path.insert(0, str(PROJECT_ROOT))
-        from tests.servers import ChromaServer
+    index = KnowledgeIndex(folder / "data", "", chroma_url=url, embeddings=embeddings)
+    index.ingest(library_files())
+    built = populate(index, pool, args.servers, args.students, rng)
+    holdings = {scope.key: [p.title for p in postings] for scope, postings in built["holdings"].items()}
+    info = {k: v for k, v in built.items() if k != "holdings"} | {"pool": len(pool)}
+    (folder / "holdings.json").write_text(json.dumps({"holdings": holdings, "info": info}))
 
-        server = ChromaServer(folder / f"{store}-chroma" / "db").start(timeout=60)
-    try:
-        index = KnowledgeIndex(folder / store, "", chroma_url=server.url if server else None, embeddings=embeddings)
-        index.ingest(library_files())
-        built = populate(index, pool, args.servers, args.students, rng)
-        index._load()
-        result = {"store": store, "library_roles": len(index.roles()), "scoped_roles": built["roles"],
-                  "chunks_stored": built["chunks"], "distinct_chunk_texts": built["distinct_chunk_texts"],
-                  "embed_pool_s": built["embed_s"], "write_s": built["write_s"]}
-        result |= measure_asks(index, built["holdings"], args.asks, rng)
-        result |= measure_filter(index, built["holdings"], folder / f"{store}-alone", rng, args.filter_samples)
-        client = index.store.chunks._client
-        result |= measure_layouts(index, built["holdings"], client, rng, args.layout_scopes)
-        result["rss_mb"] = rss_mb()
-        result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        return result
-    finally:
-        if server is not None:
-            server.stop()
+
+def measure(store: str, args: argparse.Namespace, folder: Path, url: str | None) -> dict:
+    """In a fresh process, like a bot process: open the index, answer, search, report RSS."""
+    rng = random.Random(6)
+    saved = json.loads((folder / "holdings.json").read_text())
+    holdings = {Scope.parse(key): titles for key, titles in saved["holdings"].items()}
+    embeddings = load_embeddings(Settings().model_path)
+    index = KnowledgeIndex(folder / "data", "", chroma_url=url, embeddings=embeddings)
+    result = {"store": store, "library_roles": len(index.roles())} | saved["info"] | {"rss_opened_mb": rss_mb()}
+    result |= measure_asks(index, holdings, args.asks, rng)
+    result |= measure_filter(index, holdings, folder / "alone", rng, args.filter_samples)
+    result |= measure_layouts(index, holdings, index.store.chunks._client, rng, args.layout_scopes)
+    result["rss_mb"] = rss_mb()
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
 
 
 def main() -> None:
@@ -310,20 +310,43 @@ def main() -> None:
     parser.add_argument("--filter-samples", type=int, default=10)
     parser.add_argument("--layout-scopes", type=int, default=40)
     parser.add_argument("--store", choices=("embedded", "server", "both"), default="both")
+    parser.add_argument("--phase", choices=("all", "build", "measure"), default="all", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bench-scopes-") as tmp:
-        folder = Path(tmp)
-        if args.store == "both":  # one process per store, so each RSS is that store's alone
-            for store in ("embedded", "server"):
-                subprocess.run([sys.executable, "-m", "benchmarks.bench_scopes", *sys.argv[1:], "--store", store],
-                               check=True, cwd=PROJECT_ROOT)
-            return
-        pool = read_pool(folder / "pool", args.pool)
-        print(f"{args.store}: pool of {len(pool)} distinct postings", flush=True)
-        for store in (args.store,):
-            result = run(store, args, folder, pool)
-            print(json.dumps({k: round(v, 2) if isinstance(v, float) else v for k, v in result.items()}, indent=1),
-                  flush=True)
+    if args.phase == "build":
+        build(args.store, args, args.folder, args.url)
+        return
+    if args.phase == "measure":
+        result = measure(args.store, args, args.folder, args.url)
+        print(json.dumps({k: round(v, 2) if isinstance(v, float) else v for k, v in result.items()}, indent=1),
+              flush=True)
+        return
+    stores = ("embedded", "server") if args.store == "both" else (args.store,)
+    for store in stores:
+        with tempfile.TemporaryDirectory(prefix=f"bench-scopes-{store}-") as tmp:
+            folder = Path(tmp)
+            server = None
+            if store == "server":
+                sys.path.insert(0, str(PROJECT_ROOT))
+                from tests.servers import ChromaServer
+
+                (folder / "chroma").mkdir()
+                server = ChromaServer(folder / "chroma" / "db").start(timeout=60)
+            try:
+                common = [f"--servers={args.servers}", f"--students={args.students}", f"--pool={args.pool}",
+                          f"--asks={args.asks}", f"--filter-samples={args.filter_samples}",
+                          f"--layout-scopes={args.layout_scopes}", f"--store={store}", f"--folder={folder}"]
+                if server is not None:
+                    common.append(f"--url={server.url}")
+                for phase in ("build", "measure"):  # the measuring process opens the index like a bot does
+                    started = time.perf_counter()
+                    subprocess.run([sys.executable, "-m", "benchmarks.bench_scopes", *common, f"--phase={phase}"],
+                                   check=True, cwd=PROJECT_ROOT)
+                    print(f"{store} {phase}: {time.perf_counter() - started:.0f} s", flush=True)
+            finally:
+                if server is not None:
+                    server.stop()
 
 
 if __name__ == "__main__":
