@@ -1,6 +1,6 @@
 """Chroma, embedded on disk by default or a server when CHROMA_URL is set.
 
-Two collections: `prepbot_chunks` (one vector per posting line, through LangChain's Chroma) and
+Two collections: `prepbot_chunks` (one vector per posting line; `VectorStore.chunks` is LangChain's Chroma) and
 `prepbot_roles` (one record per role holding the parsed posting as JSON). A role record is written
 after its chunks, so it is the commit point of an ingest: chunks of an unrecorded version are
 never searched and are swept on the next ingest of that role.
@@ -25,7 +25,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlparse
 
 import chromadb
@@ -33,13 +33,15 @@ import httpx
 import tenacity
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError, InternalError, NotFoundError
-from langchain_chroma import Chroma
 
 from bot.core.chunks import Chunk
 from bot.core.embeddings import CachedEmbeddings
 from bot.core.errors import KnowledgeBaseUnavailable
 from bot.core.postings import Posting
 from bot.core.scopes import LIBRARY_KEY
+
+if TYPE_CHECKING:
+    from langchain_chroma import Chroma
 
 log = logging.getLogger(__name__)
 CHUNKS = "prepbot_chunks"
@@ -116,15 +118,29 @@ class VectorStore:
         self.embeddings = embeddings
         self.where = where or "its folder"  # for messages: the server URL or the local folder
         self.remote = remote
-        self.chunks = self._guard(
-            lambda: Chroma(
-                collection_name=CHUNKS, embedding_function=embeddings, client=client, collection_metadata=COSINE
-            )
+        self.client = client
+        # Our own calls use the collection itself; the LangChain wrapper (`chunks`) is built on first
+        # use: importing langchain_chroma costs ~0.4 s and ~25 MB that most commands never need.
+        self.chunk_collection = self._guard(
+            lambda: client.get_or_create_collection(CHUNKS, metadata=COSINE, embedding_function=None)
         )
         self.roles = self._guard(
             lambda: client.get_or_create_collection(ROLES, metadata=COSINE, embedding_function=None)
         )
         self._migrate_owners()
+
+    @functools.cached_property
+    def chunks(self) -> Chroma:
+        """The chunks as a LangChain vector store that embeds with our model (for LangChain chains
+        and retrievers); the same collection as `chunk_collection`."""
+        from langchain_chroma import Chroma
+
+        return self._guard(
+            lambda: Chroma(
+                collection_name=CHUNKS, embedding_function=self.embeddings, client=self.client,
+                collection_metadata=COSINE,
+            )
+        )
 
     def _migrate_owners(self) -> None:
         """Give records written before scopes existed the library owner (one pass, then a no-op:
@@ -137,14 +153,14 @@ class VectorStore:
         for start in range(0, len(legacy), 500):
             batch = legacy[start : start + 500]
             found = self._guard(
-                lambda batch=batch: self.chunks._collection.get(
+                lambda batch=batch: self.chunk_collection.get(
                     where={"role_id": {"$in": batch}}, include=["metadatas"]
                 )
             )
             for first in range(0, len(found["ids"]), WRITE_BATCH):
                 ids = found["ids"][first : first + WRITE_BATCH]
                 metas = [m | {"owner": LIBRARY_KEY} for m in found["metadatas"][first : first + WRITE_BATCH]]
-                self._guard(lambda ids=ids, metas=metas: self.chunks._collection.update(ids=ids, metadatas=metas))
+                self._guard(lambda ids=ids, metas=metas: self.chunk_collection.update(ids=ids, metadatas=metas))
             metas = self._guard(lambda batch=batch: self.roles.get(ids=batch, include=["metadatas"]))
             self._guard(
                 lambda metas=metas: self.roles.update(
@@ -191,33 +207,33 @@ class VectorStore:
 
     def count(self) -> int:
         """How many chunk vectors are stored (all versions)."""
-        return self._guard(lambda: self.chunks._collection.count())
+        return self._guard(lambda: self.chunk_collection.count())
 
     def unowned_chunk_ids(self) -> set[str]:
         """Chunks without an owner field (a write from before scopes that no record claims). Chroma's
         `$ne` also matches a missing field, so read the other owners' metadata and keep those."""
         found = self._guard(
-            lambda: self.chunks._collection.get(where={"owner": {"$ne": LIBRARY_KEY}}, include=["metadatas"])
+            lambda: self.chunk_collection.get(where={"owner": {"$ne": LIBRARY_KEY}}, include=["metadatas"])
         )
         return {cid for cid, meta in zip(found["ids"], found["metadatas"], strict=True) if "owner" not in (meta or {})}
 
     def chunk_ids(self, owner: str | None = None) -> set[str]:
         """Every stored chunk id, or one owner's (ids only: no vectors or documents are fetched)."""
         where = {"owner": owner} if owner else None
-        return set(self._guard(lambda: self.chunks._collection.get(where=where, include=[]))["ids"])
+        return set(self._guard(lambda: self.chunk_collection.get(where=where, include=[]))["ids"])
 
     def existing(self, ids: list[str]) -> set[str]:
         """Which of these chunk ids are stored already (ids only are fetched)."""
         found: set[str] = set()
         for start in range(0, len(ids), WRITE_BATCH):
             batch = ids[start : start + WRITE_BATCH]
-            found.update(self._guard(lambda batch=batch: self.chunks._collection.get(ids=batch, include=[]))["ids"])
+            found.update(self._guard(lambda batch=batch: self.chunk_collection.get(ids=batch, include=[]))["ids"])
         return found
 
     def delete_chunks(self, ids: list[str]) -> None:
         for start in range(0, len(ids), WRITE_BATCH):
             batch = ids[start : start + WRITE_BATCH]
-            self._guard(lambda batch=batch: self.chunks._collection.delete(ids=batch))
+            self._guard(lambda batch=batch: self.chunk_collection.delete(ids=batch))
 
     # ----- reads and writes ----------------------------------------------------------------------
     def load_roles(self, owners: list[str] | None = None) -> dict[str, tuple[Posting, list[str]]]:
@@ -244,7 +260,7 @@ class VectorStore:
         """chunk text -> stored vector, from any role whose posting has this content hash: the
         same posting added in another scope reuses its vectors instead of being embedded again."""
         found = self._guard(
-            lambda: self.chunks._collection.get(where={"version": version}, include=["documents", "embeddings"])
+            lambda: self.chunk_collection.get(where={"version": version}, include=["documents", "embeddings"])
         )
         return dict(zip(found["documents"], found["embeddings"], strict=True))
 
@@ -280,7 +296,7 @@ class VectorStore:
         for start in range(0, len(chunks), WRITE_BATCH):
             batch = slice(start, start + WRITE_BATCH)
             self._guard(
-                lambda batch=batch: self.chunks._collection.upsert(
+                lambda batch=batch: self.chunk_collection.upsert(
                     ids=[c.id for c in chunks[batch]],
                     embeddings=vectors[batch],
                     documents=[c.text for c in chunks[batch]],
@@ -316,7 +332,7 @@ class VectorStore:
         where: dict = {"role_id": role_id}
         if keep_version:
             where = {"$and": [{"role_id": role_id}, {"version": {"$ne": keep_version}}]}
-        self._guard(lambda: self.chunks._collection.delete(where=where))
+        self._guard(lambda: self.chunk_collection.delete(where=where))
 
     def sweep_stale(self, postings: list[Posting]) -> None:
         """One delete for many roles: their chunks of any version but the one now recorded (older
@@ -329,7 +345,7 @@ class VectorStore:
                     {"version": {"$nin": [p.content_hash for p in batch]}},
                 ]
             }
-            self._guard(lambda where=where: self.chunks._collection.delete(where=where))
+            self._guard(lambda where=where: self.chunk_collection.delete(where=where))
 
     def delete_role(self, role_id: str) -> None:
         self._guard(lambda: self.roles.delete(ids=[role_id]))
@@ -341,11 +357,11 @@ class VectorStore:
         if owner == LIBRARY_KEY:
             raise ValueError("the library is never deleted wholesale")
         self._guard(lambda: self.roles.delete(where={"owner": owner}))
-        self._guard(lambda: self.chunks._collection.delete(where={"owner": owner}))
+        self._guard(lambda: self.chunk_collection.delete(where={"owner": owner}))
 
     def vectors(self, ids: list[str]) -> dict[str, list[float]]:
         """Stored vectors by chunk id (ids that are missing are simply absent)."""
-        found = self._guard(lambda: self.chunks._collection.get(ids=ids, include=["embeddings"]))
+        found = self._guard(lambda: self.chunk_collection.get(ids=ids, include=["embeddings"]))
         return dict(zip(found["ids"], found["embeddings"], strict=True))
 
     def query(
@@ -358,7 +374,7 @@ class VectorStore:
         elif owners:
             where = {"owner": owners[0]} if len(owners) == 1 else {"owner": {"$in": list(owners)}}
         result = self._guard(
-            lambda: self.chunks._collection.query(
+            lambda: self.chunk_collection.query(
                 query_embeddings=[vector], n_results=k, where=where, include=["distances"]
             )
         )
