@@ -52,8 +52,10 @@ def child_env(root: Path, data_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def timed_run(root: Path, env: dict[str, str], *args: str) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one `python -m bot ARGS` process run from `root`."""
+def timed_run(root: Path, env: dict[str, str], *args: str) -> tuple[float, float, float]:
+    """(wall seconds, peak RSS in MB, CPU seconds) of one `python -m bot ARGS` process run from
+    `root`. CPU time is reported too because it moves far less than wall time when other work
+    shares the machine."""
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "bot", *args], cwd=root, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -63,7 +65,7 @@ def timed_run(root: Path, env: dict[str, str], *args: str) -> tuple[float, float
     stderr = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode != 0:
         raise SystemExit(f"`prepbot {' '.join(args)}` failed ({proc.returncode}): {stderr[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def rss_mb(pid: int) -> float:
@@ -71,6 +73,12 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a running process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def bot_once(root: Path, data_dir: Path) -> dict[str, float]:
@@ -92,6 +100,7 @@ async def bot_once(root: Path, data_dir: Path) -> dict[str, float]:
     try:
         await fake.wait_until_identified(timeout=120)
         identified = time.perf_counter() - start
+        identified_cpu = cpu_seconds(proc.pid)
         rss_identified = rss_mb(proc.pid)
         # The first /ask: acknowledged within 3 s even while the services are still loading.
         interaction = await fake.send_slash_command("ask", {"question": ASK}, user=user, channel=channel)
@@ -106,7 +115,8 @@ async def bot_once(root: Path, data_dir: Path) -> dict[str, float]:
             proc.kill()
             proc.wait()
         await fake.stop()
-    return {"identify_s": identified, "rss_identified_mb": rss_identified, "first_ask_ack_s": callback.latency,
+    return {"identify_s": identified, "identify_cpu_s": identified_cpu,
+            "rss_identified_mb": rss_identified, "first_ask_ack_s": callback.latency,
             "first_ask_answered_s": answered, "rss_answered_mb": rss_answered}
 
 
@@ -160,15 +170,18 @@ def measure(roots: list[Path], runs: int) -> dict[Path, dict[str, float]]:
                 for name, command in (("roles", ["roles"]), ("ask", ["ask", ASK])):
                     cold.setdefault((root, name), []).append(timed_run(root, env, *command))
                 bots[root].append(asyncio.run(bot_once(root, data[root])))
-                seconds = {name: cold[root, name][-1][0] for name in ("roles", "ask")}
-                print(f"run {run + 1} {root}: roles {seconds['roles']:.2f} s, ask {seconds['ask']:.2f} s, "
+                shown = ", ".join(f"{name} {cold[root, name][-1][0]:.2f} s ({cold[root, name][-1][2]:.2f} s CPU, "
+                                  f"{cold[root, name][-1][1]:.0f} MB)" for name in ("roles", "ask"))
+                print(f"run {run + 1} {root}: {shown}, "
                       + ", ".join(f"{k}={v:.2f}" for k, v in bots[root][-1].items()), flush=True)
         for root in roots:
             result = results[root]
             for name in ("roles", "ask"):
-                result[f"{name}_s"] = min(s for s, _ in cold[root, name])
-                result[f"{name}_rss_mb"] = max(m for _, m in cold[root, name])
+                result[f"{name}_s"] = min(s for s, _, _ in cold[root, name])
+                result[f"{name}_cpu_s"] = min(c for _, _, c in cold[root, name])
+                result[f"{name}_rss_mb"] = max(m for _, m, _ in cold[root, name])
             result["identify_s"] = min(b["identify_s"] for b in bots[root])
+            result["identify_cpu_s"] = min(b["identify_cpu_s"] for b in bots[root])
             result["rss_mb"] = max(b["rss_identified_mb"] for b in bots[root])
             result["rss_after_first_ask_mb"] = max(b["rss_answered_mb"] for b in bots[root])
             result["first_ask_ack_max_s"] = max(b["first_ask_ack_s"] for b in bots[root])
