@@ -77,12 +77,18 @@ def posting_count(n: int, rng: random.Random) -> int:
     return whole + (1 if rng.random() < exact - whole else 0)
 
 
-def spread_over_lines(rng: random.Random, questions: list[QuizQuestion], count: int) -> list[QuizQuestion]:
-    """`count` questions, preferring posting lines not used yet (a quiz should cover the posting)."""
+def spread_over_lines(rng: random.Random, questions: list[QuizQuestion], count: int,
+                      weights: dict[str, float] | None = None) -> list[QuizQuestion]:
+    """`count` questions, preferring posting lines not used yet (a quiz should cover the posting);
+    with `weights`, questions on heavier topics come first more often (a weighted shuffle)."""
     if count <= 0:
         return []
     order = list(questions)
     rng.shuffle(order)
+    if weights:
+        # Efraimidis-Spirakis: sorting by u ** (1 / w) draws without replacement in proportion to w.
+        keys = {id(q): rng.random() ** (1.0 / max(weights.get(q.topic, 0.0), 1e-6)) for q in order}
+        order.sort(key=lambda q: -keys[id(q)])
     chosen: list[QuizQuestion] = []
     lines_used: set[str] = set()
     for strict in (True, False):

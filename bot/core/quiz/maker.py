@@ -11,6 +11,7 @@ from bot.core.postings import Posting
 from bot.core.profile import RoleProfile, RoleProfiler
 from bot.core.questions import DIFFICULTIES, QuestionBank
 from bot.core.quiz.draw import draw_bank, posting_count, shuffled, spread_over_lines
+from bot.core.quiz.focus import quiz_weights, with_weights
 from bot.core.quiz.model import AmbiguousRole, InvalidQuizRequest, Quiz, QuizQuestion, hashed_role, parse_posting_id
 from bot.core.quiz.writer import PostingQuestionWriter
 
@@ -90,16 +91,17 @@ class QuizMaker:
                                profile=None)
             return Quiz(None, shuffled(rng, picked))
         profile = self.profile(posting)
+        weights = quiz_weights(posting, profile, self.profiler.scorer)  # leaning to the role's subject
         grounded = [q for q in self.posting_questions(posting)
                     if q.id not in avoid and (topic is None or q.topic == topic)
                     and (difficulty is None or q.difficulty == difficulty)]
         want_posting = min(len(grounded), posting_count(n, rng))
-        chosen = spread_over_lines(rng, grounded, want_posting)
+        chosen = spread_over_lines(rng, grounded, want_posting, weights)
         bank = draw_bank(self.bank, rng, n - len(chosen), topic=topic, difficulty=difficulty, avoid=avoid,
-                         posting=posting, profile=profile)
+                         posting=posting, profile=with_weights(profile, weights))
         if len(chosen) + len(bank) < n:  # the bank ran dry: top up from the posting
             rest = [q for q in grounded if q not in chosen]
-            chosen += spread_over_lines(rng, rest, n - len(chosen) - len(bank))
+            chosen += spread_over_lines(rng, rest, n - len(chosen) - len(bank), weights)
         return Quiz(posting, shuffled(rng, bank + chosen))
 
     def pick(self, *, recent: Iterable[str] = (), exclude: Iterable[str] = (), role: str | None = None,

@@ -16,7 +16,9 @@ from typing import Any
 import yaml
 
 from bot.core.errors import PrepbotError
-from bot.core.postings import Posting
+from bot.core.postings import Posting, PostingLine
+from bot.core.postings.tech import find_tech
+from bot.core.quiz.interviewer import ask
 from bot.core.quiz.lines import Focus, natural_case
 from bot.core.quiz.model import clip
 
@@ -62,18 +64,29 @@ class Draft:
     follow_ups: tuple[str, ...]
 
 
-def draft_for(focus: Focus, posting: Posting) -> Draft:
-    """The template's question for `focus`, chosen by the focus's kind."""
+def draft_for(focus: Focus, posting: Posting) -> Draft | None:
+    """The template's question for `focus`, chosen by the focus's kind, worded as an interviewer
+    asks it (bot.core.quiz.interviewer); None when the line has no subject worth a question."""
     domain = _domain(focus, posting)
     if focus.kind == "tool":
         return tool_draft(focus.item or "")
     if focus.kind == "research":
-        return _research_draft(focus, domain)
-    if focus.kind == "system":
-        return _system_draft(focus, domain)
-    if focus.kind == "collaboration":
-        return _collaboration_draft(focus)
-    return _qualification_draft(focus, domain)
+        draft = _research_draft(focus, domain)
+    elif focus.kind == "system":
+        draft = _system_draft(focus, domain)
+    elif focus.kind == "collaboration":
+        draft = _collaboration_draft(focus)
+    else:
+        draft = _qualification_draft(focus, domain)
+    kind = focus.kind
+    if kind == "qualification" and PUBLICATION.search(focus.clause):
+        kind = "publication"
+    elif kind == "qualification" and _COMPETITION.search(focus.clause):
+        kind = "competition"
+    named_tool = bool(focus.item and find_tech([PostingLine(focus.item, "other", 0)])[0])
+    technique = bool(focus.item and (_TECHNIQUE.search(focus.item) or named_tool))
+    question = ask(focus, kind, domain, f"{posting.role_id}:{focus.line.line_no}:{focus.k}", technique=technique)
+    return Draft(question, draft.key_points, draft.follow_ups) if question else None
 
 
 # ----- tool guides (data) ----------------------------------------------------------------------------
@@ -165,7 +178,7 @@ def _domain(focus: Focus, posting: Posting) -> str:
         for needle, name in _DOMAINS:
             if re.search(rf"\b{needle}", lowered) and needle not in item:
                 return name
-    return "this team's product"
+    return "this team's product"  # reads as "in this team's product"
 
 
 def _metrics(domain: str) -> str:

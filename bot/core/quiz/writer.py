@@ -12,9 +12,13 @@ import math
 import threading
 from collections import Counter
 
+import numpy as np
+
+from bot.core.fit.requirements import LOGISTICS_FIELDS
 from bot.core.postings import SECTION_TITLES, Posting
 from bot.core.profile import RoleProfiler
 from bot.core.questions import QuestionBank
+from bot.core.quiz.focus import LABEL_PRIOR, quiz_weights
 from bot.core.quiz.lines import Focus, read_line
 from bot.core.quiz.model import QuizQuestion, clip, posting_question_id
 from bot.core.quiz.templates import DIFFICULTY, PUBLICATION, draft_for
@@ -34,6 +38,17 @@ def _tokens(passage: str) -> set[str]:
     """The distinctive words of `passage`, singular ("cold-start" matches "cold start")."""
     found = with_parts(content_words(passage)) + compounds(passage)
     return {singular(word) for word in found if word not in _ML_FILLER and len(word) > 1}
+
+
+def _logistics_lines(posting: Posting) -> set[tuple[str, int]]:
+    """Lines that state pay, place, dates or how to apply (the parser's field evidence), and notes
+    written as paragraphs among a section's bullets: an interviewer asks about none of them."""
+    skipped = {(line.text, line.line_no) for name in LOGISTICS_FIELDS for line in posting.evidence.get(name, [])}
+    for section in POSTING_SECTIONS:
+        lines = [line for line in posting.section_lines(section) if line.kind != "header"]
+        if sum(1 for line in lines if line.kind == "bullet") >= 2:
+            skipped |= {(line.text, line.line_no) for line in lines if line.kind != "bullet"}
+    return skipped
 
 
 class PostingQuestionWriter:
@@ -60,23 +75,32 @@ class PostingQuestionWriter:
         return built
 
     def _build(self, posting: Posting) -> list[QuizQuestion]:
+        skipped = _logistics_lines(posting)
         focuses = [f for line in posting.lines
-                   if line.section in POSTING_SECTIONS and line.kind != "header" for f in read_line(line)]
+                   if line.section in POSTING_SECTIONS and line.kind != "header"
+                   and (line.text, line.line_no) not in skipped for f in read_line(line)]
         if not focuses:
             return []
         scores = self.profiler.scorer.scores([f.item or f.lead for f in focuses] + [f.clause for f in focuses])
         ids = self.profiler.scorer.ids
+        weights = quiz_weights(posting, self.profiler.profile(posting), self.profiler.scorer)
+        prior = LABEL_PRIOR * np.asarray([weights.get(topic, 0.0) for topic in ids], dtype=np.float32)
         questions = []
         for number, focus in enumerate(focuses):
             context = CLAUSE_WEIGHT if focus.item else 1.0  # a listed item decides its own topic
-            combined = scores[number] + context * scores[len(focuses) + number]
+            # The role's subject is the prior: a line naming no topic is about what the role is about.
+            combined = scores[number] + context * scores[len(focuses) + number] + prior
             behavioral = focus.kind == "collaboration" or PUBLICATION.search(focus.clause)
             topic = "behavioral" if behavioral and "behavioral" in ids else ids[int(combined.argmax())]
-            questions.append(self._question(focus, topic, posting))
+            question = self._question(focus, topic, posting)
+            if question is not None:  # a line with no subject to ask about gets no question
+                questions.append(question)
         return questions
 
-    def _question(self, focus: Focus, topic: str, posting: Posting) -> QuizQuestion:
+    def _question(self, focus: Focus, topic: str, posting: Posting) -> QuizQuestion | None:
         draft = draft_for(focus, posting)
+        if draft is None:
+            return None
         points = list(draft.key_points)
         if focus.kind == "research" and focus.item:
             points = points[: 6 - BORROWED_POINTS] + self._borrow(focus, topic, points)
