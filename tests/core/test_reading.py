@@ -345,3 +345,29 @@ def test_text_after_the_closing_html_tag_is_read() -> None:
     """Text appended after </html> is part of the page, as browsers show it."""
     page = b"<html><body><h1>ML Intern</h1><p>About</p></body></html>\nBonus: Experience with JAX."
     assert document_from_bytes(page, "text/html", "x").lines[-1].text == "Bonus: Experience with JAX."
+
+
+def test_company_link_kept_action_links_dropped() -> None:
+    """A company name that links to its page stays; Apply, Sign in and Share links go."""
+    page = b"""<html><body><section class="top-card"><h1>Data Scientist Intern</h1>
+    <a class="topcard__org-name-link" href="https://www.example.com/company/acme-robotics">Acme Robotics</a>
+    <span>Seattle, WA</span><a href="https://www.example.com/jobs/123/apply">Apply</a>
+    <a href="https://www.example.com/login?session_redirect=x">Sign in</a><a href="#">Share</a>
+    <a class="btn" href="/save">Save job</a></section><p>Build churn models in Python.</p></body></html>"""
+    texts = [line.text for line in document_from_bytes(page, "text/html", "x").lines]
+    assert texts == ["Data Scientist Intern", "Acme Robotics · Seattle, WA", "Build churn models in Python."]
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        ("<p><span>We use </span><span>Python</span><span> daily.</span></p>", "We use Python daily."),
+        ("<p>Strong <b>Python</b>\n<i>and</i> SQL</p>", "Strong Python and SQL"),
+        ("<div><span>Remote (US)</span><span>Internship</span></div>", "Remote (US) · Internship"),
+        ("<div><a href='/co/acme'>Acme</a>\n  <span>Berlin, Germany</span></div>", "Acme · Berlin, Germany"),
+    ],
+)
+def test_inline_values_set_apart_but_prose_runs_joined(markup: str, text: str) -> None:
+    """Value tags laid out apart become separate values; runs of a sentence stay one sentence."""
+    page = f"<html><body>{markup}</body></html>".encode()
+    assert [line.text for line in document_from_bytes(page, "text/html", "x").lines] == [text]

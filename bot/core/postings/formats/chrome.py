@@ -6,7 +6,7 @@ use them without ever dropping the posting itself.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
 
@@ -14,6 +14,7 @@ import yaml
 
 RULES_PATH = Path(__file__).resolve().parents[4] / "knowledge" / "reading" / "html.yaml"
 CHROME_SHARE = 0.4  # hiding and class words never drop an element holding this share of the page's text
+ACTION_WORDS = 5  # an action link is a short label; a longer link is text
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
@@ -24,12 +25,13 @@ class _Rules:
     drop_roles: frozenset[str]
     chrome_words: frozenset[str]
     hidden_classes: frozenset[str]
+    action_link_words: frozenset[str]
 
 
 @cache
 def _rules() -> _Rules:
     data = yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))
-    return _Rules(*(frozenset(data[key]) for key in ("drop_tags", "drop_roles", "chrome_words", "hidden_classes")))
+    return _Rules(*(frozenset(data[field.name]) for field in fields(_Rules)))
 
 
 def prune(body) -> None:
@@ -58,9 +60,21 @@ def _is_chrome(element, rules: _Rules, has_title: bool, page_size: int) -> bool:
     attrs = element.attrib
     if tag in {"header", "footer"} or attrs.get("role", "").lower() in rules.drop_roles:
         return tag == "footer" or not has_title
+    if tag == "a" and _is_action_link(element, rules):
+        return True
     names = " ".join(attrs.get(name, "") for name in ("class", "id", "data-automation-id"))
     hidden = "hidden" in attrs or attrs.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(attrs.get("style", ""))
     hidden = hidden or bool(rules.hidden_classes & set(attrs.get("class", "").split()))
     if hidden or {word.lower() for word in _WORDS.findall(names)} & rules.chrome_words:
         return not has_title and len(element.text_content()) < CHROME_SHARE * page_size
     return False
+
+
+def _is_action_link(link, rules: _Rules) -> bool:
+    """'Apply now', 'Sign in', 'Share': a short link to an action or to nowhere (#, javascript:)."""
+    href = (link.get("href") or "").strip().lower()
+    if len(link.text_content().split()) > ACTION_WORDS:
+        return False
+    if href in {"", "#"} or href.startswith("javascript:"):
+        return True
+    return bool({word.lower() for word in _WORDS.findall(href)} & rules.action_link_words)

@@ -26,8 +26,8 @@ BLOCKS = frozenset(
     "address article aside blockquote body caption center dd details div dl dt fieldset figcaption figure footer "
     "header hr li main ol p pre section summary table tbody td tfoot th thead tr ul html".split()
 ) | set(HEADINGS)
-LINK_ONLY = 0.9  # a line this much link text is a button or menu entry, not posting text
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|[6-9]00)", re.I)
+VALUE_TAGS = {"span", "a", "time", "small", "label", "abbr", "data"}  # not b/i/em/code: those sit inside prose
 _JAMMED = re.compile(r"[A-Za-z)\]]\|[A-Z0-9]$")
 _CRUMB = re.compile(r"\s+[›»>/|]\s+|\s*[›»]\s*")
 
@@ -63,21 +63,31 @@ class _Walker:
 
     lines: list[_Line] = field(default_factory=list)
     parts: list[tuple[str, _Ctx]] = field(default_factory=list)
-    after_inline: bool = False  # the last text came from an inline element that just closed
+    # (tag, newline between) of the inline element that just closed with no text after it
+    after_inline: tuple[str, bool] | None = None
 
     def add(self, text: str | None, ctx: _Ctx) -> None:
         if text:
             self.parts.append((text, ctx))
-            self.after_inline = False
+            if text.strip():
+                self.after_inline = None
 
-    def separate(self, text: str | None, ctx: _Ctx) -> None:
-        """`<span>Remote (US)</span><span>Internship</span>`: tags that CSS sets apart, with no
-        space between them in the markup, are separate values."""
-        if self.after_inline and self.parts and text and _JAMMED.search(self.parts[-1][0] + "|" + text[:1]):
+    def separate(self, tag: str, text: str | None, ctx: _Ctx) -> None:
+        """`<span>Remote (US)</span><span>Internship</span>` (or the two on separate source lines):
+        value tags that CSS sets apart are separate values, not one run of words."""
+        if self.after_inline is None or not self.parts or not text or not text.strip():
+            return
+        raw = "".join(part for part, _ in self.parts)
+        before = raw.rstrip()
+        previous, newline = self.after_inline
+        if not before or before[-1] in "·|,;:/-–—•":
+            return
+        jammed = raw == before and _JAMMED.search(before[-1] + "|" + text[:1])  # no space on either side
+        if jammed or (newline and previous in VALUE_TAGS and tag in VALUE_TAGS):
             self.parts.append((" · ", ctx))
 
     def flush(self) -> None:
-        self.after_inline = False
+        self.after_inline = None
         if not self.parts:
             return
         text = clean("".join(part for part, _ in self.parts))
@@ -170,15 +180,16 @@ def _walk(element, ctx: _Ctx, out: _Walker) -> None:
             return
     ctx = _child_ctx(element, tag, ctx)
     if tag not in BLOCKS:
-        out.separate(element.text, ctx)
+        out.separate(tag, element.text, ctx)
     out.add(element.text, ctx)
     for child in element:
         _walk(child, ctx, out)
         out.add(child.tail, ctx)
+        child_tag = child.tag.lower() if isinstance(child.tag, str) else ""
+        if child_tag and child_tag not in BLOCKS and not (child.tail or "").strip():
+            out.after_inline = (child_tag, "\n" in (child.tail or ""))
     if tag in BLOCKS:
         out.flush()
-    else:
-        out.after_inline = not (element.tail or "")
 
 
 def _child_ctx(element, tag: str, ctx: _Ctx) -> _Ctx:
@@ -286,11 +297,11 @@ def _finish(lines: list[_Line]) -> list[RawLine]:
 
 
 def _is_menu_line(line: _Line) -> bool:
-    """Buttons, menu entries and breadcrumbs: (mostly) link text that is not a heading."""
+    """Breadcrumbs: short segments between › » / | with links, not a heading. (Action links and
+    menus went in chrome.py and _is_link_list; a line that is only a link, such as a company
+    name linking to its page, stays.)"""
     if line.kind == "heading":
         return False
-    if line.link_share >= LINK_ONLY:
-        return True
     segments = _CRUMB.split(line.text)
     return line.link_share > 0 and len(segments) >= 2 and all(len(s.split()) <= 4 for s in segments)
 
