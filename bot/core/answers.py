@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING
 from bot.core.answering import chat
 from bot.core.answering.base import MAX_LISTED, Answer, name, passages
 from bot.core.answering.cross import CrossAnswers
-from bot.core.answering.role import RoleAnswers
+from bot.core.answering.role import RoleAnswers, specific_words
 from bot.core.citations import CitationList
 from bot.core.errors import InvalidQuestion
 from bot.core.roles import AmbiguousRole, which_one
-from bot.core.understanding import FIELD_INTENTS, ROLE_INTENTS, Query, RoleRefs, Understander
+from bot.core.understanding import FIELD_INTENTS, ROLE_INTENTS, IntentScore, Query, RoleRefs, Understander
+from bot.core.understanding.tokens import tokens
 
 if TYPE_CHECKING:
     from bot.core.embeddings import CachedEmbeddings
@@ -114,7 +115,8 @@ class AnswerEngine:
 
     def _dispatch(self, query: Query) -> Answer:
         intent, roles = query.intent, query.roles
-        if query.unknown_employer and not _names_company(query):
+        if query.unknown_employer and not _names_company(query) and (
+                query.employer_strong or query.refs.via not in ("name", "phrase")):
             return self._no_such_employer(query)
         if intent in SMALL_TALK and (query.confident or not roles):
             return self._small_talk(query)
@@ -133,8 +135,19 @@ class AnswerEngine:
         if intent == "which_roles":
             return self._which(query)
         if intent in ROLE_INTENTS and (query.confident or (roles and query.confidence >= ROLE_CONFIDENT)):
+            if roles and self._asks_something_else(query):
+                query.intents = [IntentScore("other_fact", query.confidence)]  # "signing bonus" is not "level"
             return self._about_roles(query)
         return self._unsure(query)
+
+    def _asks_something_else(self, query: Query) -> bool:
+        """A guess's words fall outside everything its intent's examples say ("PTO", "signing bonus"
+        read as a degree question): then only a line that has those words may answer."""
+        names = {i.name for i in query.intents}
+        vocabulary = frozenset().union(*(self.understander.classifier.vocabulary(n) for n in names))
+        named = {w for m in self.index.resolver.catalogue.find(tokens(query.rest)) for w in m.key.split()}
+        rare = [w for w in specific_words(query.rest) if w not in vocabulary and w not in named]
+        return bool(rare)
 
     # ----- the parts -----------------------------------------------------------------------------
     def _about_roles(self, query: Query) -> Answer:
@@ -196,9 +209,14 @@ class AnswerEngine:
         return Answer(query.text, "\n".join(parts), single, cites.items, "passage", list(found))
 
     def _unsure(self, query: Query) -> Answer:
-        """Not confident what is asked: the named role's best lines; else a short clarifying question."""
+        """Not confident what is asked: the named role's best lines; a filter over every role
+        ("which internships pay monthly in euros?"); else a short clarifying question."""
         if query.roles and len(query.roles) <= MAX_ROLES_PER_ANSWER:
             return self._passages(query, query.roles)
+        if not query.roles:
+            filtered = self.cross.filtered(query, self.index.roles(), with_term=False)
+            if filtered is not None:
+                return filtered
         answer = self._passages(query, [])
         if answer.citations:
             return answer

@@ -26,6 +26,7 @@ FIELD_NAMES = {
     "visa": "visa sponsorship or work authorisation",
     "deadline": "application deadline",
 }
+QUOTE_CHARS = 160  # a short line is quoted whole: it often says more than the field ("June 1 – August 7")
 # The evidence keys a field's sentence cites (the parser stores lines under these names).
 EVIDENCE = {"skills": "tech_stack", "application_limit": "application_limit"}
 
@@ -70,7 +71,9 @@ def field_sentence(posting: Posting, field: str, cites: CitationList, label: str
         return (f"{name} is {posting.work_mode or 'partly in the office'}{detail}{where}: the posting says “{quote}” "
                 f"{_marks(posting, cites, 'work_mode', 'office_days')}.")
     if field == "start_dates" and posting.start_dates:
-        return f"{name} lists these start dates: {', '.join(posting.start_dates)} {marks}."
+        lines = posting.evidence.get(key, [])
+        said = f" — “{lines[0].text}”" if len(lines) == 1 and len(lines[0].text) <= QUOTE_CHARS else ""
+        return f"{name} lists these start dates: {', '.join(posting.start_dates)}{said} {marks}."
     if field == "duration" and posting.duration:
         return f"{name} runs for {posting.duration} {marks}."
     if field == "level" and posting.level:
@@ -90,9 +93,10 @@ def field_sentence(posting: Posting, field: str, cites: CitationList, label: str
         quote = posting.evidence[key][0].text
         return f"{name} on visas and work authorisation: “{quote}” {marks}"
     if field == "deadline" and (_value(posting, "deadline") or _value(posting, "deadline_note")):
-        when = _value(posting, "deadline") or _value(posting, "deadline_note")
         quote = posting.evidence[key][0].text
-        return f"{name}: apply by {when} — “{quote}” {marks}"
+        if _value(posting, "deadline"):
+            return f"{name}: apply by {_value(posting, 'deadline')} — “{quote}” {marks}"
+        return f"{name}: the deadline is {_value(posting, 'deadline_note')} — “{quote}” {marks}"
     return None
 
 

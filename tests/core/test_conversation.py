@@ -12,7 +12,7 @@ from fsrs import Scheduler
 from bot.config import Settings
 from bot.core.answers import AnswerEngine
 from bot.core.conversation import ConversationEngine, Reply
-from bot.core.conversation._requests import parse_request
+from bot.core.conversation._requests import TOPIC_ALIASES, Request, route
 from bot.core.embeddings import CachedEmbeddings
 from bot.core.grading import Grader
 from bot.core.index import KnowledgeIndex
@@ -120,17 +120,20 @@ def test_target_role_is_the_default_but_never_overrides(engine: ConversationEngi
 
 
 def test_set_role_in_plain_language(engine: ConversationEngine) -> None:
-    """"set my role to the multimodal one" sets it; "the PhD one" asks which; an unknown role lists the ids."""
+    """"set my role to the multimodal one" sets it; "the PhD one" asks which, by name; an unknown role is
+    said plainly (issue 10: names, never raw ids, in replies)."""
     chat = Chat(engine)
     assert chat.say("set my role to the multimodal one").kind == "info"
     assert engine.services.state.get_target_role(USER) == MM
     assert "San Jose" in chat.say("where is it?").text
     engine.services.state.clear_target_role(USER)
     ambiguous = chat.say("set my role to the PhD one")
-    assert ambiguous.kind == "info" and ECOM in ambiguous.text and RS in ambiguous.text
+    assert ambiguous.kind == "info" and "Which one" in ambiguous.text
+    assert "E-Commerce" in ambiguous.text and "Research Scientist Intern" in ambiguous.text
+    assert ECOM not in ambiguous.text and RS not in ambiguous.text
     assert engine.services.state.get_target_role(USER) is None
     unknown = chat.say("set my role to the astronaut role")
-    assert unknown.kind == "error" and RS in unknown.text
+    assert "astronaut" in unknown.text and "don't have" in unknown.text and RS not in unknown.text
 
 
 # ----- plain-language requests -------------------------------------------------------------------
@@ -152,18 +155,25 @@ def test_set_role_in_plain_language(engine: ConversationEngine) -> None:
         ("which roles need a PhD?", "ask", None, None, None),
     ],
 )
-def test_plain_language_requests(text: str, kind: str, topic: str | None, difficulty: str | None,
-                                 count: int | None) -> None:
+def test_plain_language_requests(answer_engine: AnswerEngine, text: str, kind: str, topic: str | None,
+                                 difficulty: str | None, count: int | None) -> None:
     """Requests are recognised with their topic, difficulty and count; questions stay questions."""
-    request = parse_request(text)
+    request = parse_request(answer_engine, text)
     assert (request.kind, request.topic, request.difficulty, request.count) == (kind, topic, difficulty, count)
 
 
-def test_answers_that_look_like_commands_stay_answers() -> None:
-    """While a question waits, "test it offline first..." is an answer, a short "where is it?" a question."""
-    assert parse_request("test the model offline first, then ship it", answering=True).kind == "answer"
-    assert parse_request("and where is it?", answering=True).kind == "ask"
-    assert parse_request("skip", answering=True).kind == "skip"
+def test_answers_that_look_like_commands_stay_answers(answer_engine: AnswerEngine) -> None:
+    """While a question waits, "test it offline first..." is an answer, a short "where is it?" a question;
+    "skip connections help gradients" is an answer, "skip" is not (issue 10)."""
+    assert parse_request(answer_engine, "test the model offline first, then ship it", answering=True).kind == "answer"
+    assert parse_request(answer_engine, "and where is it?", answering=True).kind == "ask"
+    assert parse_request(answer_engine, "skip", answering=True).kind == "skip"
+    assert parse_request(answer_engine, "skip connections help gradients", answering=True).kind == "answer"
+
+
+def parse_request(answers: AnswerEngine, text: str, answering: bool = False) -> Request:
+    """Understand the message once, then route it, as the engine does."""
+    return route(answers.understand(text, topics=TOPIC_ALIASES), answering=answering)
 
 
 # ----- quizzes -----------------------------------------------------------------------------------

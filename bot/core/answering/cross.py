@@ -36,6 +36,7 @@ MODE_WORDS = {"remote": "remote", "remotely": "remote", "hybrid": "hybrid", "ons
 MONTHS = "january february march april may june july august september october november december".split()
 _LOW = re.compile(r"\b(?:lowest|least|worst|smallest)\b", re.I)
 FIELD_OF = {"skills": "tech_stack"}
+MAX_LISTING = 25  # one short line per role: a list answer may name more roles than a comparison
 
 
 class CrossAnswers:
@@ -64,8 +65,10 @@ class CrossAnswers:
             by_currency.setdefault(posting.pay.currency, []).append(posting)  # type: ignore[union-attr]
         blocks = []
         order = sorted(by_currency.items(), key=lambda kv: -len(kv[1]))
+        ranked: list[Posting] = []
         for currency, group in order:
             group.sort(key=lambda p: _annual_mid(p), reverse=not low_first)
+            ranked += group
             rows = [f"• {_sentence(p, 'pay', cites)}" for p in group[:MAX_LISTED]]
             head = f"In {currency}, {'lowest' if low_first else 'highest'} first:" if len(by_currency) > 1 else (
                 f"{'Lowest' if low_first else 'Highest'} first:" if len(group) > 1 else "")
@@ -77,7 +80,7 @@ class CrossAnswers:
         if len(by_currency) > 1:
             notes.append("Different currencies are not ranked against each other (no exchange rates are assumed).")
         text = "\n".join(blocks + ["_" + " ".join(notes) + "_"] if notes else blocks)
-        shown = [p for p in paid + unpaid][: MAX_LISTED * 2]
+        shown = (ranked + unpaid)[: MAX_LISTED * 2]  # in the order shown: "it" next means the first
         return Answer(query.text, text, None, cites.items, "cross-role", [p.role_id for p in shown])
 
     # ----- which roles --------------------------------------------------------------------------
@@ -100,7 +103,7 @@ class CrossAnswers:
         cites = CitationList()
         found = passages(self.index, rest, roles, cites, limit=6)
         if not found:
-            return Answer(query.text, f"None of the {len(roles)} indexed roles says anything about that.",
+            return Answer(query.text, f"No indexed role says anything about that (I checked all {len(roles)}).",
                           kind="not-found")
         parts = [f"{name(self.index.role(rid))}:\n" + "\n".join(items) for rid, items in found.items()]
         return Answer(query.text, "\n".join(parts), None, cites.items, "passage", list(found))
@@ -109,18 +112,18 @@ class CrossAnswers:
                 ) -> Answer:
         """ "3 of 28 roles are in Europe:" and one cited line each."""
         if not matching:
-            return Answer(query.text, f"None of the {total} indexed roles {what}.", kind="cross-role")
+            return Answer(query.text, f"No indexed role {_singular(what)} (I checked all {total}).", kind="cross-role")
         cites = CitationList()
         rows = []
-        for posting in matching[:MAX_LISTED]:
+        for posting in matching[:MAX_LISTING]:
             lines = posting.evidence.get(evidence, [])[:1] if evidence else []
             if not lines:
                 lines = [ln for ln in posting.lines if ln.kind == "header"][:1] or posting.lines[:1]
             detail = f" — {posting.location}" if evidence == "location" and posting.location else ""
             rows.append(f"• {name(posting)}{detail} {cites.marks(posting, lines)}")
         count = f"{len(matching)} of {total} roles" if total else f"{len(matching)} roles"
-        text = f"{count} {what}:\n" + "\n".join(rows) + _more(matching, matching[:MAX_LISTED])
-        return Answer(query.text, text, None, cites.items, "cross-role", [p.role_id for p in matching[:MAX_LISTED]])
+        text = f"{count} {what}:\n" + "\n".join(rows) + _more(matching, matching[:MAX_LISTING])
+        return Answer(query.text, text, None, cites.items, "cross-role", [p.role_id for p in matching[:MAX_LISTING]])
 
     def _by_region(self, query: Query, rest: str, roles: list[Posting]) -> Answer | None:
         asked = asked_regions(query.text)
@@ -170,9 +173,9 @@ class CrossAnswers:
         if level is None:
             return None
         only = bool(re.search(r"\bonly\b|\bexclusively\b|\bjust\b", rest, re.I))
-        wanted = {"PhD": ("PhD",) if only else ("PhD", "MS/PhD"), "MS": ("MS", "BS/MS", "MS/PhD"),
-                  "BS": ("BS", "BS/MS"), "BS/MS": ("BS/MS",), "MS/PhD": ("MS/PhD",)}.get(level, (level,))
-        matching = [p for p in roles if p.level in wanted]
+        asked = set(level.split("/"))
+        matching = [p for p in roles if p.level and (
+            set(p.level.split("/")) == asked if only else asked & set(p.level.split("/")))]
         what = f"are {level}{' only' if only else ''} roles" if level != "BS" else "take undergraduates (BS)"
         return self.listing(query, matching, len(roles), what, "level")
 
@@ -195,10 +198,18 @@ class CrossAnswers:
                 if word.lower() in technology_words():
                     return self._by_term(replace(query, term=word), rest, roles)
         if not matching:
-            return Answer(query.text, f"None of the {len(roles)} indexed roles mentions “{term}”.", kind="cross-role")
+            return Answer(query.text, f"No indexed role mentions “{term}” (I checked all {len(roles)}).",
+                          kind="cross-role")
         text = f"{len(matching)} of {len(roles)} roles mention “{term}”:\n" + "\n".join(rows)
         return Answer(query.text, text + _more(matching, matching[:MAX_LISTED]), None, cites.items, "cross-role",
                       [p.role_id for p in matching[:MAX_LISTED]])
+
+
+def _singular(what: str) -> str:
+    """ "are in Tokyo" -> "is in Tokyo", "take undergraduates" -> "takes undergraduates"."""
+    first, _, rest = what.partition(" ")
+    verb = {"are": "is", "take": "takes", "close": "closes", "pay": "pays", "match": "matches"}.get(first, first)
+    return f"{verb} {rest}".strip()
 
 
 def _sentence(posting: Posting, field: str, cites: CitationList) -> str:

@@ -30,7 +30,10 @@ def _geo() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, st
     for city in gc.get_cities().values():
         key = city["name"].lower()
         if key not in cities or city["population"] > cities[key][0]:
-            cities[key] = (city["population"], city["countrycode"])
+            where = city["countrycode"]
+            if where == "US" and city.get("admin1code"):
+                where = f"US|US-{city['admin1code']}"  # a US city also tells its state
+            cities[key] = (city["population"], where)
     return by_name, continent, states, {k: v[1] for k, v in cities.items()}
 
 
@@ -43,7 +46,8 @@ def place_regions(text: str) -> set[str]:
     for size in (3, 2, 1):  # longest first: "new york" is not "york"
         for i in range(len(tokens) - size + 1):
             gram = " ".join(tokens[i : i + size])
-            if not used & set(range(i, i + size)) and (gram in by_name or gram in states or gram in cities):
+            known = gram in by_name or gram in states or gram in cities or gram in CONTINENTS or gram == "eu"
+            if not used & set(range(i, i + size)) and known:
                 grams.append(gram)
                 used |= set(range(i, i + size))
     found: set[str] = set()
@@ -53,7 +57,9 @@ def place_regions(text: str) -> set[str]:
         if gram in states:
             found |= {gram, "US", f"US-{states[gram]}"}
         if gram in cities and len(gram) > 3:
-            found |= {gram, cities[gram]}
+            found |= {gram, *cities[gram].split("|")}
+        if gram in CONTINENTS or gram == "eu":
+            found |= {gram, CONTINENTS.get(gram, "EU")}
     for raw in text.replace("/", ",").split(","):  # "Charlotte, NC": a state code after a comma
         code = raw.strip().split(" ")[0].upper()
         if len(code) == 2 and code.lower() in {c.lower() for c in states.values()}:

@@ -47,7 +47,7 @@ EVIDENCE_WORDS = {
     "duration": ["week", "month", "duration", "summer", "length"],
     "level": ["degree", "student", "bachelor", "master", "phd", "graduat", "undergrad", "enrolled", "year"],
     "visa": ["visa", "sponsor", "authoriz", "authoris", "permit", "citizen", "right to work", "cpt", "opt",
-             "h-1b", "h1b", "immigration", "work pass"],
+             "h-1b", "h1b", "immigration", "work pass", "international"],
     "deadline": ["deadline", "apply by", "applications close", "closing", "closes", "rolling", "due"],
     "application_limit": ["apply to", "applications", "application per", "one role", "two role", "maximum"],
     "team": ["team", "group", "lab", "org"],
@@ -64,11 +64,15 @@ class RoleAnswers:
     def part(self, posting: Posting, intent: str, ask: str, cites: CitationList, label: str | None = None) -> str:
         """`ask`: the question's words without the role names (what retrieval searches for)."""
         label = label or name(posting)
+        if intent == "skills":  # "what skills do I need": the named technologies and the requirements
+            found = [field_sentence(posting, "tech_stack", cites, label), self.requirements(posting, cites, label)]
+            text = "\n".join(f for f in found if f)
+            return text or self._no_requirements(posting, cites, label)
         if intent in FIELD_OF_INTENT:
             sentence = field_sentence(posting, FIELD_OF_INTENT[intent], cites, label)
             return sentence or self._from_text(posting, intent, ask, cites, label)
         if intent == "requirements":
-            return self.requirements(posting, cites, label) or self._from_text(posting, intent, ask, cites, label)
+            return self.requirements(posting, cites, label) or self._no_requirements(posting, cites, label)
         if intent in ("preferred", "responsibilities"):
             section = "preferred_qualifications" if intent == "preferred" else "responsibilities"
             found = section_sentence(posting, section, cites, label=label)
@@ -84,6 +88,12 @@ class RoleAnswers:
                  section_sentence(posting, "preferred_qualifications", cites, limit=4, label=label)]
         found = [p for p in parts if p]
         return "\n".join(found) if found else None
+
+    def _no_requirements(self, posting: Posting, cites: CitationList, label: str) -> str:
+        """No qualifications section: say so, then what the role does (the next best guide)."""
+        duties = section_sentence(posting, "responsibilities", cites, limit=4, label=label)
+        said = f"The {label} posting doesn't list required skills or qualifications."
+        return f"{said} What the role involves instead:\n{duties}" if duties else said
 
     def card(self, posting: Posting, cites: CitationList, label: str) -> str:
         """Title, company, place and mode, level, pay, dates, three key requirements: each cited."""

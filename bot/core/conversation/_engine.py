@@ -13,6 +13,7 @@ Calls for the same user are serialised, so two quick DMs cannot interleave a ses
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections import defaultdict
@@ -25,16 +26,21 @@ from bot.core.conversation._mock import MockFlow
 from bot.core.conversation._practice import Practice
 from bot.core.conversation._quiz import QuizFlow
 from bot.core.conversation._reply import Reply
-from bot.core.conversation._requests import Request, parse_request
+from bot.core.conversation._requests import CONTROLS, HOOKS, TOPIC_ALIASES, Request, route
 from bot.core.conversation._sessions import CHAT, MOCK, QUIZ, ChatContext, MockSession, QuizSession
 from bot.core.errors import PrepbotError, UnknownQuestion, UnknownTopic
+from bot.core.roles import AmbiguousRole, which_one
 from bot.core.state import StateError
+from bot.core.understanding import IntentScore
+from bot.core.understanding.tokens import words
 
 if TYPE_CHECKING:
+    from bot.core.answers import Answer
     from bot.core.grading import Grader
     from bot.core.postings import Posting
     from bot.core.quiz import QuizMaker, QuizQuestion
     from bot.core.services import Services
+    from bot.core.understanding import Query
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +57,8 @@ class ConversationEngine:
         self.quizzes = QuizFlow(self.practice)
         self.mocks = MockFlow(self.practice)
         self._locks: defaultdict[str, threading.RLock] = defaultdict(threading.RLock)
+        # Requests other parts of the bot fulfil; each takes (user id, query, now) and returns a Reply.
+        self.hooks: dict[str, Callable[[str, Query, datetime], Reply]] = {}
         self._locks_guard = threading.Lock()
 
     # ----- the public API -----------------------------------------------------------------------
@@ -109,31 +117,50 @@ class ConversationEngine:
     # ----- one turn -----------------------------------------------------------------------------
     def _turn(self, user: str, key: str, text: str, now: datetime) -> Reply:
         active: Active = self.mocks.load(user) or self.quizzes.load(user)
-        request = parse_request(text, answering=active is not None)
+        context = self._context(user, key, now)
+        query = self._understand(text, context)
+        request = route(query, answering=active is not None)
         if request.kind == "rate" and (waiting := self.practice.awaiting_rating(user)):
             return self._rate_in_chat(user, waiting, request.rating or "", now, active)
         self.practice.settle(user, now)
-        if active is not None and request.kind in ("answer", "rate", "stop", "skip"):
+        if active is not None and request.kind in ("answer", "stop", "skip", "hint", "harder", "easier"):
             return self._in_session(user, active, request, text, now)
         if active is not None and request.kind == "ask":
-            reply = self._ask(user, key, text, now)
+            reply = self._ask(user, key, query, context, now)
             reply.text += "\n\n_Your practice question is still open: answer it, or say “skip” or “stop”._"
             return reply
         handlers: dict[str, Callable[[], Reply]] = {
             "help": lambda: self._help(active),
             "stop": lambda: Reply("Nothing is running. Say “quiz me” or “start a mock interview”.", "info"),
             "skip": lambda: Reply("There is no question to skip. Say “quiz me” to get one.", "info"),
+            "hint": lambda: Reply("There is no question waiting for a hint. Say “quiz me” to get one.", "info"),
+            "harder": lambda: self._start_quiz(user, active, _with(request, difficulty="hard"), now),
+            "easier": lambda: self._start_quiz(user, active, _with(request, difficulty="easy"), now),
             "rate": lambda: Reply("There is nothing to rate yet: answer a practice question first.", "info"),
             "progress": lambda: self._progress(user, now),
             "review": lambda: self._review(user, active, now),
-            "set_role": lambda: self._set_role(user, key, request.role_text or "", now),
+            "set_role": lambda: self._set_role(user, key, query, now),
             "clear_role": lambda: self._clear_role(user),
             "show_role": lambda: self._show_role(user),
             "roles": lambda: Reply(render.roles_text(self.services.index.roles()), "info"),
-            "mock": lambda: self._start_mock(user, request.role_text, now, active),
+            "list_topics": lambda: self._topics(active),
+            "study_advice": lambda: self._study_advice(user, key, query, now),
+            "mock": lambda: self._start_mock_for(user, query, now, active),
             "quiz": lambda: self._start_quiz(user, active, request, now),
         }
-        return handlers.get(request.kind, lambda: self._ask(user, key, text, now))()
+        handlers |= {name: (lambda n=name: self._hook(n, user, query, now)) for name in HOOKS}
+        return handlers.get(request.kind, lambda: self._ask(user, key, query, context, now))()
+
+    def _understand(self, text: str, context: ChatContext) -> Query:
+        """Parse once, against the roles just talked about ("it" = the focus of the last answer)."""
+        roles = context.focus or context.roles
+        query = self.services.answers.understand(text, roles or None, topics=TOPIC_ALIASES)
+        if (not query.confident and context.intents and query.refs.via in ("name", "phrase", "other", "context", "top")
+                and not query.has(*CONTROLS) and not _says_what(query.rest)):
+            # "what about the other PhD one?": nothing asked but a role, so what was asked before
+            query.intents = [IntentScore(name, 1.0) for name in context.intents]
+            query.scores = query.intents + query.scores
+        return query
 
     def _in_session(self, user: str, active: MockSession | QuizSession, request: Request, text: str,
                     now: datetime) -> Reply:
@@ -143,6 +170,10 @@ class ConversationEngine:
         try:
             if request.kind == "skip":
                 return flow.skip(user, active, now)  # type: ignore[arg-type]
+            if request.kind == "hint":
+                return flow.hint(active)  # type: ignore[arg-type]
+            if request.kind in ("harder", "easier"):
+                return flow.change_difficulty(user, active, 1 if request.kind == "harder" else -1, now)  # type: ignore[arg-type]
             return flow.answer(user, active, text, now)  # type: ignore[arg-type]
         except UnknownQuestion:  # its posting changed or left the index since the run started
             self.services.state.clear_session(user, MOCK if isinstance(active, MockSession) else QUIZ)
@@ -151,7 +182,8 @@ class ConversationEngine:
 
     def _rate_in_chat(self, user: str, question_id: str, rating: str, now: datetime, active: Active) -> Reply:
         card = self.practice.rate(user, question_id, rating, now)
-        text = f"Rated `{question_id}` {rating}. {render.next_review(card.due - now)}."
+        text = f"Rated {render.question_name(self.practice, question_id)} **{rating}**. " \
+               f"{render.next_review(card.due - now)}."
         waiting = self._waiting(active)
         if waiting is None:
             return Reply(text, "info")
@@ -162,32 +194,45 @@ class ConversationEngine:
             if isinstance(active, MockSession):
                 return self.mocks.waiting(active)
             return self.quizzes.waiting(active) if active else None
-        except UnknownQuestion as error:  # its posting changed or left the index: nothing to wait on
-            log.info("the question a run was waiting on is gone: %s", error)
+        except UnknownQuestion:
             return None
 
     # ----- requests -----------------------------------------------------------------------------
-    def _ask(self, user: str, key: str, text: str, now: datetime) -> Reply:
-        """A question about the roles; "it" means the roles of the last answer, else the target role."""
+    def _context(self, user: str, key: str, now: datetime) -> ChatContext:
+        """The roles this conversation was about (within CONTEXT_TTL), else the target role."""
         data = self.services.state.load_session(user, _chat_kind(user, key))
         context = ChatContext.from_dict(data) if data else ChatContext()
         fresh = context.at and now - datetime.fromisoformat(context.at) <= CONTEXT_TTL
-        roles = [r for r in context.roles if self.services.index.role(r)] if fresh else []
-        if not roles and (target := self.practice.target_role(user)):
-            roles = [target.role_id]
-        answer = self.services.answers.answer(text, context_roles=roles or None)
+        if not fresh:
+            context = ChatContext()
+        index = self.services.index
+        context.roles = [r for r in context.roles if index.role(r)]
+        context.focus = [r for r in context.focus if index.role(r)]
+        if not context.roles and (target := self.practice.target_role(user)):
+            context.roles = [target.role_id]
+        return context
+
+    def _ask(self, user: str, key: str, query: Query, context: ChatContext, now: datetime) -> Reply:
+        """A question about the roles, answered from the one parse of the message."""
+        answer = self.services.answers.answer_query(query)
         if answer.role_ids:  # a refusal or "not found" keeps the roles the conversation was about
-            self._remember_roles(user, key, answer.role_ids, now)
+            self._remember(user, key, answer.role_ids, now, _focus(query, answer), query.names())
+        elif answer.intents and answer.kind not in ("chat", "clarify", "refusal"):
+            self._remember(user, key, context.roles, now, context.focus, query.names())
         return Reply(answer.text, "answer", citations=list(answer.citations))
 
-    def _remember_roles(self, user: str, key: str, roles: list[str], now: datetime) -> None:
-        context = ChatContext(list(roles), now.isoformat())
+    def _remember(self, user: str, key: str, roles: list[str], now: datetime, focus: list[str] | None = None,
+                  intents: list[str] | None = None) -> None:
+        context = ChatContext(list(roles), now.isoformat(), list(focus or []), list(intents or []))
         self.services.state.save_session(user, _chat_kind(user, key), context.to_dict(), now)
+
+    def _remember_roles(self, user: str, key: str, roles: list[str], now: datetime) -> None:
+        self._remember(user, key, roles, now)
 
     def _start_quiz(self, user: str, active: Active, request: Request, now: datetime) -> Reply:
         if request.unknown_topic:
             raise UnknownTopic(request.unknown_topic, self.practice.quiz_maker.topics())
-        role, default = self._role_for(user, request.role_text)
+        role, default = self._role_for(user, request.query, prefer_topic=bool(request.topic))
         if isinstance(role, Reply):
             return role
         ended = self._end_running(user, active)
@@ -195,10 +240,22 @@ class ConversationEngine:
                                    difficulty=request.difficulty, count=request.count)
         return _after(ended, reply)
 
-    def _start_mock(self, user: str, role_text: str | None, now: datetime, active: Active) -> Reply:
-        role, _default = self._role_for(user, role_text)
+    def _start_mock_for(self, user: str, query: Query, now: datetime, active: Active) -> Reply:
+        role, _default = self._role_for(user, query)
         if isinstance(role, Reply):
             return role
+        ended = self._end_running(user, active)
+        return _after(ended, self.mocks.start(user, role, now))
+
+    def _start_mock(self, user: str, role_text: str | None, now: datetime, active: Active) -> Reply:
+        """`start_mock` (the /mock command): an explicit role name, else the target role."""
+        if role_text:
+            try:
+                role: Posting | None = self.services.index.resolver.resolve_one(role_text)
+            except AmbiguousRole as error:
+                return Reply(str(error), "info")
+        else:
+            role = self.practice.target_role(user)
         ended = self._end_running(user, active)
         return _after(ended, self.mocks.start(user, role, now))
 
@@ -217,31 +274,35 @@ class ConversationEngine:
         text = f"{render.feedback_block(feedback)}\n\n{render.RATE_HINT}"
         return Reply(text, "feedback", feedback=feedback, rate_question_id=question.id)
 
-    def _role_for(self, user: str, role_text: str | None) -> tuple[Posting | Reply | None, bool]:
-        """(the role a request names, else the target role; whether it is the default).
-        A name that fits several roles comes back as a Reply asking which one."""
-        if not role_text:
+    def _role_for(self, user: str, query: Query | None, prefer_topic: bool = False
+                  ) -> tuple[Posting | Reply | None, bool]:
+        """(the role a request names, else the target role; whether it is the default). Words that fit
+        several roles come back as a Reply asking which one; "quiz me on recommendation systems" is a
+        topic, so title words alone don't pick a role when a topic was named."""
+        refs = query.refs if query else None
+        if refs is None or not refs.roles or query.refs.via == "unknown":
+            if refs is not None and refs.via == "unknown":
+                return Reply(f"I don't have a “{refs.phrase}” role. Say “list the roles” to see them.", "info"), False
             return self.practice.target_role(user), True
-        roles = self.practice.resolve_roles(role_text)
-        if len(roles) > 1:
-            return Reply(render.ambiguous_text(roles, "do you mean"), "info"), False
-        return roles[0], False
+        if prefer_topic and refs.via in ("name", "phrase") and not refs.kinds & {"company", "place"}:
+            return self.practice.target_role(user), True
+        if len(refs.roles) > 1:
+            return Reply(which_one(refs.roles), "info"), False
+        return refs.roles[0], False
 
-    def _end_running(self, user: str, active: Active) -> str:
-        """Stop the running quiz or interview (a new one replaces it); returns its summary."""
-        if active is None:
-            return ""
-        flow = self.mocks if isinstance(active, MockSession) else self.quizzes
-        return flow.stop(user, active).text  # type: ignore[arg-type]
-
-    def _set_role(self, user: str, key: str, role_text: str, now: datetime) -> Reply:
-        roles = self.practice.resolve_roles(role_text)
-        if len(roles) > 1:
-            return Reply(render.ambiguous_text(roles, "should be your target role"), "info")
-        self.services.state.set_target_role(user, roles[0].role_id, now=now)
-        self._remember_roles(user, key, [roles[0].role_id], now)  # "where is it?" now means this role
-        return Reply(f"Your target role is now **{roles[0].display_name}** (`{roles[0].role_id}`). Questions "
-                     "that name no role, quizzes and mock interviews default to it.", "info")
+    def _set_role(self, user: str, key: str, query: Query, now: datetime) -> Reply:
+        refs = query.refs
+        if refs.via == "unknown":
+            return Reply(f"I don't have a “{refs.phrase}” role. Say “list the roles” to see the ones I know.", "info")
+        if not refs.roles:
+            return Reply("Which role? Say e.g. “set my role to the Seattle one” (“list the roles” shows them).", "info")
+        if len(refs.roles) > 1:
+            return Reply(which_one(refs.roles), "info")
+        role = refs.roles[0]
+        self.services.state.set_target_role(user, role.role_id, now=now)
+        self._remember(user, key, [role.role_id], now)  # "where is it?" now means this role
+        return Reply(f"Your target role is now **{role_name(role)}**. Questions that name no role, quizzes and "
+                     "mock interviews default to it.", "info")
 
     def _clear_role(self, user: str) -> Reply:
         cleared = self.services.state.clear_target_role(user)
@@ -251,7 +312,43 @@ class ConversationEngine:
         target = self.practice.target_role(user)
         if target is None:
             return Reply("You have no target role. Say “set my role to …” (e.g. “the multimodal one”).", "info")
-        return Reply(f"Your target role is **{target.display_name}** (`{target.role_id}`).", "info")
+        return Reply(f"Your target role is **{role_name(target)}**.", "info")
+
+    def _topics(self, active: Active) -> Reply:
+        topics = self.practice.quiz_maker.topics()
+        text = (f"I can quiz you on: {', '.join(topics)}. Say e.g. “quiz me on pytorch” or "
+                "“3 hard recsys questions”.")
+        waiting = self._waiting(active)
+        if waiting is not None:
+            text += f"\n\nStill waiting for your answer:\n{waiting.question}"
+        return Reply(text, "info", question=waiting)
+
+    def _study_advice(self, user: str, key: str, query: Query, now: datetime) -> Reply:
+        """The role's topic profile with the posting lines behind each topic, and an offer to quiz."""
+        role, _default = self._role_for(user, query)
+        if isinstance(role, Reply):
+            return role
+        if role is None:
+            return Reply("Which role are you preparing for? Say e.g. “what should I study for the Seattle role?”, "
+                         "or set one with “set my role to …”.", "info")
+        profile = self.practice.quiz_maker.profile(role)
+        self._remember(user, key, [role.role_id], now)
+        return Reply(render.study_text(role, profile), "info")
+
+    def _hook(self, name: str, user: str, query: Query, now: datetime) -> Reply:
+        """Requests other parts of the bot fulfil (adding postings, fit checks, plans, forgetting,
+        leaderboards): a registered hook answers; otherwise a reply says how to do it."""
+        hook = self.hooks.get(name)
+        if hook is not None:
+            return hook(user, query, now)
+        return Reply(render.HOOK_TEXT[name], "info")
+
+    def _end_running(self, user: str, active: Active) -> str:
+        """Stop the running quiz or interview (a new one replaces it); returns its summary."""
+        if active is None:
+            return ""
+        flow = self.mocks if isinstance(active, MockSession) else self.quizzes
+        return flow.stop(user, active).text  # type: ignore[arg-type]
 
     def _progress(self, user: str, now: datetime) -> Reply:
         progress = self.services.state.progress(user, now)
@@ -270,6 +367,34 @@ class ConversationEngine:
 def _chat_kind(user: str, key: str) -> str:
     """The session holding a conversation's roles: "chat" for the user's DM, per channel otherwise."""
     return CHAT if key == f"dm:{user}" else f"{CHAT}:{key}"
+
+
+_FILLER = frozenset("what about and how the a an of for then so ok okay same also one it that this too as well "
+                    "with".split())
+
+
+def _says_what(rest: str) -> bool:
+    """Whether the words left after the role names ask something ("and where is it?" does; "what
+    about the other one?" doesn't)."""
+    return any(w not in _FILLER for w in words(rest))
+
+
+def _with(request: Request, **changes: object) -> Request:
+    return dataclasses.replace(request, **changes)
+
+
+def _focus(query: Query, answer: Answer) -> list[str]:
+    """The roles a follow-up "it" means: after a ranking ("which one pays best?") the first one."""
+    if answer.kind == "cross-role" and query.intent == "compare" and len(answer.role_ids) > 1 and not (
+            len(query.roles) > 1):
+        return answer.role_ids[:1]
+    return list(answer.role_ids)
+
+
+def role_name(posting: Posting) -> str:
+    from bot.core.answering.base import name
+
+    return name(posting)
 
 
 def _after(ended: str, reply: Reply) -> Reply:

@@ -92,8 +92,8 @@ class MockFlow:
         if session is None:
             return Reply("No mock interview is running. Say “start a mock interview” to begin one.", "info")
         self.practice.state.clear_session(user_id, MOCK)
-        return Reply(render.summary([Result.from_dict(r) for r in session.results], "Mock interview stopped"),
-                     "info")
+        results = [Result.from_dict(r) for r in session.results]
+        return Reply(render.summary(results, "Mock interview stopped", self._name), "info")
 
     def _next(self, user_id: str, session: MockSession, now: datetime, parts: list[str], before: str) -> Reply:
         """The next main question at the (adapted) difficulty, or the summary when the interview is done."""
@@ -101,7 +101,8 @@ class MockFlow:
         question = None if session.finished else self._pick_next(user_id, session)
         if question is None:
             self.practice.state.clear_session(user_id, MOCK)
-            parts.append(render.summary([Result.from_dict(r) for r in session.results], "Mock interview finished"))
+            parts.append(render.summary([Result.from_dict(r) for r in session.results], "Mock interview finished",
+                                        self._name))
             return Reply("\n\n".join(parts), "info")
         session.current = question.id
         session.asked.append(question.id)
@@ -121,6 +122,35 @@ class MockFlow:
             if found:
                 return found[0]
         return None
+
+    def hint(self, session: MockSession) -> Reply:
+        from bot.core.conversation._quiz import hint_text
+
+        question = self.waiting(session)
+        return Reply(hint_text(question), "mock_question", question=question)
+
+    def change_difficulty(self, user_id: str, session: MockSession, step: int, now: datetime) -> Reply:
+        """Harder or easier now: the waiting question is replaced by one at the new level."""
+        level = DIFFICULTIES.index(session.difficulty) if session.difficulty in DIFFICULTIES else 1
+        new = DIFFICULTIES[max(0, min(len(DIFFICULTIES) - 1, level + step))]
+        session.difficulty = new
+        found = self.practice.pick(user_id, role=session.role_id, difficulty=new, n=1,
+                                   seed=session.seed + len(session.asked), exclude=set(session.asked))
+        if not found:
+            self._save(user_id, session, now)
+            question = self.waiting(session)
+            return Reply(f"I have no other {new} questions here, so this one stays.\n\n{question.question}",
+                         "mock_question", question=question)
+        question = found[0]
+        session.current, session.follow_up = question.id, None
+        session.asked.append(question.id)
+        self._save(user_id, session, now)
+        label = f"Question {len(session.main_results()) + 1} of {MOCK_LENGTH}"
+        return Reply(f"Switching to **{new}** questions.\n\n{render.question_block(question, label)}",
+                     "mock_question", question=question)
+
+    def _name(self, question_id: str) -> str:
+        return render.question_name(self.practice, question_id)
 
     def _save(self, user_id: str, session: MockSession, now: datetime) -> None:
         self.practice.state.save_session(user_id, MOCK, session.to_dict(), now)

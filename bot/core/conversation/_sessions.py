@@ -40,8 +40,13 @@ class Result(Stored):
 
 @dataclass
 class ChatContext(Stored):
+    """What was just said: the roles the last answer was about (in the order it gave them), the one
+    a singular "it" means after a ranking ("which pays best?" -> the top one), and what was asked."""
+
     roles: list[str] = field(default_factory=list)
     at: str = ""  # ISO time of the answer the roles came from
+    focus: list[str] = field(default_factory=list)
+    intents: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -54,6 +59,8 @@ class QuizSession(Stored):
     role_id: str | None = None
     label: str = ""
     results: list[dict[str, Any]] = field(default_factory=list)
+    topic: str | None = None
+    difficulty: str | None = None
 
     @property
     def current(self) -> str | None:

@@ -144,6 +144,10 @@ class LLMAnswerEngine(AnswerEngine):
         self.model = model
         self.chain = PROMPT | model | StrOutputParser()
 
+    def answer_query(self, query) -> Answer:
+        """A chat turn already understood: the model answers for the roles the parse found."""
+        return self.answer(query.text, context_roles=[r.role_id for r in query.roles] or None)
+
     def answer(self, question: str, role: str | None = None, context_roles: list[str] | None = None) -> Answer:
         offline = self.offline.answer(question, role, context_roles)  # raises InvalidQuestion / RoleNotFound
         if offline.kind == "refusal" or self.index.is_empty():

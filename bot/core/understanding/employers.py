@@ -55,23 +55,25 @@ def technology_words() -> frozenset[str]:
 
 
 def unknown_employer(question: str, catalogue: RoleCatalogue, posting_words: frozenset[str],
-                     topic_words: frozenset[str] = frozenset()) -> str | None:
-    """The employer `question` names that no indexed posting is from, or None."""
+                     topic_words: frozenset[str] = frozenset()) -> tuple[str, bool] | None:
+    """(the employer `question` names that no indexed posting is from, whether the words say so
+    strongly), or None. Strong: "X's", "does X sponsor", "the X internship", a famous employer.
+    Weak: "at X" ("a student at NUS") or a capitalised name mid-sentence."""
     famous = famous_employers()
     for match in _POSITION.finditer(question):
         phrase = next(g for g in match.groups() if g)
         name = _unknown_name(phrase, catalogue, posting_words, topic_words, famous)
         if name:
-            return name
+            return name, match.group("a") is None or _is_famous(name, famous)
     for match in _CAPITALISED.finditer(question):
         name = _unknown_name(match.group(1), catalogue, posting_words, topic_words, famous, capitalised=True)
         if name:
-            return name
+            return name, _is_famous(name, famous)
     lowered = question.lower()
     for name in famous:
         hit = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lowered)
         if hit and name not in posting_words and not catalogue.companies & {name} and not _product(question, hit.end()):
-            return _display(question[hit.start() : hit.end()])
+            return _display(question[hit.start() : hit.end()]), True
     return None
 
 
@@ -94,7 +96,10 @@ def _unknown_name(phrase: str, catalogue: RoleCatalogue, posting_words: frozense
     candidates = [t for t in names if t not in generic]
     if not candidates:
         return None
-    unknown = [t for t in candidates if _is_name(t, posting_words, topic_words, famous)]
+    written = {w.lower().strip("'’s.,?!") for w in phrase.split() if w[:1].isupper()}
+    strong = not capitalised  # in an employer's place ("the Acme Corp internship"), a capitalised word is a name
+    unknown = [t for t in candidates if _is_name(t, posting_words, topic_words, famous,
+                                                  proper=strong and t in written)]
     if len(unknown) != len(candidates) and not capitalised:
         return None
     if not unknown:
@@ -105,14 +110,19 @@ def _unknown_name(phrase: str, catalogue: RoleCatalogue, posting_words: frozense
     return _display(" ".join(kept))
 
 
-def _is_name(token: str, posting_words: frozenset[str], topic_words: frozenset[str], famous: frozenset[str]) -> bool:
+def _is_name(token: str, posting_words: frozenset[str], topic_words: frozenset[str], famous: frozenset[str],
+             proper: bool = False) -> bool:
     if token in famous:
         return token not in posting_words
     if len(token) < 3 or token.isdigit() or token in posting_words or token in topic_words:
         return False
     if token in _ordinary_words() or token in technology_words():
         return False
-    return not is_common_word(token)
+    return proper or not is_common_word(token)
+
+
+def _is_famous(name: str, famous: frozenset[str]) -> bool:
+    return name.lower() in famous or any(w in famous for w in words(name))
 
 
 def _product(question: str, end: int) -> bool:

@@ -26,9 +26,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 NEAREST = 3  # an intent's score: mean similarity of its 3 closest examples (robust to one odd example)
 # Chosen on the tuning half of the development questions (docs/benchmarks.md, tests/core/test_understanding.py).
-CONFIDENT = 0.55  # below this the best intent is a guess: ask instead
+CONFIDENT = 0.65  # below this the best intent is a guess: ask (or quote the named role) instead
 CLAUSE_CONFIDENT = 0.6  # a second part of a question must be at least this clear to add its intent
-CONTROL_CONFIDENT = 0.75  # inside a quiz, a control phrase ("harder please") must be this clear
+CONTROL_CONFIDENT = 0.7  # inside a quiz, a control phrase ("harder please") must be this clear
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,12 @@ class IntentClassifier:
         self._matrix: np.ndarray | None = None
         self._bounds: list[tuple[int, int]] = []
         self._lock = threading.Lock()
+
+    def vocabulary(self, name: str) -> frozenset[str]:
+        """Every word the intent's examples use: what asking for it sounds like."""
+        from bot.core.understanding.tokens import words
+
+        return frozenset(w for example in self.examples.get(name, ()) for w in words(example))
 
     def vectors(self) -> np.ndarray:
         """The examples' vectors, built on first use (from the disk cache when it is current)."""

@@ -21,7 +21,7 @@ from bot.core.understanding.intents import (
     IntentScore,
 )
 from bot.core.understanding.references import RoleRefs, resolve_refs
-from bot.core.understanding.slots import find_count, find_difficulty, find_term, find_topic
+from bot.core.understanding.slots import find_count, find_difficulty, find_term, topic_match
 from bot.core.understanding.tokens import remove_spans, words
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ class Query:
     scores: list[IntentScore]  # every intent's score for the whole message, best first
     refs: RoleRefs
     unknown_employer: str | None = None
+    employer_strong: bool = False  # "does X sponsor", "the X internship" (not "a student at X")
     topic: str | None = None
     count: int | None = None
     difficulty: str | None = None
@@ -64,6 +65,9 @@ class Query:
 
     @property
     def confident(self) -> bool:
+        """Sure enough to act: the whole message is clear, or every part of a multi-part one is."""
+        if len(self.intents) > 1 and all(i.score >= CLAUSE_CONFIDENT for i in self.intents):
+            return True
         return self.confidence >= CONFIDENT
 
     @property
@@ -92,6 +96,10 @@ class Understander:
         """Understand `text` against the roles the caller may see and the roles just talked about."""
         refs = resolve_refs(catalogue, text, context)
         rest = remove_spans(text, refs.spans) or text
+        topic = topic_match(rest, topics) if topics else None
+        if topic and topic[1] != topic[2]:  # "quiz me on reccomendation systems": classify the words meant
+            rest = re.sub(re.escape(topic[1]), topic[2], rest, flags=re.I) if re.search(
+                re.escape(topic[1]), rest, re.I) else rest
         scores = self.classifier.classify(rest)
         intents = [scores[0]]
         clauses = [c for c in _CLAUSE_SPLIT.split(rest) if len([w for w in words(c)]) >= _CONTENT_MIN]
@@ -109,8 +117,9 @@ class Understander:
         topic_words = frozenset(w for names in (topics or {}).values() for a in names for w in words(a))
         employer = None if refs.via == "id" else unknown_employer(text, catalogue, posting_words, topic_words)
         return Query(
-            text=text, rest=rest, intents=intents, scores=scores, refs=refs, unknown_employer=employer,
-            topic=find_topic(rest, topics) if topics else None, count=find_count(rest),
+            text=text, rest=rest, intents=intents, scores=scores, refs=refs,
+            unknown_employer=employer[0] if employer else None, employer_strong=bool(employer and employer[1]),
+            topic=topic[0] if topic else None, count=find_count(rest),
             difficulty=find_difficulty(rest), term=find_term(text), clauses=clauses,
         )
 

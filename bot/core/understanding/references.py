@@ -49,6 +49,26 @@ class RoleRefs:
 
 def resolve_refs(catalogue: RoleCatalogue, question: str, context: list[Posting] | None = None) -> RoleRefs:
     """The roles `question` refers to; an empty result means it names none (a general question)."""
+    found = _resolve(catalogue, question, context)
+    found.spans = _with_role_nouns(question, found.spans)
+    return found
+
+
+def _with_role_nouns(question: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """ "the game studio internship": the role noun after a name goes with it, so what is left to
+    classify reads "is the remote?" rather than "is the internship remote?"."""
+    toks = tokens(question)
+    grown = []
+    for start, end in spans:
+        after = next((t for t in toks if t.start >= end), None)
+        if (after is not None and after.text in ROLE_NOUNS and not after.text.endswith("s")
+                and not question[end:after.start].strip(" -")):  # "any new grad roles?" keeps its "roles"
+            end = after.end
+        grown.append((start, end))
+    return grown
+
+
+def _resolve(catalogue: RoleCatalogue, question: str, context: list[Posting] | None = None) -> RoleRefs:
     context = [r for r in (context or []) if r.role_id in catalogue.by_id]
     lowered = question.strip().lower()
     slugs = [catalogue.by_id[s] for s in _SLUG.findall(lowered) if s in catalogue.by_id]
@@ -128,9 +148,28 @@ def _by_names(catalogue: RoleCatalogue, naming: list[Match], support: list[Match
     roles = [catalogue.by_id[rid] for rid in top]
     if len(per_name) > 1:  # "compare the Berlin and London roles": each name keeps its own best
         roles = list({r.role_id: r for group in per_name for r in group}.values())
-    spans = [m.span for m in naming + support]
+    spans = [m.span for m in _naming_words(naming + support)]
     return RoleRefs(roles, via, " ".join(m.key for m in naming), spans, per_name,
                     sum(m.end - m.start for m in naming), {k for m in naming for k in m.kinds})
+
+
+def _naming_words(matches: list[Match]) -> list[Match]:
+    """The matches to take out of the question before classifying it. With a company or place named,
+    a title word standing apart from it is what is asked about ("what does Saltmarsh use for
+    search?"), not part of the name; words next to each other form one name ("quillfeather MLE")."""
+    anchors = [m for m in matches if m.kinds & {"company", "place"}]
+    if not anchors:
+        return matches
+    kept = list(anchors)
+    changed = True
+    while changed:
+        changed = False
+        for match in matches:
+            if match not in kept and any(abs(match.start - k.end) <= 1 or abs(k.start - match.end) <= 1
+                                         for k in kept):
+                kept.append(match)
+                changed = True
+    return kept
 
 
 def _per_name(catalogue: RoleCatalogue, naming: list[Match], scores: dict[str, float]) -> list[list[Posting]]:
@@ -176,9 +215,19 @@ def _unmatched_phrase(toks: list, matches: list[Match], catalogue: RoleCatalogue
 def _roles_saying(catalogue: RoleCatalogue, phrase: list[str]) -> list[Posting]:
     """Roles whose posting text has the phrase (words in order): only for the rare question that
     names a role by words outside its title, company, team and places."""
-    pattern = re.compile(r"(?<![a-z0-9])" + r"[\W_]+".join(map(re.escape, phrase)) + r"(?![a-z0-9])", re.I)
-    return [role for role in catalogue.roles
-            if pattern.search(role.title) or any(pattern.search(line.text) for line in role.lines)]
+    patterns = [re.compile(r"(?<![a-z0-9])" + re.escape(word), re.I) for word in phrase]  # "truck" ~ "trucks"
+    texts = {role.role_id: [role.title, *(ln.text for ln in role.lines)] for role in catalogue.roles}
+    found = [role for role in catalogue.roles  # all the words in one line, in any order
+             if any(all(p.search(text) for p in patterns) for text in texts[role.role_id])]
+    if found:
+        return found
+    limit = max(1, len(catalogue) // 3)  # else the rarest word, if few postings have it ("game" studio)
+    best: list[Posting] = []
+    for pattern in patterns:
+        holders = [r for r in catalogue.roles if any(pattern.search(t) for t in texts[r.role_id])]
+        if holders and len(holders) <= limit and (not best or len(holders) < len(best)):
+            best = holders
+    return best
 
 
 def _before_role_noun(match: Match, words_: list[str]) -> bool:

@@ -23,31 +23,39 @@ _TERM = re.compile(
     r"with|about|for|hiring for|work on|works on)\s+(.+?)\s*[?.!]*$",
     re.I,
 )
+_NOT_A_TERM = frozenset(
+    "a an the all any some every each of my your this that these those it them me you us role roles job jobs "
+    "posting postings position positions internship internships intern interns one ones opening openings "
+    "company companies here there".split())
 _TERM_NOISE = re.compile(
     r"^(?:a|an|the|some|any|experience (?:with|in)|knowledge of|familiarity with|skills? in)\s+", re.I
 )
 
 
 def find_topic(text: str, aliases: dict[str, tuple[str, ...]]) -> str | None:
-    """The topic a message names: exact alias first (longest), then the closest alias by rapidfuzz
-    over the message's 1-3 word phrases."""
+    found = topic_match(text, aliases)
+    return found[0] if found else None
+
+
+def topic_match(text: str, aliases: dict[str, tuple[str, ...]]) -> tuple[str, str, str] | None:
+    """(topic, the words as written, the alias they match): exact alias first (longest), then the
+    closest alias by rapidfuzz over the message's 1-3 word phrases ("reccomendation systems")."""
     spaced = f" {' '.join(words(text.replace('-', ' ')))} "
     pairs = sorted(((a, t) for t, names in aliases.items() for a in names), key=lambda p: -len(p[0]))
-    for alias, topic in pairs:
-        if f" {' '.join(words(alias.replace('-', ' ')))} " in spaced:
-            return topic
+    exact = next(((t, a, a) for a, t in pairs if f" {' '.join(words(a.replace('-', ' ')))} " in spaced), None)
     tokens = spaced.split()
     grams = [" ".join(tokens[i : i + n]) for n in (3, 2, 1) for i in range(len(tokens) - n + 1)]
     grams = [g for g in grams if len(g) >= 5]
     names = [a for a, _ in pairs if len(a) >= 5]
-    best: tuple[float, str] | None = None
+    best: tuple[float, str, str] | None = None
     for gram in grams:
         found = process.extractOne(gram, names, scorer=fuzz.ratio, score_cutoff=TOPIC_CUTOFF)
-        if found and (best is None or found[1] > best[0]):
-            best = (found[1], found[0])
-    if best is None:
-        return None
-    return next(t for a, t in pairs if a == best[1])
+        if found and (best is None or (len(found[0]), found[1]) > (len(best[1]), best[0])):
+            best = (found[1], found[0], gram)
+    fuzzy = (next(t for a, t in pairs if a == best[1]), best[2], best[1]) if best else None
+    if exact and fuzzy:  # the longer phrase wins: "reccomendation systems" over the exact "systems"
+        return fuzzy if len(fuzzy[2]) > len(exact[2]) else exact
+    return exact or fuzzy
 
 
 def find_count(text: str) -> int | None:
@@ -68,4 +76,6 @@ def find_term(text: str) -> str | None:
     if not match:
         return None
     term = _TERM_NOISE.sub("", match.group(1)).strip(" \"'“”")
-    return term or None
+    if not term or all(w in _NOT_A_TERM for w in words(term)):
+        return None  # "list all the roles": nothing to look for
+    return term
