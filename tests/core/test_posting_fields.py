@@ -313,7 +313,7 @@ def test_page_chrome_above_the_title_is_meta_not_a_section() -> None:
     ],
 )
 def test_visa_sponsorship(visa: str, answer: str | None) -> None:
-    from bot.core.postings.facts import extract_visa, sponsorship
+    from bot.core.postings.conditions import extract_visa, sponsorship
 
     text, _ = extract_visa([], [PostingLine(visa, "logistics", 1)])
     assert sponsorship(text) == answer

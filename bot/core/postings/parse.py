@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from bot.core.errors import BadPostingFile
-from bot.core.postings import facts, fields
+from bot.core.postings import conditions, facts, fields
 from bot.core.postings.dates import iso_days, with_iso, year_of
 from bot.core.postings.meaning import prefetch
 from bot.core.postings.model import Posting, PostingLine
@@ -242,10 +242,10 @@ def _fill_logistics(posting: Posting, data: dict, meta: list[PostingLine], label
     through = _structured(lines, "validThrough")
     if through and not posting.deadline:
         posting.deadline, evidence["deadline"] = through.text.split(": ", 1)[1][:10], [through]
-    posting.visa, evidence["visa"] = facts.extract_visa(labels, lines)
-    posting.visa_sponsorship = facts.sponsorship(posting.visa)
+    posting.visa, evidence["visa"] = conditions.extract_visa(labels, lines)
+    posting.visa_sponsorship = conditions.sponsorship(posting.visa)
     posting.max_applications, posting.application_limit, evidence["application_limit"] = (
-        facts.extract_application_limit(lines)
+        conditions.extract_application_limit(lines)
     )
     team = fields.values_for(labels, "team")
     if team:
