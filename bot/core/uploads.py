@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.errors import BadPostingFile, PrepbotError
 from bot.core.fetch import FetchLimits, is_url
-from bot.core.postings.reading import BINARY_FORMATS, MAX_BINARY_BYTES, MAX_FILE_BYTES, SUPPORTED_SUFFIXES
+from bot.core.postings.reading import SUPPORTED_SUFFIXES, max_bytes
 from bot.core.scopes import Scope
 
 if TYPE_CHECKING:
@@ -63,8 +63,7 @@ def safe_filename(raw: str | None, *, pasted: bool) -> str:
 
 def check_size(filename: str, size: int) -> None:
     """Refuse a file too large to be a posting before downloading it."""
-    binary = SUPPORTED_SUFFIXES.get(Path(filename).suffix.lower()) in BINARY_FORMATS
-    limit = MAX_BINARY_BYTES if binary else MAX_FILE_BYTES
+    limit = max_bytes(SUPPORTED_SUFFIXES.get(Path(filename).suffix.lower(), "txt"))
     if size > limit:
         raise BadPostingFile(
             f"{filename} is {size / 1024 / 1024:.1f} MB; postings are limited to {limit // 1024 // 1024} MB."

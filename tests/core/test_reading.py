@@ -371,3 +371,28 @@ def test_inline_values_set_apart_but_prose_runs_joined(markup: str, text: str) -
     """Value tags laid out apart become separate values; runs of a sentence stay one sentence."""
     page = f"<html><body>{markup}</body></html>".encode()
     assert [line.text for line in document_from_bytes(page, "text/html", "x").lines] == [text]
+
+
+def test_size_limits_per_format() -> None:
+    """Text up to 2 MB, HTML up to 5 MB (pages carry scripts and styles), PDF and DOCX up to 10 MB."""
+    page = b"<html><body><h1>ML Intern</h1>" + b"<script>" + b"x" * (3 * 1024 * 1024) + b"</script></body></html>"
+    assert [line.text for line in document_from_bytes(page, "text/html", "x").lines] == ["ML Intern"]
+    with pytest.raises(BadPostingFile, match="TXT postings are limited to 2 MB"):
+        document_from_bytes(b"ML Intern\n" + b"x" * (3 * 1024 * 1024), "text/plain", "x")
+    with pytest.raises(BadPostingFile, match="HTML postings are limited to 5 MB"):
+        document_from_bytes(b"<p>" + b"x" * (6 * 1024 * 1024), "text/html", "x")
+
+
+def test_password_protected_pdf_refused() -> None:
+    """An encrypted PDF that needs a password gets a one-line reason."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(make_pdf([["# ML Intern", "Acme"]]))))
+    writer.encrypt(user_password="secret", owner_password="owner")
+    out = io.BytesIO()
+    writer.write(out)
+    with pytest.raises(BadPostingFile, match="^the PDF is password-protected$"):
+        document_from_bytes(out.getvalue(), "application/pdf", "locked.pdf")

@@ -16,6 +16,7 @@ from bot.core.errors import BadPostingFile
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_BINARY_BYTES = 10 * 1024 * 1024  # PDF/DOCX carry fonts and images; their text is still small
+MAX_HTML_BYTES = 5 * 1024 * 1024  # pages carry inline scripts, styles and SVG (the fetch cap)
 SUPPORTED_SUFFIXES = {
     ".txt": "txt",
     ".text": "txt",
@@ -129,10 +130,15 @@ def decode_text(data: bytes, content_type: str = "") -> str:
     return text
 
 
+def max_bytes(fmt: str) -> int:
+    """The largest file of a format we read."""
+    return MAX_BINARY_BYTES if fmt in BINARY_FORMATS else MAX_HTML_BYTES if fmt == "html" else MAX_FILE_BYTES
+
+
 def _check_size(size: int, fmt: str) -> None:
     if size == 0:
         raise BadPostingFile("the file is empty")
-    limit = MAX_BINARY_BYTES if fmt in BINARY_FORMATS else MAX_FILE_BYTES
+    limit = max_bytes(fmt)
     if size > limit:
         raise BadPostingFile(
             f"the file is {size / 1024 / 1024:.1f} MB; {fmt.upper()} postings are limited to {limit // 1024 // 1024} MB"
