@@ -30,7 +30,7 @@ UNTYPED = {"", "application/octet-stream", "binary/octet-stream"}  # decided by 
 REDIRECTS = {301, 302, 303, 307, 308}
 TRANSIENT_STATUS = {502, 503, 504}
 ACCEPT = "text/html,application/xhtml+xml,application/pdf"
-USER_AGENT = "prepbot/0.1 (job-posting reader; +https://github.com/)"
+USER_AGENT = "Mozilla/5.0 (compatible; prepbot/0.1; job-posting reader)"  # some sites refuse bare clients
 
 
 class FetchRefused(BadPostingFile):

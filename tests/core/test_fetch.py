@@ -155,3 +155,38 @@ def test_read_candidate_from_url(server: LoopbackServer) -> None:
     assert scan.posting is None and scan.error == "the PDF has no text layer (a scanned image?)"
     nul = read_candidate(server.url("/nul.html"), ALLOW)
     assert nul.posting is None and "binary" in nul.error
+
+
+def test_compressed_page_counted_after_decompression(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The size cap counts the bytes after gzip decoding, so a small compressed bomb is still cut."""
+    import gzip
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    body = gzip.compress(b"<p>" + b"x" * (6 * 1024 * 1024) + b"</p>")
+
+    class Bomb(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Bomb)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        assert len(body) < 100_000
+        message = _refused(f"http://127.0.0.1:{httpd.server_address[1]}/bomb.html")
+        assert message == "the page is larger than the 5 MB limit (stopped reading at 5 MB)"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
