@@ -164,8 +164,8 @@ def grader(embeddings: CachedEmbeddings, seeded_index: KnowledgeIndex, bank: Que
 
 
 def test_calibration_examples_stay_separated(bank: QuestionBank, grader: Grader) -> None:
-    """On the old calibration answers nothing unstated is credited, and at most 3 of the 124 (answer,
-    key point) pairs are misjudged (3 measured, all stated points missed; the similarity grader
+    """On the old calibration answers nothing unstated is credited, and at most 2 of the 124 (answer,
+    key point) pairs are misjudged (2 measured, both stated points missed; the similarity grader
     misjudged 5, 4 of them credited wrongly)."""
     credited_wrongly = missed = total = 0
     for question_id, answer, stated in CALIBRATION:
@@ -174,7 +174,7 @@ def test_calibration_examples_stay_separated(bank: QuestionBank, grader: Grader)
             credited_wrongly += verdict.verdict == STATED and number not in stated
             missed += verdict.verdict != STATED and number in stated
     assert total == 124
-    assert credited_wrongly == 0 and missed <= 3, (credited_wrongly, missed)
+    assert credited_wrongly == 0 and missed <= 2, (credited_wrongly, missed)
 
 
 @pytest.mark.parametrize("question_id", ["recsys-two-tower-logq-correction", "coding-lru-cache",

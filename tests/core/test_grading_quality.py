@@ -43,9 +43,9 @@ def test_tune_half_meets_the_targets(reports: dict[str, Report]) -> None:
 
 def test_held_out_half_does_not_regress(reports: dict[str, Report]) -> None:
     """Guard on the held-out half at the figures measured when the labelled set was made (docs/grading.md):
-    precision 81.2%, wrong-answer points credited 14.8%, recall 83.6%, ordering 3 of 12."""
+    precision 81.4%, wrong-answer points credited 14.8%, recall 85.1%, ordering 3 of 12."""
     held = reports["held-out"]
-    assert held.precision >= 0.80 and held.wrong_credited <= 0.15 and held.recall >= 0.83, held.summary()
+    assert held.precision >= 0.80 and held.wrong_credited <= 0.15 and held.recall >= 0.84, held.summary()
     assert held.keyword_credited <= 1 and held.ordered >= 3
 
 

@@ -33,6 +33,15 @@ def test_each_key_point_is_credited_by_its_own_terms(bank: QuestionBank) -> None
     assert not failures, f"key points their own terms do not credit: {failures[:10]}"
 
 
+def test_all_key_points_together_credit_every_point(bank: QuestionBank) -> None:
+    """An answer made of all the key points is credited with every one and flags no contradiction (a
+    sentence about one side of a pair must not read as denying the other side)."""
+    grader = Grader(None, bank=bank)
+    failures = [f"{q.id}#{n}" for q in bank
+                for n, v in enumerate(grader.grade(q, " ".join(q.key_points)).verdicts) if v.verdict != STATED]
+    assert not failures, failures[:10]
+
+
 def test_key_terms_syntax() -> None:
     """Groups by ';', synonyms by '|', a relation after '~', wrong alternatives after '!'."""
     terms = parse_key_terms("l1 | lasso ~ laplace ! gaussian | normal; sparse | exactly zero")

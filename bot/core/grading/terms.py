@@ -108,14 +108,27 @@ class KeyTerms:
                              [h for j in related if j != k for h in heads[j]])
                 for k, group in enumerate(self.groups)]
 
-    def rivals(self, text: Readable, matches: list[GroupMatch]) -> frozenset[int]:
+    def rivals(self, text: Readable, matches: list[GroupMatch], agreeing: tuple[Span, ...] = (),
+               apart: bool = True) -> frozenset[int]:
         """Groups whose other side the text also names (recall beside precision, L2 beside L1): then
-        which idea a word belongs to must be read clause by clause."""
-        taken = [span for g in matches for span in g.spans + g.bound + g.flipped]
+        which idea a word belongs to must be read clause by clause. `agreeing`: opposites a negation
+        turns into agreement ("we don't recompute them"), which are not the other side. `apart`: only
+        when the two sides sit in different clauses (else any mention of the other side counts)."""
+        taken = [span for g in matches for span in g.spans + g.bound] + list(agreeing)
         taken += [span for group in self.groups for span in _find_all(group.terms, text)]
-        return frozenset(k for k, group in enumerate(self.groups)
-                         if any(not any(_overlap(span, t) for t in taken)
-                                for span in _find_all(_contrary_terms(group.terms, group.contrary), text)))
+        found = set()
+        for k, group in enumerate(self.groups):
+            other = [span for span in _find_all(_contrary_terms(group.terms, group.contrary), text)
+                     if not any(_overlap(span, t) for t in taken)]
+            if not other:
+                continue
+            own_clauses = {text.clause_of[a] for a, _ in _find_all(group.terms, text)}
+            other_clauses = {text.clause_of[a] for a, _ in other}
+            # The two sides sit in different clauses ("precision is X, and recall is Y"); when every
+            # clause naming the other side also names this one, no clause is about the other side alone.
+            if not apart or not own_clauses or (other_clauses - own_clauses and own_clauses - other_clauses):
+                found.add(k)
+        return frozenset(found)
 
 
 def parse_key_terms(text: str) -> KeyTerms:
