@@ -130,7 +130,12 @@ def find_tech(lines: list[PostingLine]) -> tuple[list[str], list[PostingLine]]:
 
 _SKILL_LIST = re.compile(r"\(([^()]{3,160})\)|(?:such as|including|e\.g\.,?|like)\s+([^.;()]{3,160})", re.I)
 _DEGREE = re.compile(r"(?:B|M)(?:S|A|Sc|Eng|Tech)|PhD|MBA|Bachelor'?s|Master'?s", re.I)
-_SKILL_SECTIONS = ("minimum_qualifications", "preferred_qualifications", "responsibilities")
+_SKILL_SECTIONS = ("minimum_qualifications", "preferred_qualifications")
+_NOT_A_SKILL = re.compile(
+    r"\b(?:our|your|you|we|not|just|any|some|all|similar|related|equivalent|have|has|counts?|students?|"
+    r"candidates?|graduat\w*|\w+ly)\b|/",
+    re.I,
+)
 
 
 def find_skills(lines: list[PostingLine], known: list[str]) -> list[str]:
@@ -138,7 +143,7 @@ def find_skills(lines: list[PostingLine], known: list[str]) -> list[str]:
     skills: list[str] = []
     lowered = {name.lower() for name in known}
     for line in lines:
-        if line.section not in _SKILL_SECTIONS:
+        if line.section not in _SKILL_SECTIONS or line.heading_kind == "eligibility":
             continue
         for match in _SKILL_LIST.finditer(line.text):
             for item in re.split(r",\s*|\s+or\s+|\s+and\s+", match.group(1) or match.group(2)):
@@ -147,6 +152,8 @@ def find_skills(lines: list[PostingLine], known: list[str]) -> list[str]:
                 if not 1 <= len(words) <= 4 or any(ch.isdigit() for ch in item) or item.lower() in lowered:
                     continue
                 if tech_in_text(item) or not item[:1].isalpha() or _DEGREE.fullmatch(item.replace(".", "")):
+                    continue
+                if _NOT_A_SKILL.search(item):
                     continue
                 if item.lower() not in (s.lower() for s in skills):
                     skills.append(item)
