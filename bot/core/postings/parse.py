@@ -38,6 +38,8 @@ def parse_posting(text: str, fmt: str, source: str) -> Posting:
 
 
 def parse_document(doc: Document) -> Posting:
+    """Build the posting from any reader's `Document`: the title line splits page chrome and meta
+    (above and just under it) from the sectioned body; every field keeps the lines that state it."""
     raw = doc.lines
     data = doc.structured if isinstance(doc.structured, dict) else {}
     title_line = fields.find_title(raw)
