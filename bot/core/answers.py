@@ -118,6 +118,12 @@ class AnswerEngine:
         if query.unknown_employer and not _names_company(query) and (
                 query.employer_strong or query.refs.via not in ("name", "phrase")):
             return self._no_such_employer(query)
+        if intent == "off_topic":
+            # Never worse than plain retrieval: a bare topic ("diffusion models for recommendation")
+            # reads like chit-chat to the intent examples, yet the postings may speak to it.
+            found = self._passages(query, roles if roles and len(roles) <= MAX_ROLES_PER_ANSWER else [])
+            if found.citations:
+                return found
         if intent in SMALL_TALK and (query.confident or not roles):
             return self._small_talk(query)
         if intent in PRACTICE and query.confident:
