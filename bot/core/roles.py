@@ -59,7 +59,7 @@ class RoleResolver:
 
     def resolve(self, text: str, context: list[Posting] | None = None) -> Resolution:
         refs = resolve_refs(self.catalogue, text, context)
-        return Resolution(refs.roles, refs.phrase or None, False, refs.via)
+        return Resolution(refs.roles, refs.phrase or None, refs.via == "unknown", refs.via)
 
     def resolve_name(self, name: str) -> Resolution:
         refs = resolve_name(self.catalogue, name)
