@@ -1,6 +1,7 @@
 """`prepbot`: the command-line entry point (also `python -m bot`).
 
-Subcommands register themselves in `COMMANDS`; each gets the parsed arguments and a `Services`
+Subcommands register themselves in `COMMANDS` (bot/cli_common.py, a leaf module, so the command
+modules imported below never import this one back); each gets the parsed arguments and a `Services`
 and returns an exit status. Output meant for people goes through rich; `--json` output is plain
 JSON on stdout so other tools can rely on it.
 """
@@ -11,32 +12,30 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+# Each command module registers its subcommands when imported; a new one is added to this line.
+from bot import cli_chat, cli_discord, cli_fit, cli_practice  # noqa: F401
+from bot.cli_common import (
+    COMMANDS,
+    PARSER_EXTENSIONS,
+    command,
+    ensure_indexed,
+    err,
+    out,
+    progress_bar,
+    progress_callback,
+)
 from bot.config import Settings
 from bot.core.errors import PrepbotError
 from bot.core.scopes import Scope, Viewer
 from bot.core.services import Services
 from bot.logsetup import configure_logging
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-Command = Callable[[argparse.Namespace, Services], int]
-COMMANDS: dict[str, Command] = {}
-
-
-def command(name: str) -> Callable[[Command], Command]:
-    def register(func: Command) -> Command:
-        COMMANDS[name] = func
-        return func
-
-    return register
+__all__ = ["COMMANDS", "PARSER_EXTENSIONS", "command", "ensure_indexed", "err", "main", "out", "print_answer"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,9 +67,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-PARSER_EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging(args.verbose)
@@ -90,11 +86,11 @@ def main(argv: list[str] | None = None) -> int:
 # ----- ingest -------------------------------------------------------------------------------------
 @command("ingest")
 def run_ingest(args: argparse.Namespace, services: Services) -> int:
-    with _progress() as progress:
+    with progress_bar() as progress:
         sources = [path if path.lower().startswith(("http://", "https://")) else Path(path) for path in args.paths]
         report = services.index.ingest(
             sources,
-            progress=_progress_callback(progress),
+            progress=progress_callback(progress),
             fetch_limits=services.settings.fetch_limits(),
             scope=Scope.parse(args.scope),
         )
@@ -110,41 +106,6 @@ def run_ingest(args: argparse.Namespace, services: Services) -> int:
         + ("" if args.scope == "library" else f" in {Scope.parse(args.scope).key}")
     )
     return 1 if report.failed else 0
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    )
-
-
-def _progress_callback(progress: Progress) -> Callable[[str, int, int], None]:
-    tasks: dict[str, int] = {}
-
-    def update(stage: str, done: int, total: int) -> None:
-        if stage not in tasks:
-            label = {"parse": "Reading postings", "embed": "Embedding chunks"}.get(stage, stage)
-            tasks[stage] = progress.add_task(label, total=total)
-        progress.update(tasks[stage], completed=done, total=total)
-
-    return update
-
-
-def ensure_indexed(services: Services) -> None:
-    """First run: index the bundled postings so `ask` and `roles` work straight away."""
-    if services.index.is_empty():
-        err.print(f"The index is empty; indexing {services.settings.postings_dir} first.")
-        with _progress() as progress:
-            report = services.ensure_indexed(_progress_callback(progress))
-        if report:
-            for failure in report.failed:
-                err.print(f"[red]failed[/red] {escape(f'{failure.path}: {failure.reason}')}")
 
 
 # ----- roles --------------------------------------------------------------------------------------
@@ -229,15 +190,6 @@ def _ask_loop(args: argparse.Namespace, services: Services) -> int:
         if not question:
             return 0
         _answer_one(question, args, services)
-
-
-from bot import cli_chat  # noqa: E402,F401  registers the chat command
-
-from bot import cli_practice  # noqa: E402,F401  # isort: skip  (registers quiz and grade)
-
-from bot import cli_discord  # noqa: E402,F401  # isort: skip
-
-from bot import cli_fit  # noqa: E402,F401  # isort: skip  (registers fit, plan and forget)
 
 if __name__ == "__main__":
     sys.exit(main())

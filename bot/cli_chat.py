@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
-from bot.cli import PARSER_EXTENSIONS, command, ensure_indexed, err, out
+from bot.cli_common import PARSER_EXTENSIONS, command, ensure_indexed, err, out
 from bot.core.services import Services
 
 if TYPE_CHECKING:  # imported when chatting: every other command starts faster without it

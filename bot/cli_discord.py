@@ -15,7 +15,7 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.cli import PARSER_EXTENSIONS, command, err, out
+from bot.cli_common import PARSER_EXTENSIONS, command, err, out
 
 if TYPE_CHECKING:
     from bot.core.services import Services

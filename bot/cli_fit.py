@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
-from bot.cli import PARSER_EXTENSIONS, command, ensure_indexed, out
+from bot.cli_common import PARSER_EXTENSIONS, command, ensure_indexed, out
 from bot.core.errors import PrepbotError
 
 if TYPE_CHECKING:

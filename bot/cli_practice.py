@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
-from bot.cli import PARSER_EXTENSIONS, command, ensure_indexed, out
+from bot.cli_common import PARSER_EXTENSIONS, command, ensure_indexed, out
 from bot.core.errors import PrepbotError
 from bot.core.grading.feedback import CONTRADICTED, PARTLY, RATE_PROMPT, STATED
 from bot.core.services import Services
