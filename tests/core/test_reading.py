@@ -396,3 +396,16 @@ def test_password_protected_pdf_refused() -> None:
     writer.write(out)
     with pytest.raises(BadPostingFile, match="^the PDF is password-protected$"):
         document_from_bytes(out.getvalue(), "application/pdf", "locked.pdf")
+
+
+@needs_dev
+def test_markdown_pasted_flat_keeps_labels_and_headings() -> None:
+    """Markdown pasted into one line: **Label:** runs and ## headings come back as lines, marks removed."""
+    flat = " ".join((DEV / "09_orchard-lane.md").read_text().split())
+    lines = plain_lines(flat)
+    texts = [line.text for line in lines]
+    assert lines[0].kind == "heading" and lines[0].text == "Machine Learning Engineer Intern, Ads Ranking"
+    assert {"Company: Orchard Lane", "Location: Singapore", "Duration: 5–6 months"} <= set(texts)
+    assert [line.text for line in lines if line.kind == "heading"][1:4] == ["About Orchard Lane", "The team",
+                                                                         "What you will do"]
+    assert not any("**" in text for text in texts)

@@ -23,9 +23,13 @@ FLAT_LINE_CHARS = 200  # a single line longer than this, in a text of at most th
 # "… | Tessellate Motion Tessellate Motion builds robots": a title line ending in the company's name,
 # then a first sentence starting with it. The line break was between the two copies.
 _REPEATED_NAME = re.compile(r"\b((?:[A-Z][\w&'’.-]*\s+){0,3}[A-Z][\w&'’.-]*)\s+(\1\b)")
+_BOLD_RUN = re.compile(r"\*\*[^*\s][^*]*\*\*|__[^_\s][^_]*__")
+# In a flattened '## The team We own ...', the heading ends before a capitalised word that follows
+# a lower-case one (a sentence starting), within the first eight words.
+_HEADING_END = re.compile(r"^(#+\s+(?:\S+\s+){0,6}?[a-z][\w'’-]*)\s+(?=[A-Z][a-z])")
 _ATX = re.compile(r"^(#{1,6})\s+(.+?)(?:\s+#+)?$")  # '## Requirements' in text that was markdown
 LABEL_WORDS = 3
-_WORD = re.compile(r"^[A-Za-z][\w'’&/-]*$")
+_WORD = re.compile(r"^(?:\*\*|__)?[A-Za-z][\w'’&/-]*$")
 _CAPS_RUN = re.compile(r"(?<![\w'’&/-])(?:[A-Z][A-Z&'’/-]+\s+){1,6}[A-Z][A-Z&'’/-]+(?![\w'’&/-])")
 
 
@@ -42,7 +46,16 @@ def plain_lines(text: str) -> list[RawLine]:
     raw = text.splitlines()
     if _looks_flattened(raw):
         raw = [piece for line in raw for piece in unflatten(line)]
+    if _looks_like_markdown(raw):  # markdown pasted as text: read it as markdown
+        from bot.core.postings.formats.markdown import markdown_lines
+
+        return markdown_lines("\n".join(raw))
     return lines_from(raw)
+
+
+def _looks_like_markdown(raw: list[str]) -> bool:
+    """At least two lines with markdown's own marks: ATX headings or **bold** runs."""
+    return sum(1 for line in raw if _ATX.match(line.strip()) or _BOLD_RUN.search(line)) >= 2
 
 
 def lines_from(raw: list[str], start: int = 1) -> list[RawLine]:
@@ -67,9 +80,13 @@ def _looks_flattened(raw: list[str]) -> bool:
 
 def unflatten(line: str) -> list[str]:
     """Split one long line back into the lines it was made of, where the marks allow."""
-    pieces = _split_at_bullets(line)
-    if pieces:
-        pieces[:1] = _REPEATED_NAME.sub(r"\1\n\2", pieces[0], count=1).split("\n")
+    pieces = []
+    for index, piece in enumerate(_split_at_bullets(line)):
+        if index == 0 or piece.startswith("#"):  # the title line, and markdown headings
+            piece = _REPEATED_NAME.sub(r"\1\n\2", piece, count=1)
+        if piece.startswith("#"):
+            piece = _HEADING_END.sub(r"\1\n", piece, count=1)
+        pieces += piece.split("\n")
     out: list[str] = []
     for piece in pieces:
         for part in _split_caps(piece):
@@ -81,11 +98,13 @@ def _split_labels(text: str) -> list[str]:
     """'... per hour Duration: twelve weeks' -> a new line at each `Label:` (up to three words,
     capitalised like a label: 'Start date', 'Start Date' or 'START DATE')."""
     cuts = []
-    for colon in re.finditer(r":(?=\s|$)", text):
+    for colon in re.finditer(r":(?:\*\*|__)?(?=\s|$)", text):
         words = list(re.finditer(r"[^\s:]+", text[: colon.start()]))[-LABEL_WORDS:]
         start = None
         for k in range(len(words)):
             label = [w.group(0) for w in words[k:]]
+            if any(word.startswith(("**", "__")) for word in label[1:]):
+                continue  # '**' opens the label: it starts there
             if _label_shaped(label):
                 start = words[k].start()
                 break
@@ -95,6 +114,7 @@ def _split_labels(text: str) -> list[str]:
 
 
 def _label_shaped(words: list[str]) -> bool:
+    words = [word.lstrip("*_") for word in words]
     if not words[0][:1].isupper() or not all(_WORD.match(word) for word in words):
         return False
     if words[0].isupper() and len(words[0]) > 1:
