@@ -262,16 +262,23 @@ def progress_embed(progress: Progress, target: Posting | None) -> discord.Embed:
     return fit(embed)
 
 
-def leaderboard_embed(rows: Sequence[LeaderboardRow], period: str, guild_name: str) -> discord.Embed:
+def leaderboard_embed(rows: Sequence[LeaderboardRow], period: str, guild_name: str,
+                      min_answers: int = 1) -> discord.Embed:
+    """Ranked by the quality of answers (share of key points made), not their number."""
     label = "this week" if period == "week" else "all time"
     embed = discord.Embed(title=f"Leaderboard — {label}", colour=PRACTICE_COLOUR)
     if not rows:
-        embed.description = "No answers yet. Answer the daily question in its thread to get on the board."
+        needed = f"{min_answers} graded answers" if min_answers > 1 else "a graded answer"
+        embed.description = (f"No answers yet: a member appears with {needed} {label}. Answer the daily question "
+                             "in its thread to get on the board.")
     else:
-        lines = [f"**{rank}.** <@{row.user_id}> — {row.answers} answer{'s' if row.answers != 1 else ''}"
-                 f"{f' · 🔥 {row.streak}' if row.streak else ''}" for rank, row in enumerate(rows, start=1)]
+        lines = [f"**{rank}.** <@{row.user_id}> — {_percent(row.quality)} of key points · {row.answers} "
+                 f"answer{'s' if row.answers != 1 else ''}{f' · 🔥 {row.streak}' if row.streak else ''}"
+                 for rank, row in enumerate(rows, start=1)]
         embed.description = _listing(lines, DESCRIPTION)
-    embed.set_footer(text=guild_name)
+    minimum = f"; {min_answers}+ answers to appear" if min_answers > 1 else ""
+    embed.set_footer(text=f"{guild_name} · ranked by answer quality, streaks break ties{minimum} · "
+                          "/leaderboard hide to leave the board")
     return fit(embed)
 
 
@@ -303,10 +310,14 @@ HELP_SECTIONS = (
             "`/roles` — the indexed roles. `/role show role` · `/role set role` (your default role)."),
     ("Practise", "`/quiz [role] [topic] [difficulty] [count]` — questions with private feedback.\n"
                  "`/mock start [role]` — a mock interview in your DMs; `/mock stop` ends it.\n"
-                 "`/review` — practised questions due again · `/progress` — your stats."),
+                 "`/review` — practised questions due again · `/progress` — your stats, with a chart."),
+    ("Prepare", "`/fit role resume` — your resume against a role: each requirement shown, mentioned or missing "
+                "(private; the resume is not kept unless you say so).\n`/plan role date minutes [timezone]` — a "
+                "day-by-day study plan to your interview, with a chart · `/forget` — delete all I store about you."),
     ("Study groups", "`/studygroup setup channel time timezone` — a daily question in that channel "
                      "(Manage Server) · `/studygroup off`.\nAnswer in the day's thread for feedback and "
-                     "streaks; `/leaderboard [week|all]`. Mention me in the channel to ask in a thread."),
+                     "streaks; `/leaderboard show [week|all]` ranks by answer quality, `/leaderboard hide` leaves "
+                     "it. Mention me in the channel to ask in a thread."),
     ("Postings", "`/posting add` — add a posting from a file, a link or pasted text: in DMs it is yours alone, "
                  "in a server it is the server's (Manage Server). `/posting list` · `/posting remove`."),
     ("DMs", "DM me anything: “what does the PhD one pay?”, “quiz me on pytorch”, “start a mock interview”."),

@@ -3,7 +3,7 @@ leaderboard opt-outs, and forget_user removing every row of one user and no one 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -101,3 +101,24 @@ def test_subscribers_need_a_plan_a_zone_and_the_opt_in(store):
     for user in "abc":
         store.save_plan(user, "r", date(2026, 4, 1), 20, {}, NOW)
     assert [prefs.user_id for prefs, _plan in store.plan_dm_subscribers()] == ["a"]
+
+
+def test_leaderboard_ranks_quality_not_volume(store):
+    """Many weak answers lose to a few strong ones; streaks break ties; the minimum and opt-outs hold."""
+    day = NOW.date()
+    for _ in range(6):  # volume: six answers covering a quarter of the key points
+        store.record_answer("spammer", "42", "q", "recsys", "x", 1, 4, NOW, local_date=day)
+    for _ in range(2):
+        store.record_answer("careful", "42", "q", "recsys", "x", 3, 4, NOW, local_date=day)
+        store.record_answer("steady", "42", "q", "recsys", "x", 3, 4, NOW, local_date=day)
+    store.record_answer("once", "42", "q", "recsys", "x", 4, 4, NOW, local_date=day)
+    for back in range(3):
+        store.record_activity("42", "steady", day - timedelta(days=back))
+    rows = store.leaderboard("42", "week", day, min_answers=2)
+    assert [r.user_id for r in rows] == ["steady", "careful", "spammer"]  # "once" has too few answers
+    assert rows[0].quality == pytest.approx(0.75) and rows[0].streak == 3 and rows[-1].quality == pytest.approx(0.25)
+    store.set_leaderboard_hidden("42", "careful", True, now=NOW)
+    assert [r.user_id for r in store.leaderboard("42", "week", day, min_answers=2)] == ["steady", "spammer"]
+    store.set_leaderboard_hidden("42", "careful", False, now=NOW)
+    assert "careful" in [r.user_id for r in store.leaderboard("42", "all", day, min_answers=2)]
+    assert store.leaderboard("43", "week", day) == []  # hidden or not, per server

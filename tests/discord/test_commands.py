@@ -17,7 +17,7 @@ from tests.fakediscord import ALL_PERMISSIONS
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 COMMANDS = {"ask", "roles", "role", "quiz", "mock", "review", "progress", "leaderboard", "studygroup", "posting",
-            "help"}
+            "help", "fit", "plan", "forget"}
 PHD_PAY = "what does the PhD role pay?"
 ECOM = "tiktok-ml-scientist-intern-global-e-commerce-content-recommendation-phd"
 
@@ -64,7 +64,8 @@ async def test_help_lists_the_commands(h):
     message = await h.reply(interaction)
     assert is_ephemeral(message)
     text = str(message["embeds"][0])
-    for name in ("/ask", "/quiz", "/mock start", "/studygroup setup", "/posting add", "/leaderboard"):
+    for name in ("/ask", "/quiz", "/mock start", "/studygroup setup", "/posting add", "/leaderboard show", "/fit",
+                 "/plan", "/forget"):
         assert name in text
 
 
@@ -73,7 +74,7 @@ async def test_roles_lists_every_indexed_role(h):
     interaction = await h.command("roles", user=h.user())
     message = await h.reply(interaction)
     description = message["embeds"][0]["description"]
-    for posting in h.bot.runtime.services.index.roles():
+    for posting in h.bot.services.index.roles():
         assert posting.role_id in description
 
 
@@ -300,7 +301,7 @@ async def test_studygroup_setup_checks_the_bots_own_permissions(h):
 
 async def test_guild_only_commands_refuse_dms(h):
     """/leaderboard in a DM is refused with a short ephemeral sentence."""
-    interaction = await h.command("leaderboard", user=h.user(), dm=True)
+    interaction = await h.command("leaderboard show", user=h.user(), dm=True)
     message = await h.reply(interaction)
     assert is_ephemeral(message) and message["content"] == "This command only works in a server."
 
@@ -325,7 +326,7 @@ async def test_unexpected_errors_are_generic_and_reported(h, monkeypatch, caplog
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(h.bot.runtime.services.answers, "answer", broken)
+    monkeypatch.setattr(h.bot.services.answers, "answer", broken)
     interaction = await h.fake.send_slash_command("ask", {"question": PHD_PAY}, user=h.user(), channel=h.channel)
     message = await h.fake.wait_for_response_message(interaction)
     assert message["content"] == UNEXPECTED

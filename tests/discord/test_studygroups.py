@@ -4,6 +4,7 @@ leaderboards, questions asked by mentioning the bot, and switching it off."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -88,7 +89,7 @@ async def test_key_points_are_revealed_behind_spoilers(h):
     click = await h.click(post, label="Show key points", user=h.user())
     reveal = await h.reply(click)
     record = h.bot.state.get_daily_post(h.guild.id, DAY_ONE)
-    question = h.bot.runtime.quiz_maker.question(record.question_id)
+    question = h.bot.services.quiz_maker.question(record.question_id)
     assert is_ephemeral(reveal)
     for point in question.key_points:
         assert f"||{point}||" in reveal["content"]
@@ -100,7 +101,7 @@ async def test_answers_in_the_thread_get_feedback_and_start_a_streak(h):
     ada = h.user("ada")
     h.ada = ada
     record = h.bot.state.get_daily_post(h.guild.id, DAY_ONE)
-    question = h.bot.runtime.quiz_maker.question(record.question_id)
+    question = h.bot.services.quiz_maker.question(record.question_id)
     feedback = await answer_daily(h, ada, DAY_ONE, " ".join(question.key_points))
     embed = feedback["embeds"][0]
     assert embed["title"].startswith("Feedback — ")
@@ -111,8 +112,8 @@ async def test_answers_in_the_thread_get_feedback_and_start_a_streak(h):
 
 
 async def test_streaks_and_weekly_and_all_time_leaderboards(h):
-    """Answering on consecutive local days builds a streak; /leaderboard ranks by answers (week and
-    all time) and shows streaks."""
+    """Answering on consecutive local days builds a streak; /leaderboard show ranks by answer quality
+    (week and all time, a minimum of answers to appear) and shows streaks; /leaderboard hide opts out."""
     ada, bob = h.ada, h.user("bob")
     h.clock.now = TOKYO_0900 + timedelta(days=1)
     day_two = DAY_ONE + timedelta(days=1)
@@ -123,17 +124,24 @@ async def test_streaks_and_weekly_and_all_time_leaderboards(h):
     await answer_daily(h, bob, day_two, "some answer")
     assert h.bot.state.streak(h.guild.id, ada.id, day_two) == 2
     assert h.bot.state.streak(h.guild.id, bob.id, day_two) == 1
-    week = await h.reply(await h.command("leaderboard", user=bob))
+    week = await h.reply(await h.command("leaderboard show", user=bob))
     lines = week["embeds"][0]["description"].splitlines()
     assert week["embeds"][0]["title"] == "Leaderboard — this week"
-    assert lines[0] == f"**1.** <@{ada.id}> — 2 answers · 🔥 2"
-    assert lines[1] == f"**2.** <@{bob.id}> — 1 answer · 🔥 1"
+    # ranked by answer quality; bob's single answer is below the two-answer minimum
+    assert re.fullmatch(rf"\*\*1\.\*\* <@{ada.id}> — \d+% of key points · 2 answers · 🔥 2", lines[0]), lines
+    assert len(lines) == 1
     assert week["mentions"] == []  # names in an embed ping nobody
     h.clock.now = TOKYO_0900 + timedelta(days=9)  # a week later: the week is empty, all time is not
-    week_later = await h.reply(await h.command("leaderboard", {"period": "week"}, user=bob))
+    week_later = await h.reply(await h.command("leaderboard show", {"period": "week"}, user=bob))
     assert "No answers yet" in week_later["embeds"][0]["description"]
-    all_time = await h.reply(await h.command("leaderboard", {"period": "all"}, user=bob))
-    assert all_time["embeds"][0]["description"].splitlines()[0] == f"**1.** <@{ada.id}> — 2 answers"
+    all_time = await h.reply(await h.command("leaderboard show", {"period": "all"}, user=bob))
+    assert re.fullmatch(rf"\*\*1\.\*\* <@{ada.id}> — \d+% of key points · 2 answers",
+                        all_time["embeds"][0]["description"].splitlines()[0])
+    hidden = await h.reply(await h.command("leaderboard hide", user=ada))
+    assert is_ephemeral(hidden) and hidden["content"].startswith("You're off this server's leaderboard")
+    all_time = await h.reply(await h.command("leaderboard show", {"period": "all"}, user=bob))
+    assert f"<@{ada.id}>" not in all_time["embeds"][0]["description"]
+    await h.reply(await h.command("leaderboard hide", {"hidden": False}, user=ada))
 
 
 async def test_mentioning_the_bot_in_the_study_channel_opens_a_thread(h):

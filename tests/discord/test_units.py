@@ -53,7 +53,8 @@ def test_leaderboard_and_roles_listings_are_bounded():
              for i in range(3000)]
     embed = render.roles_embed(roles)
     assert embed_ok(embed) and "more" in embed.description
-    rows = [SimpleNamespace(user_id=str(10**17 + i), answers=100 - i % 50, streak=i % 7) for i in range(500)]
+    rows = [SimpleNamespace(user_id=str(10**17 + i), answers=100 - i % 50, streak=i % 7, quality=(i % 10) / 10)
+            for i in range(500)]
     assert embed_ok(render.leaderboard_embed(rows, "week", "Guild"))
 
 

@@ -109,6 +109,7 @@ class LeaderboardRow:
     user_id: str
     answers: int
     streak: int
+    quality: float | None = None  # mean key-point quality of the period's answers (0..1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -138,34 +138,40 @@ class ProgressArea:
             return _guild_streak(conn, scope(guild_id), ident(user_id), today, today - timedelta(days=1))
 
     @retrying(idempotent=True)
-    def leaderboard(self, guild_id: Snowflake, period: str, today: date, limit: int = 10) -> list[LeaderboardRow]:
-        """Top answerers in a guild, ranked by answers, then current streak, then id.
+    def leaderboard(self, guild_id: Snowflake, period: str, today: date, limit: int = 10, *,
+                    min_answers: int = 1) -> list[LeaderboardRow]:
+        """The guild's board: members ranked by the quality of their answers, not their number.
 
-        ``period`` is ``"week"`` (the 7 local days ending ``today``, inclusive)
-        or ``"all"``. Streaks are current as of ``today`` in this guild.
+        Quality is the grader's per-answer score (key points credited, contradicted ones counting
+        against: what ``covered / total`` stores) averaged over the period; a member needs
+        ``min_answers`` answers in it to appear, and the current streak breaks ties, then the number
+        of answers, then the id. Members who hid themselves (``set_leaderboard_hidden``) never appear.
+        ``period`` is ``"week"`` (the 7 local days ending ``today``, inclusive) or ``"all"``.
+        Volume-ranked boards get gamed by many quick answers; an average of quality does not.
         """
         if period not in LEADERBOARD_PERIODS:
             raise InvalidSetting("The leaderboard period must be 'week' or 'all'.")
         place = ident(guild_id)
         a = t.answers.c
         n_answers = sa.func.count().label("n")
-        query = sa.select(a.user_id, n_answers).where(a.guild_id == place)
+        score = sa.func.avg(sa.case((a.total > 0, sa.cast(a.covered, sa.Float) / a.total), else_=None)).label("q")
+        hidden = sa.select(t.leaderboard_optout.c.user_id).where(t.leaderboard_optout.c.guild_id == place)
+        query = sa.select(a.user_id, n_answers, score).where(a.guild_id == place, a.user_id.not_in(hidden))
         if period == "week":
             query = query.where(a.local_date >= today - timedelta(days=6), a.local_date <= today)
-        query = query.group_by(a.user_id).order_by(n_answers.desc(), a.user_id)
+        query = query.group_by(a.user_id).having(n_answers >= max(1, min_answers))
         with self._db.tx() as conn:
             counts = conn.execute(query).all()
             if not counts or limit <= 0:
                 return []
-            # Only users who can still make the cut after streak tie-breaks need a streak.
-            cutoff = counts[min(limit, len(counts)) - 1][1]
-            rows = [
-                LeaderboardRow(user_id=uid, answers=int(n),
-                               streak=_guild_streak(conn, place, uid, today, today - timedelta(days=1)))
-                for uid, n in counts
-                if n >= cutoff
-            ]
-        rows.sort(key=lambda r: (-r.answers, -r.streak, r.user_id))
+            qualities = sorted((float(q or 0.0) for _, _, q in counts), reverse=True)
+            cutoff = qualities[min(limit, len(qualities)) - 1]  # below it no tie-break can reach the top
+            rows = [LeaderboardRow(user_id=uid, answers=int(n),
+                                   streak=_guild_streak(conn, place, uid, today, today - timedelta(days=1))
+                                   if float(q or 0.0) >= cutoff else 0,
+                                   quality=None if q is None else float(q))
+                    for uid, n, q in counts]
+        rows.sort(key=lambda r: (-(r.quality or 0.0), -r.streak, -r.answers, r.user_id))
         return rows[:limit]
 
 

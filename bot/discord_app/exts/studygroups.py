@@ -1,4 +1,4 @@
-"""Study groups: /studygroup setup and off, /leaderboard, answers in the daily thread, and questions
+"""Study groups: /studygroup setup and off, /leaderboard show and hide, answers in the daily thread, and questions
 asked by mentioning the bot in the study-group channel (answered in a thread of their own, where
 follow-ups need no mention). The daily post itself is the scheduler's job (`scheduler.py`)."""
 
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 THREAD_NAME_LIMIT = 100
 MANAGE_SERVER = discord.Permissions(manage_guild=True)
+#: Graded answers in the period a member needs to appear on the board (one lucky answer is not a rank).
+LEADERBOARD_MIN_ANSWERS = 2
 
 
 class StudyGroups(commands.Cog):
@@ -34,6 +36,8 @@ class StudyGroups(commands.Cog):
 
     studygroup = app_commands.Group(name="studygroup", description="A daily question in a channel (Manage Server)",
                                     guild_only=True, default_permissions=MANAGE_SERVER)
+    leaderboard = app_commands.Group(name="leaderboard", description="This server's board: quality of answers, "
+                                     "not their number", guild_only=True)
 
     def __init__(self, bot: PrepBot) -> None:
         self.bot = bot
@@ -55,7 +59,7 @@ class StudyGroups(commands.Cog):
         await interaction.response.send_message(
             f"📚 {channel.mention} is now a study group: a daily question at **{group.post_time}** "
             f"({group.timezone}), {await self._next_post(group, now)}. Answer in each day's thread for feedback "
-            "and streaks; `/leaderboard` shows who is keeping up. Mention me there to ask about the roles.")
+            "and streaks; `/leaderboard show` shows who is keeping up. Mention me there to ask about the roles.")
 
     async def _next_post(self, group: StudyGroup, now: datetime) -> str:
         local = group.local_date(now)
@@ -75,21 +79,33 @@ class StudyGroups(commands.Cog):
             "The daily question is off; `/studygroup setup` turns it back on." if stopped
             else "This server has no active study group.")
 
-    @app_commands.command(name="leaderboard", description="Who answered the most daily questions in this server")
+    @leaderboard.command(name="show", description="Members ranked by the quality of their answers (streaks break ties)")
     @app_commands.describe(period="week: the last 7 days (default); all: all time")
-    @app_commands.guild_only()
     @in_guild
-    async def leaderboard(self, interaction: discord.Interaction, period: Literal["week", "all"] = "week") -> None:
+    async def leaderboard_show(self, interaction: discord.Interaction,
+                               period: Literal["week", "all"] = "week") -> None:
         await interaction.response.defer(thinking=True)
         rows = await asyncio.to_thread(self._leaderboard, interaction.guild_id, period)
         guild_name = interaction.guild.name if interaction.guild else "this server"
-        await interaction.followup.send(embed=render.leaderboard_embed(rows, period, guild_name))
+        await interaction.followup.send(embed=render.leaderboard_embed(rows, period, guild_name,
+                                                                       LEADERBOARD_MIN_ANSWERS))
+
+    @leaderboard.command(name="hide", description="Leave this server's leaderboard (or rejoin it)")
+    @app_commands.describe(hidden="True: keep me off the board (default); False: show me again")
+    @in_guild
+    async def leaderboard_hide(self, interaction: discord.Interaction, hidden: bool = True) -> None:
+        await asyncio.to_thread(self.bot.state.set_leaderboard_hidden, interaction.guild_id, interaction.user.id,
+                                hidden, now=self.bot.now())
+        await interaction.response.send_message(
+            "You're off this server's leaderboard; your answers, feedback and streaks are unchanged. "
+            "`/leaderboard hide hidden: False` puts you back." if hidden else
+            "You're back on this server's leaderboard.", ephemeral=True)
 
     def _leaderboard(self, guild_id: int, period: str) -> list:
         now = self.bot.now()
         group = self.bot.state.get_studygroup(guild_id)
         today = group.local_date(now) if group else now.date()
-        return self.bot.state.leaderboard(guild_id, period, today)
+        return self.bot.state.leaderboard(guild_id, period, today, min_answers=LEADERBOARD_MIN_ANSWERS)
 
     # ----- messages -----------------------------------------------------------------------------
     @commands.Cog.listener()
