@@ -53,9 +53,9 @@ async def role(interaction: discord.Interaction, current: str) -> list[app_comma
     runtime = getattr(interaction.client, "runtime", None)
     if runtime is None:
         return []
-    from bot.discord_app.viewers import scoped  # the roles this user may see here, and no others
+    from bot.discord_app.viewers import scoped_index  # the roles this user may see here, and no others
 
-    return role_choices(scoped(interaction.client, interaction).index.roles(), current)
+    return role_choices((await scoped_index(interaction.client, interaction)).roles(), current)
 
 
 async def topic(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

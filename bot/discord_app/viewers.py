@@ -7,6 +7,7 @@ no answer, list, autocomplete or quiz can draw on another server's or another us
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from bot.core.scoped import ScopedServices, for_viewer
@@ -15,6 +16,7 @@ from bot.core.scopes import Viewer
 if TYPE_CHECKING:
     import discord
 
+    from bot.core.catalogue import IndexView
     from bot.core.conversation import ConversationEngine
     from bot.discord_app.bot import PrepBot
 
@@ -31,14 +33,28 @@ def viewer_of(where: discord.Interaction | discord.Message) -> Viewer:
 def scoped(bot: PrepBot, where: discord.Interaction | discord.Message | Viewer) -> ScopedServices:
     """The services as this asker sees them."""
     viewer = where if isinstance(where, Viewer) else viewer_of(where)
-    return for_viewer(bot.runtime.services, viewer)
+    return for_viewer(bot.services, viewer)
 
 
 def scoped_engine(bot: PrepBot, where: discord.Interaction | discord.Message | Viewer) -> ConversationEngine:
     """The conversation engine as this asker sees it (sharing the process engine's per-user locks)."""
-    return scoped(bot, where).engine(bot.runtime.engine)
+    return scoped(bot, where).engine(bot.services.engine)
 
 
 def server_viewer(guild_id: int) -> Viewer:
     """A study group's daily question: the library + that server's postings (no one's personal ones)."""
     return Viewer(None, guild_id)
+
+
+async def scoped_index(bot: PrepBot, where: discord.Interaction | discord.Message | Viewer) -> IndexView:
+    """The asker's `IndexView`, built in a worker thread: the first one of a viewer reads their
+    server's and personal postings from the store and builds their resolver, which must not hold up
+    the event loop (interactions are acknowledged within 3 s)."""
+    services = scoped(bot, where)
+
+    def build() -> IndexView:
+        view = services.index
+        view.resolver  # noqa: B018 - built here, not on the event loop
+        return view
+
+    return await asyncio.to_thread(build)

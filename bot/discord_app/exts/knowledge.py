@@ -13,7 +13,7 @@ from bot.core.answers import MAX_QUESTION_CHARS, Answer, validate_question
 from bot.discord_app import autocomplete, render
 from bot.discord_app.components import practice_view, view_kwargs
 from bot.discord_app.lookup import resolve_role
-from bot.discord_app.viewers import scoped
+from bot.discord_app.viewers import scoped, scoped_index
 
 if TYPE_CHECKING:
     from bot.discord_app.bot import PrepBot
@@ -37,11 +37,12 @@ class Knowledge(commands.Cog):
                   role: str | None = None, private: bool = False) -> None:
         validate_question(question)  # cheap checks first: their errors stay private
         services = scoped(self.bot, interaction)
-        role_id = resolve_role(services.index, role).role_id if role else None
+        index = await scoped_index(self.bot, interaction)
+        role_id = resolve_role(index, role).role_id if role else None
         await interaction.response.defer(ephemeral=private, thinking=True)
         answer = await asyncio.to_thread(self._answer, services, interaction.user.id, question, role_id)
         view = practice_view(interaction.user.id, votes=True)
-        if not private and interaction.guild_id is not None and services.index.personal(
+        if not private and interaction.guild_id is not None and index.personal(
                 [answer.role_id, *answer.role_ids, *(c.role_id for c in answer.citations)]):
             # It draws on the asker's personal posting: the answer goes to them alone.
             await interaction.edit_original_response(content="I sent you the answer privately: it draws on one of "
@@ -58,7 +59,7 @@ class Knowledge(commands.Cog):
 
     @app_commands.command(name="roles", description="List the indexed roles")
     async def roles(self, interaction: discord.Interaction) -> None:
-        index = scoped(self.bot, interaction).index
+        index = await scoped_index(self.bot, interaction)
         roles = index.roles()
         personal = interaction.guild_id is not None and index.personal([p.role_id for p in roles])
         await interaction.response.send_message(embed=render.roles_embed(roles), ephemeral=personal)
@@ -67,19 +68,18 @@ class Knowledge(commands.Cog):
     @app_commands.describe(role="The role: pick a suggestion or type words that name it")
     @app_commands.autocomplete(role=autocomplete.role)
     async def role_show(self, interaction: discord.Interaction, role: str) -> None:
-        services = scoped(self.bot, interaction)
-        posting = resolve_role(services.index, role)
-        target = await asyncio.to_thread(services.state.get_target_role, interaction.user.id)
-        embed = render.role_embed(posting, services.index.sources(posting.role_id),
-                                  is_target=target == posting.role_id)
-        personal = interaction.guild_id is not None and services.index.personal([posting.role_id])
+        index = await scoped_index(self.bot, interaction)
+        posting = resolve_role(index, role)
+        target = await asyncio.to_thread(self.bot.state.get_target_role, interaction.user.id)
+        embed = render.role_embed(posting, index.sources(posting.role_id), is_target=target == posting.role_id)
+        personal = interaction.guild_id is not None and index.personal([posting.role_id])
         await interaction.response.send_message(embed=embed, ephemeral=personal)
 
     @role.command(name="set", description="Set your target role: the default for questions, quizzes and mocks")
     @app_commands.describe(role="The role you are preparing for: pick a suggestion or type words that name it")
     @app_commands.autocomplete(role=autocomplete.role)
     async def role_set(self, interaction: discord.Interaction, role: str) -> None:
-        posting = resolve_role(scoped(self.bot, interaction).index, role)
+        posting = resolve_role(await scoped_index(self.bot, interaction), role)
         await asyncio.to_thread(self.bot.state.set_target_role, interaction.user.id, posting.role_id,
                                 now=self.bot.now())
         await interaction.response.send_message(

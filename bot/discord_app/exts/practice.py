@@ -21,7 +21,7 @@ from bot.discord_app.fit_render import chart_file
 from bot.discord_app.lookup import resolve_role
 from bot.discord_app.replies import reply_text
 from bot.discord_app.text import split_message
-from bot.discord_app.viewers import scoped, scoped_engine
+from bot.discord_app.viewers import scoped, scoped_engine, scoped_index
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -50,15 +50,15 @@ class Practice(commands.Cog):
                    difficulty: Difficulty | None = None, count: app_commands.Range[int, 1, 10] = 3) -> None:
         runtime = self.bot.runtime
         services = scoped(self.bot, interaction)  # the library + this server's + the user's own postings
-        posting = resolve_role(services.index, role) if role else None
+        index = await scoped_index(self.bot, interaction)
+        posting = resolve_role(index, role) if role else None
         if topic and topic not in runtime.topics():
             raise UnknownTopic(topic, runtime.topics())
         if posting is None and (target := await asyncio.to_thread(services.state.get_target_role,
                                                                   interaction.user.id)):
-            posting = services.index.role(target)
+            posting = index.role(target)
         # A quiz on the asker's personal posting stays private in a server.
-        private = interaction.guild_id is not None and posting is not None and services.index.personal(
-            [posting.role_id])
+        private = interaction.guild_id is not None and posting is not None and index.personal([posting.role_id])
         await interaction.response.defer(thinking=True, ephemeral=private)
         now = self.bot.now()
         engine = scoped_engine(self.bot, interaction)
