@@ -128,7 +128,7 @@ def populate(index: KnowledgeIndex, pool: list[Posting], servers: int, students:
                 docs.append(chunk.text)
                 metas.append(chunk.metadata() | {"role_id": posting.role_id, "owner": scope.key})
                 embs.append(vectors[chunk.text])
-                if len(ids) >= 4000:
+                if len(ids) >= (500 if index.store.remote else 4000):  # a busy server times out on big batches
                     flush()
             role_records.append((scope.key, posting, title_vectors[base.content_hash]))
     flush()
