@@ -157,7 +157,7 @@ def test_read_candidate_from_url(server: LoopbackServer) -> None:
     assert nul.posting is None and "binary" in nul.error
 
 
-def test_compressed_page_counted_after_decompression(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_compressed_page_counted_after_decompression() -> None:
     """The size cap counts the bytes after gzip decoding, so a small compressed bomb is still cut."""
     import gzip
     import threading
