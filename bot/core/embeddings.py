@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MODEL_MAX_TOKENS = 256
 CHUNK_MAX_TOKENS = 200  # leaves room under the model's 256 word pieces for special tokens
+BATCH_TOKENS = 4096  # word pieces per ONNX run (see OnnxEncoder.encode)
 THREADS = min(2, os.cpu_count() or 1)  # the machines this runs on have 2 cores, shared with the event loop
 SETUP = "run `bash scripts/setup.sh` (or `python -m bot.core.onnx_export`) once to export it from the bundled weights"
 
@@ -151,24 +152,30 @@ class OnnxEncoder:
         return len(self.tokenizer.encode(text, add_special_tokens=False).ids)
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
-        """One float32 row per text, unit length. Texts are batched by length, as sentence-transformers
-        does, so a batch pads little; padding never changes a vector (the mask excludes it)."""
+        """One float32 row per text, unit length. Texts are batched by token length, as
+        sentence-transformers sorts them, so a batch pads little (padding never changes a vector:
+        the mask excludes it), and a batch holds at most BATCH_TOKENS word pieces: attention
+        scores grow with the square of the length, and 64 texts of 256 pieces would need ~200 MB
+        per layer where 16 need 50 MB, for the same speed."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         session = self.session
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        rows = [self._truncated(e.ids) for e in self.tokenizer.encode_batch(texts)]
+        order = sorted(range(len(rows)), key=lambda i: -len(rows[i]))
         out: np.ndarray | None = None
-        for start in range(0, len(order), batch_size):
-            picked = order[start : start + batch_size]
-            vectors = self._encode_batch(session, [texts[i] for i in picked])
+        start = 0
+        while start < len(order):
+            size = max(1, min(batch_size, BATCH_TOKENS // len(rows[order[start]])))  # the longest is first
+            picked = order[start : start + size]
+            vectors = self._encode_batch(session, [rows[i] for i in picked])
             if out is None:
                 out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
             out[picked] = vectors
+            start += size
         assert out is not None
         return out
 
-    def _encode_batch(self, session: onnxruntime.InferenceSession, texts: list[str]) -> np.ndarray:
-        rows = [self._truncated(e.ids) for e in self.tokenizer.encode_batch(texts)]
+    def _encode_batch(self, session: onnxruntime.InferenceSession, rows: list[list[int]]) -> np.ndarray:
         longest = max(len(row) for row in rows)
         ids = np.full((len(rows), longest), self.pad_id, dtype=np.int64)
         mask = np.zeros((len(rows), longest), dtype=np.int64)
