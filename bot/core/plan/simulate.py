@@ -45,7 +45,7 @@ class SimCard:
 def learn(card: SimCard, day: date) -> None:
     """Introduce a new card on `day`: rated Good through its same-day learning steps."""
     sched = scheduler()
-    fresh = Card(due=at(day))
+    fresh = Card(card_id=0, due=at(day))  # an explicit id: py-fsrs would sleep 1 ms to make one
     when = at(day)
     for _ in range(len(sched.learning_steps) + 1):
         fresh, _log = sched.review_card(fresh, Rating.Good, review_datetime=when)
