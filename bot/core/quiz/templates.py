@@ -66,7 +66,11 @@ class Draft:
 
 def draft_for(focus: Focus, posting: Posting) -> Draft | None:
     """The template's question for `focus`, chosen by the focus's kind, worded as an interviewer
-    asks it (bot.core.quiz.interviewer); None when the line has no subject worth a question."""
+    asks it (bot.core.quiz.interviewer); None when the line has no subject worth a question.
+
+    The kind drafts below still supply the key points and follow-ups; their own question wording is
+    replaced by the interviewer's (it quoted the posting's line) and is kept only until they are
+    rewritten as key-point sets."""
     domain = _domain(focus, posting)
     if focus.kind == "tool":
         return tool_draft(focus.item or "")
