@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.conversation import Reply
+from bot.core.conversation import ConversationEngine, Reply
 from bot.discord_app.text import MESSAGE_LIMIT
 from tests.discord.harness import NO_MENTIONS
 
@@ -64,7 +64,7 @@ async def test_full_mock_interview_in_dms(h):
         session = engine.mocks.load(str(user.id))
         if session is None:
             break
-        question = h.bot.runtime.quiz_maker.question(session.current)
+        question = h.bot.services.quiz_maker.question(session.current)
         reply = await h.dm(user, strong_answer(question))
         transcript.append(text_of(reply))
         assert all(len(m["content"]) <= MESSAGE_LIMIT for m in reply)
@@ -81,7 +81,7 @@ async def test_mock_started_by_slash_command_continues_in_dms(h):
     await h.reply(await h.command("mock start", user=user))
     first = await h.bot_message(h.fake.dm_channel_for(user), lambda m: "Question 1 of 5" in m["content"])
     assert first
-    question = h.bot.runtime.quiz_maker.question(h.bot.engine.mocks.load(str(user.id)).current)
+    question = h.bot.services.quiz_maker.question(h.bot.engine.mocks.load(str(user.id)).current)
     graded = await h.dm(user, strong_answer(question))
     assert "Feedback" in text_of(graded)
     stopped = await h.dm(user, "stop")
@@ -95,7 +95,7 @@ async def test_long_replies_are_split_without_breaking_code_blocks(h, monkeypatc
     prose = "\n\n".join(f"Paragraph {i}: " + "gradient descent " * 20 for i in range(10))
     long_text = f"{prose}\n\n{code}\n\nDone."
     assert len(long_text) > 3 * MESSAGE_LIMIT
-    monkeypatch.setattr(h.bot.engine, "handle", lambda *a, **k: Reply(long_text, "answer"))
+    monkeypatch.setattr(ConversationEngine, "handle", lambda *a, **k: Reply(long_text, "answer"))
     user = h.user()
     messages = await h.dm(user, "explain it at length")
     assert len(messages) >= 4
@@ -109,7 +109,7 @@ async def test_long_replies_are_split_without_breaking_code_blocks(h, monkeypatc
 
 async def test_everyone_in_a_reply_pings_nobody(h, monkeypatch):
     """Even a reply that contains @everyone and a user mention is sent with allowed_mentions none."""
-    monkeypatch.setattr(h.bot.engine, "handle", lambda *a, **k: Reply(f"@everyone look, <@{h.admin.id}>!", "info"))
+    monkeypatch.setattr(ConversationEngine, "handle", lambda *a, **k: Reply(f"@everyone look, <@{h.admin.id}>!", "info"))
     user = h.user()
     (message,) = await h.dm(user, "ping everyone please")
     request = h.fake.requests_matching("POST", rf"/channels/{message['channel_id']}/messages")[-1]
@@ -126,7 +126,7 @@ async def test_other_bots_are_ignored(h):
 
 async def test_dm_rate_limit_says_when_to_retry(h, monkeypatch):
     """Past the per-minute allowance a DM gets a short refusal naming when to retry."""
-    monkeypatch.setattr(h.bot.engine, "handle", lambda *a, **k: Reply("ok", "info"))
+    monkeypatch.setattr(ConversationEngine, "handle", lambda *a, **k: Reply("ok", "info"))
     monkeypatch.setattr(h.bot.limiter, "clock", lambda: 1000.0)  # no refill while the test runs
     user = h.user()
     for _ in range(h.bot.settings.rate_limit_per_minute):
