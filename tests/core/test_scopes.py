@@ -265,3 +265,29 @@ def test_button_tokens_replayed_in_another_scope_find_nothing(scoped: KnowledgeI
     for viewer in (Viewer(BOB), Viewer(BOB, GUILD_A), Viewer(None, GUILD_B)):
         with pytest.raises(UnknownQuestion):
             decode(token, scoped.view(viewer).roles())
+
+
+def test_review_cards_come_back_only_where_their_posting_is_visible(scoped: KnowledgeIndex, tmp_path: Path) -> None:
+    """A card practised on server A's posting is due in server A; the same user's /review in DMs or
+    in server B skips it (the card is kept, not answered with another scope's posting)."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.config import Settings
+    from bot.core.scoped import for_viewer
+    from bot.core.services import Services
+
+    scoped.ingest([_file(tmp_path)], scope=Scope.server(GUILD_A))
+    role_id = Scope.server(GUILD_A).role_id(BASE_ID)
+    services = Services(Settings(PREPBOT_DATA_DIR=str(tmp_path / "state"), LLM_PROVIDER=None, DATABASE_URL=None,
+                                 CHROMA_URL=None))
+    services.__dict__["index"] = scoped
+    now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    in_a = for_viewer(services, Viewer(BOB, GUILD_A)).engine()
+    question = next(q for q in in_a.services.quiz_maker.make_quiz(role=role_id, n=8, seed=2).questions
+                    if q.id.startswith("posting-"))
+    in_a.rate(str(BOB), question.id, "good", now)
+    later = now + timedelta(days=60)
+    assert [q.id for q in in_a.due_reviews(str(BOB), later)] == [question.id]
+    for viewer in (Viewer(BOB), Viewer(BOB, GUILD_B)):
+        assert for_viewer(services, viewer).engine().due_reviews(str(BOB), later) == []
+    assert services.state.get_card(str(BOB), question.id) is not None  # skipped, not deleted
