@@ -21,7 +21,7 @@ from bot.core.citations import CitationList
 from bot.core.errors import InvalidQuestion
 from bot.core.roles import AmbiguousRole, which_one
 from bot.core.understanding import FIELD_INTENTS, ROLE_INTENTS, IntentScore, Query, RoleRefs, Understander
-from bot.core.understanding.tokens import tokens
+from bot.core.understanding.tokens import tokens, words
 
 if TYPE_CHECKING:
     from bot.core.embeddings import CachedEmbeddings
@@ -152,6 +152,7 @@ class AnswerEngine:
         names = {i.name for i in query.intents}
         vocabulary = frozenset().union(*(self.understander.classifier.vocabulary(n) for n in names))
         named = {w for m in self.index.resolver.catalogue.find(tokens(query.rest)) for w in m.key.split()}
+        named |= set(words(query.unknown_employer or ""))  # "a student at NUS" says who asks, not what
         rare = [w for w in specific_words(query.rest) if w not in vocabulary and w not in named]
         return bool(rare)
 

@@ -155,7 +155,7 @@ class ConversationEngine:
         """Parse once, against the roles just talked about ("it" = the focus of the last answer)."""
         roles = context.focus or context.roles
         query = self.services.answers.understand(text, roles or None, topics=TOPIC_ALIASES)
-        if (not query.confident and context.intents and query.refs.via in ("name", "phrase", "other", "context", "top")
+        if (context.intents and query.refs.via in ("name", "phrase", "other", "context", "top")
                 and not query.has(*CONTROLS) and not _says_what(query.rest)):
             # "what about the other PhD one?": nothing asked but a role, so what was asked before
             query.intents = [IntentScore(name, 1.0) for name in context.intents]
@@ -370,7 +370,7 @@ def _chat_kind(user: str, key: str) -> str:
 
 
 _FILLER = frozenset("what about and how the a an of for then so ok okay same also one it that this too as well "
-                    "with".split())
+                    "other another with".split())
 
 
 def _says_what(rest: str) -> bool:

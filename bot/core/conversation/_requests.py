@@ -106,7 +106,7 @@ def route(query: Query, *, answering: bool = False) -> Request:
 def _supported(query: Query) -> bool:
     """A practice request whose slots back it up ("give me 3 pytorch questions": a count and a topic)
     is taken at a lower score: topic words pull the message's vector away from every example."""
-    slots = query.topic or query.count or query.difficulty
+    slots = query.topic or query.count or query.difficulty or query.roles  # "test me on that role": a role slot
     return query.intent in ("quiz", "mock") and bool(slots) and query.confidence >= SLOT_CONFIDENT
 
 

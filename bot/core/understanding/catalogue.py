@@ -149,7 +149,8 @@ class RoleCatalogue:
 
             places = place_regions(location)
             place_words = [w for w in words(location) if w not in self.words.never_role_words]
-            names += [(gram, "place") for gram in _ngrams(place_words, 2) if gram in places]
+            places |= {p.removesuffix(" city") for p in places if p.endswith(" city")}  # "New York City"
+            names += [(gram, "place") for gram in _ngrams(place_words, 3) if gram in places]
         level = (role.level or "").lower()
         for code, spelled in _LEVEL_WORDS.items():
             if re.search(rf"\b{code}\b", level):

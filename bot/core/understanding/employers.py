@@ -28,6 +28,7 @@ _POSITION = re.compile(
     rf"|\bthe\s+(?P<d>{_NAME}(?:\s+{_NAME}){{0,2}})\s+(?:{'|'.join(sorted(ROLE_NOUNS))})\b",
     re.I,
 )
+_BEFORE_ROLE = re.compile(rf"(?:\s+[\w&/.-]+){{0,4}}?\s+(?:{'|'.join(sorted(ROLE_NOUNS))})\b", re.I)
 _CAPITALISED = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][\w&’'-]+(?:\s+[A-Z][\w&’'-]+)*)")
 
 
@@ -67,8 +68,9 @@ def unknown_employer(question: str, catalogue: RoleCatalogue, posting_words: fro
             return name, match.group("a") is None or _is_famous(name, famous)
     for match in _CAPITALISED.finditer(question):
         name = _unknown_name(match.group(1), catalogue, posting_words, topic_words, famous, capitalised=True)
-        if name:
-            return name, _is_famous(name, famous)
+        if name:  # "the Glintwater Systems data science internship": a name in front of a role is an employer
+            before_role = bool(_BEFORE_ROLE.match(question[match.end():]))
+            return name, _is_famous(name, famous) or before_role
     lowered = question.lower()
     for name in famous:
         hit = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", lowered)

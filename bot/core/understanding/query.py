@@ -116,11 +116,14 @@ class Understander:
                 intents = [intents[0], parts[0]]
         topic_words = frozenset(w for names in (topics or {}).values() for a in names for w in words(a))
         employer = None if refs.via == "id" else unknown_employer(text, catalogue, posting_words, topic_words)
+        term = find_term(text)
+        if employer and term and employer[0].lower() in term.lower():
+            employer = None  # "which roles mention Intel MKL?": what is looked for, not whom
         return Query(
             text=text, rest=rest, intents=intents, scores=scores, refs=refs,
             unknown_employer=employer[0] if employer else None, employer_strong=bool(employer and employer[1]),
             topic=topic[0] if topic else None, count=find_count(rest),
-            difficulty=find_difficulty(rest), term=find_term(text), clauses=clauses,
+            difficulty=find_difficulty(rest), term=term, clauses=clauses,
         )
 
 
