@@ -1,7 +1,8 @@
 """Scale-out benchmark: two shard processes, a Chroma server and PostgreSQL, 200 concurrent interactions.
 
 The fake Discord runs in this process; two real `prepbot run --shard-count 2 --shard-ids K`
-subprocesses connect to it through the test-only PREPBOT_DISCORD_API_BASE / PREPBOT_DISCORD_GATEWAY
+subprocesses (`python -m tests.fakediscord.prepbot_process run`: prepbot pointed at the fake) connect to it
+through PREPBOT_DISCORD_API_BASE / PREPBOT_DISCORD_GATEWAY
 hooks, share one `chroma run` server (CHROMA_URL, the seed postings ingested once here) and one
 PostgreSQL database (DATABASE_URL). Interactions (/ask, distinct questions) are spread over guilds
 of both shards and sent at once.
@@ -52,9 +53,9 @@ def start_shard(shard: int, folder: Path, fake: FakeDiscord, chroma_url: str, da
                PREPBOT_DISCORD_API_BASE=fake.http_base, PREPBOT_DISCORD_GATEWAY=fake.ws_url,
                PREPBOT_LAG_REPORT=str(folder / f"lag{shard}.json"), LLM_PROVIDER="")
     log = open(folder / f"shard{shard}.log", "wb")  # noqa: SIM115 - the child owns it
-    return subprocess.Popen([str(Path(sys.executable).parent / "prepbot"), "run", "--shard-count", str(SHARDS),
-                             "--shard-ids", str(shard)], env=env, stdout=log, stderr=subprocess.STDOUT,
-                            cwd=PROJECT_ROOT)
+    command = [sys.executable, "-m", "tests.fakediscord.prepbot_process", "run", "--shard-count", str(SHARDS),
+               "--shard-ids", str(shard)]
+    return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
 
 
 async def run(interactions: int, guilds: int, folder: Path, chroma_url: str, database_url: str) -> dict:

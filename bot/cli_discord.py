@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Coroutine
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.cli_common import PARSER_EXTENSIONS, command, err, out
@@ -81,27 +80,6 @@ def parse_shards(count: str | None, ids: str | None) -> tuple[int | None, list[i
     return total, chosen
 
 
-def point_at_test_discord() -> None:
-    """FOR TESTING ONLY: PREPBOT_DISCORD_API_BASE / PREPBOT_DISCORD_GATEWAY send every REST call and
-    the gateway connection to another server (the fake Discord in tests and benchmarks).
-    Never set them in production."""
-    import os
-
-    api = os.environ.get("PREPBOT_DISCORD_API_BASE")
-    gateway = os.environ.get("PREPBOT_DISCORD_GATEWAY")
-    if not api and not gateway:
-        return
-    import discord.gateway
-    import discord.http
-    import yarl
-
-    if api:
-        discord.http.Route.BASE = api.rstrip("/")
-    if gateway:
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
-    log.warning("TEST MODE: talking to a fake Discord (api %s, gateway %s)", api, gateway)
-
-
 def _token(services: Services) -> str | None:
     token = (services.settings.discord_token or "").strip()
     return token or None
@@ -126,28 +104,16 @@ def _guarded(run: Coroutine[Any, Any, Any]) -> int | None:
 async def start_bot(services: Services, token: str, *, shard_count: int | None = None,
                     shard_ids: list[int] | None = None) -> None:
     """Run the bot (all shards, or `shard_ids` of `shard_count`) until it is closed (Ctrl-C)."""
-    import os
     import signal
 
     from bot.discord_app.bot import make_bot
 
-    point_at_test_discord()
     bot = make_bot(services, shard_count=shard_count, shard_ids=shard_ids)
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # SIGTERM closes the bot cleanly
         loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(bot.close()))
-    ticker = None
-    if report := os.environ.get("PREPBOT_LAG_REPORT"):  # benchmarks only: see bot/discord_app/lagreport.py
-        from bot.discord_app.lagreport import LagTicker
-
-        ticker = LagTicker(Path(report), shard_ids)
-        ticker.start()
-    try:
-        async with bot:
-            await bot.start(token)
-    finally:
-        if ticker is not None:
-            ticker.stop()
+    async with bot:
+        await bot.start(token)
     if bot.startup.error is not None:  # the services failed after connecting: fail as a start-up error would
         raise bot.startup.error
 
@@ -156,8 +122,7 @@ async def sync_commands(services: Services, token: str) -> int | None:
     """Log in over REST only, load the command tree and sync it unconditionally."""
     from bot.discord_app.bot import PrepBot
 
-    point_at_test_discord()
-    bot = PrepBot(services, build_runtime=False, sync_on_start=False)
+    bot = PrepBot(services, warm_up=False, sync_on_start=False)
     async with bot:
         await bot.login(token)
         await bot.startup.wait()  # the extensions load after login (bot/discord_app/startup.py)

@@ -1,5 +1,8 @@
 """Build the heavy objects once, lazily, from `Settings`; the CLI, chat and Discord share them.
 
+`Services` is the one holder of a process's core objects (index, answers, state, bank, quiz maker,
+grader, conversation engine): the Discord bot keeps one and its cogs ask it directly.
+
 Nothing here runs at import time: the model and Chroma load on first use, so `prepbot --help`
 and bad-argument errors are instant, and `prepbot roles` reads the role records without either
 (`listed_roles`).
@@ -16,6 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.core.answers import AnswerEngine
+    from bot.core.conversation import ConversationEngine
     from bot.core.grading import Grader
     from bot.core.index import KnowledgeIndex
     from bot.core.ingest import IngestReport
@@ -92,6 +96,44 @@ class Services:
         from bot.core.llm.coaching import LLMGrader
 
         return LLMGrader(offline, self.chat_model)
+
+    @cached_property
+    def engine(self) -> ConversationEngine:
+        """The conversation engine (chat, DMs, quizzes, mock interviews) over these services."""
+        from bot.core.conversation import ConversationEngine
+
+        return ConversationEngine(self, self.quiz_maker, self.grader)
+
+    def topics(self) -> list[str]:
+        """The bank's topic ids, sorted (for autocomplete and topic checks)."""
+        return sorted(self.bank.topics())
+
+    def warm_up(self) -> None:
+        """Open everything a long-running process needs (the bot), indexing the bundled postings on a
+        first run, so no user waits for a model or database to load. Blocking: run it in a thread.
+
+        With a shared Chroma server (CHROMA_URL) nothing is ingested: several shard processes start at
+        once and only one should write the index, so an operator runs `prepbot ingest` once instead
+        (see docs/deploy.md). An empty shared index is logged, and everything that does not need
+        postings works meanwhile.
+        """
+        if self.settings.chroma_url:
+            if self.index.is_empty():
+                log.warning("the knowledge base at %s is empty: run `prepbot ingest knowledge/postings` once "
+                            "(shard processes sharing a Chroma server do not ingest on start)",
+                            self.settings.chroma_url)
+        elif self.ensure_indexed() is not None:
+            log.info("indexed the bundled postings: %d roles", len(self.index.roles()))
+        self.answers  # noqa: B018 - build it now rather than on the first question
+        self.index.embeddings.warm_up()  # load the ONNX session now, not during the first question
+        self.state  # noqa: B018 - opens the database and migrates the schema
+        self.engine  # noqa: B018 - the bank, quiz maker and grader behind it
+
+    def close(self) -> None:
+        """Release the database connections, if they were opened (the index has nothing to close)."""
+        state = self.__dict__.get("state")
+        if state is not None:
+            state.close()
 
     def listed_roles(self) -> list[tuple[Posting, list[str]]] | None:
         """The library's roles with their source files, in `KnowledgeIndex.roles()` order, read from

@@ -50,8 +50,7 @@ def _timezones() -> list[str]:
 
 
 async def role(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-    runtime = getattr(interaction.client, "runtime", None)
-    if runtime is None:
+    if not getattr(interaction.client, "services_ready", False):  # still starting: offer nothing yet
         return []
     from bot.discord_app.viewers import scoped_index  # the roles this user may see here, and no others
 
@@ -59,8 +58,8 @@ async def role(interaction: discord.Interaction, current: str) -> list[app_comma
 
 
 async def topic(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-    runtime = getattr(interaction.client, "runtime", None)
-    return word_choices(runtime.topics(), current) if runtime else []
+    client = interaction.client
+    return word_choices(client.services.topics(), current) if getattr(client, "services_ready", False) else []
 
 
 async def timezone(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

@@ -1,4 +1,4 @@
-"""`PrepBot`: the one bot subclass. It owns the runtime (index, answers, state, practice engine),
+"""`PrepBot`: the one bot subclass. It holds the `Services` (index, answers, state, practice engine),
 the rate limiter, the command sync and the daily-question scheduler; cogs only use them.
 """
 
@@ -18,7 +18,6 @@ from bot.discord_app.components import DYNAMIC_ITEMS
 from bot.discord_app.errors import RateLimited, report_interaction_error
 from bot.discord_app.posting_components import POSTING_ITEMS
 from bot.discord_app.ratelimit import RateLimiter
-from bot.discord_app.runtime import Runtime
 from bot.discord_app.scheduler import DailyQuestionScheduler
 from bot.discord_app.startup import Startup, preimport
 from bot.discord_app.sync import CommandSync
@@ -74,7 +73,7 @@ class PrepBot(commands.Bot):
     """prepbot on Discord. `services` are built lazily; `setup_hook` builds them in a thread."""
 
     def __init__(self, services: Services, *, clock: Clock = utc_now, extensions: Sequence[str] | None = None,
-                 scheduler_interval: float = 30.0, sync_on_start: bool = True, build_runtime: bool = True,
+                 scheduler_interval: float = 30.0, sync_on_start: bool = True, warm_up: bool = True,
                  **options) -> None:
         super().__init__(command_prefix=commands.when_mentioned, intents=intents(), help_command=None,
                          allowed_mentions=discord.AllowedMentions.none(), tree_cls=PrepTree, **options)
@@ -83,9 +82,10 @@ class PrepBot(commands.Bot):
         self.clock = clock
         self.extension_names = tuple(EXTENSIONS if extensions is None else extensions)
         self.sync_on_start = sync_on_start
-        self.build_runtime = build_runtime
-        self.runtime: Runtime | None = None
-        self.startup = Startup(self)  # builds `runtime` after connecting (bot/discord_app/startup.py)
+        self.warm_services = warm_up
+        #: True once `Startup` has warmed up `services` (after connecting): cogs answer from then on.
+        self.services_ready = False
+        self.startup = Startup(self)  # warms up `services` after connecting (bot/discord_app/startup.py)
         self.limiter = RateLimiter(services.settings.rate_limit_per_minute)
         self.command_sync = CommandSync(self.tree, services.settings.data_dir, services.settings.discord_guild_id)
         self.scheduler = DailyQuestionScheduler(self, interval=scheduler_interval)
@@ -93,8 +93,8 @@ class PrepBot(commands.Bot):
 
     # ----- lifecycle ----------------------------------------------------------------------------
     async def setup_hook(self) -> None:
-        """Nothing slow before connecting: `Startup` loads the features, syncs the commands and builds
-        the runtime while discord.py connects and identifies (bot/discord_app/startup.py)."""
+        """Nothing slow before connecting: `Startup` loads the features, syncs the commands and warms
+        up the services while discord.py connects and identifies (bot/discord_app/startup.py)."""
         self.startup.begin()
 
     async def load_features(self) -> None:
@@ -113,12 +113,12 @@ class PrepBot(commands.Bot):
             except discord.HTTPException as error:
                 log.error("command sync failed (%s); the previous commands stay in place", error)
 
-    def on_runtime_ready(self) -> None:
-        """The runtime is built (Startup): start what needs it."""
+    def on_services_ready(self) -> None:
+        """The services are ready (Startup): start what needs them."""
         self.scheduler.start()
 
     def dispatch(self, event_name: str, /, *args, **kwargs) -> None:
-        """Messages that arrive while the runtime is being built are dispatched once it is ready."""
+        """Messages that arrive while the services warm up are dispatched once they are ready."""
         if self.startup.hold(event_name, args, kwargs):
             return
         super().dispatch(event_name, *args, **kwargs)
@@ -127,8 +127,8 @@ class PrepBot(commands.Bot):
         self.startup.cancel()
         self.scheduler.stop()
         await super().close()
-        if self.runtime is not None:
-            await asyncio.to_thread(self.runtime.close)
+        if self.services_ready:
+            await asyncio.to_thread(self.services.close)
 
     async def on_ready(self) -> None:
         log.info("logged in as %s (%s) in %d servers", self.user, self.user.id if self.user else "?", len(self.guilds))
@@ -156,17 +156,18 @@ class PrepBot(commands.Bot):
 
     @property
     def engine(self) -> ConversationEngine:
-        return self._runtime.engine
+        """The conversation engine (once the services are ready)."""
+        return self._ready_services().engine
 
     @property
     def state(self) -> StateStore:
-        return self._runtime.services.state
+        """The state store (once the services are ready)."""
+        return self._ready_services().state
 
-    @property
-    def _runtime(self) -> Runtime:
-        if self.runtime is None:
-            raise RuntimeError("the bot's runtime is not built (setup_hook has not run)")
-        return self.runtime
+    def _ready_services(self) -> Services:
+        if not self.services_ready:
+            raise RuntimeError("the bot's services are not ready (Startup has not finished)")
+        return self.services
 
     async def local_date(self, guild_id: int | None, now: datetime) -> date | None:
         """The guild's study-group calendar day at `now`, or None when it has no study group."""

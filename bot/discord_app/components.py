@@ -46,14 +46,14 @@ def _bot(interaction: discord.Interaction) -> PrepBot:
 
 def _question_id(bot: PrepBot, token: str, where: discord.Interaction | None = None) -> str:
     """The question id a button's token stands for, among the roles the clicking user may see."""
-    services = scoped(bot, where) if where is not None else bot.runtime.services
+    services = scoped(bot, where) if where is not None else bot.services
     return decode(token, services.index.roles())
 
 
 def _question(bot: PrepBot, token: str, where: discord.Interaction | None = None) -> Any:
     """The question a button's token stands for (blocking: may rebuild a posting's questions), as
     the clicking user sees them: a posting they cannot see has no questions for them."""
-    maker = scoped(bot, where).quiz_maker if where is not None else bot.runtime.quiz_maker
+    maker = scoped(bot, where).quiz_maker if where is not None else bot.services.quiz_maker
     return maker.question(_question_id(bot, token, where))
 
 

@@ -38,7 +38,7 @@ def check_upload(attachment: discord.Attachment) -> None:
 async def offer_fit(bot: PrepBot, message: discord.Message) -> bool:
     """True when the DM was a resume and has been answered (the router then stops)."""
     attachment = resume_attachment(message)
-    if attachment is None or bot.runtime is None:
+    if attachment is None or not bot.services_ready:
         return False
     try:
         check_upload(attachment)

@@ -134,5 +134,5 @@ class ForgetView(discord.ui.View):
 
         await interaction.response.defer(ephemeral=True, thinking=True)
         self.stop()
-        forgotten = await asyncio.to_thread(forget_user, self.bot.runtime.services, str(self.user_id))
+        forgotten = await asyncio.to_thread(forget_user, self.bot.services, str(self.user_id))
         await interaction.followup.send(forgotten.describe(), ephemeral=True)

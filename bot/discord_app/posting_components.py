@@ -58,9 +58,9 @@ def added_text(added: Added) -> str:
 async def add_and_reply(interaction: discord.Interaction, scope: Scope, filename: str, data: bytes) -> None:
     """Index the posting in a worker thread, then reply privately (the interaction is deferred)."""
     bot = _bot(interaction)
-    settings = bot.runtime.services.settings
+    settings = bot.services.settings
     cap = cap_for(scope, settings.max_personal_postings, settings.max_server_postings)
-    added = await asyncio.to_thread(add_upload, bot.runtime.services.index, scope, filename, data, cap)
+    added = await asyncio.to_thread(add_upload, bot.services.index, scope, filename, data, cap)
     for chunk in split_message(added_text(added)):
         await interaction.followup.send(chunk, ephemeral=True)
 
@@ -68,9 +68,9 @@ async def add_and_reply(interaction: discord.Interaction, scope: Scope, filename
 async def add_link_and_reply(interaction: discord.Interaction, scope: Scope, url: str) -> None:
     """Fetch and index a posting by link in a worker thread, then reply privately (deferred)."""
     bot = _bot(interaction)
-    settings = bot.runtime.services.settings
+    settings = bot.services.settings
     cap = cap_for(scope, settings.max_personal_postings, settings.max_server_postings)
-    index = bot.runtime.services.index
+    index = bot.services.index
     added = await asyncio.to_thread(add_link, index, scope, url, settings.fetch_limits(), cap)
     for chunk in split_message(added_text(added)):
         await interaction.followup.send(chunk, ephemeral=True)

@@ -182,11 +182,11 @@ class DailyQuestionScheduler:
         return None
 
     def _topic(self, question_id: str, guild_id: int | str | None = None) -> str:
-        runtime = self.bot.runtime
         try:
-            if runtime is None:
+            if not self.bot.services_ready:
                 return "Daily question"
-            maker = scoped(self.bot, server_viewer(int(guild_id))).quiz_maker if guild_id else runtime.quiz_maker
+            services = scoped(self.bot, server_viewer(int(guild_id))) if guild_id else self.bot.services
+            maker = services.quiz_maker
             return str(maker.question(question_id).topic)
         except (PrepbotError, LookupError):  # a question no longer in the bank: still name the thread
             return "Daily question"
@@ -217,8 +217,6 @@ class DailyQuestionScheduler:
 
     def _pick(self, guild_id: str, local: date) -> Any:
         """A question the guild has not had yet (any once all were asked), stable for the day."""
-        runtime = self.bot.runtime
-        assert runtime is not None
         seed = zlib.crc32(f"{guild_id}:{local.isoformat()}".encode())
         asked = self.bot.state.asked_questions(guild_id)
         maker = scoped(self.bot, server_viewer(int(guild_id))).quiz_maker  # the library + this server's postings

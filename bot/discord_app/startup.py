@@ -1,10 +1,10 @@
 """Connect first, load the rest after: what arrives meanwhile waits for it.
 
-The extensions (importing most of bot.core) and `Runtime.build` (the index, the embedding model,
+The extensions (importing most of bot.core) and `Services.warm_up` (the index, the embedding model,
 the state database, the practice engine) take seconds of CPU. Run in `setup_hook`, before
 connecting, they kept the bot offline for all of them; here they run once `setup_hook` returns,
-while discord.py connects and identifies: the extension modules are imported and the runtime is
-built in worker threads, then the extensions load and the command tree is synced. Until all of
+while discord.py connects and identifies: the extension modules are imported and the services are
+warmed up in worker threads, then the extensions load and the command tree is synced. Until all of
 that is ready:
 - a slash command or a button waits up to ACK_GRACE for it; if it is still not ready the
   interaction is deferred (Discord wants an answer within 3 s) and answered once it is. The
@@ -19,6 +19,7 @@ build ran before connecting.
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import importlib
 import logging
 from collections.abc import Iterable
@@ -26,15 +27,28 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.discord_app.runtime import Runtime
-
 if TYPE_CHECKING:
     from bot.discord_app.bot import PrepBot
 
 log = logging.getLogger(__name__)
-ACK_GRACE = 1.5  # seconds an interaction may wait for the runtime before it is deferred (Discord allows 3)
-HELD_EVENTS = ("message",)  # gateway events whose listeners need the runtime and need no quick acknowledgement
+ACK_GRACE = 1.5  # seconds an interaction may wait for the services before it is deferred (Discord allows 3)
+HELD_EVENTS = ("message",)  # gateway events whose listeners need the services and need no quick acknowledgement
 RETRY_BUTTON = "prepbot was still starting up; press the button again."
+
+
+def release_free_memory() -> None:
+    """Give the heap that loading freed back to the system (glibc keeps it otherwise): warming up
+    parses JSON, YAML and the model, and the bot then runs for weeks at its steady size."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to do
+        pass
+
+
+def warm_up(services: Any) -> None:
+    """`Services.warm_up`, then the memory it freed goes back to the system. Blocking."""
+    services.warm_up()
+    release_free_memory()
 
 
 def preimport(modules: Iterable[str]) -> None:
@@ -48,11 +62,11 @@ def preimport(modules: Iterable[str]) -> None:
 
 
 class StartupFailed(RuntimeError):
-    """The runtime could not be built; the bot is closing."""
+    """The services could not start; the bot is closing."""
 
 
 class DeferredResponse(discord.InteractionResponse):
-    """The response of an interaction deferred while the runtime was being built.
+    """The response of an interaction deferred while the services were warming up.
 
     The command runs afterwards unchanged: its own `defer()` is already done, and its first
     `send_message()` fills the deferred reply. A modal cannot follow a deferral, so a button that
@@ -71,7 +85,7 @@ class DeferredResponse(discord.InteractionResponse):
 
 
 class Startup:
-    """Builds the bot's runtime in a worker thread after connecting, and holds what needs it."""
+    """Warms up the bot's services in a worker thread after connecting, and holds what needs them."""
 
     def __init__(self, bot: PrepBot) -> None:
         self.bot = bot
@@ -90,11 +104,10 @@ class Startup:
         self._task = asyncio.get_running_loop().create_task(self._build(), name="prepbot-runtime-build")
 
     async def _build(self) -> None:
-        runtime = None
         try:
             await self.bot.load_features()
-            if self.bot.build_runtime:
-                runtime = await asyncio.to_thread(Runtime.build, self.bot.services)
+            if self.bot.warm_services:
+                await asyncio.to_thread(warm_up, self.bot.services)
         except Exception as error:  # noqa: BLE001 - reported by `prepbot run` after the bot closes
             log.error("the bot's services could not start (%s); closing", error)
             self.error = error
@@ -102,11 +115,11 @@ class Startup:
             self.ready.set()
             await self.bot.close()
             return
-        self.bot.runtime = runtime
+        self.bot.services_ready = self.bot.warm_services  # False: a bot made without them (`prepbot sync`, tests)
         self.ready.set()
-        if runtime is not None:  # None: a bot made without one (`prepbot sync`, some tests)
-            self.bot.on_runtime_ready()
-            log.info("services ready (%d roles indexed)", len(runtime.services.index.roles()))
+        if self.bot.services_ready:
+            self.bot.on_services_ready()
+            log.info("services ready (%d roles indexed)", len(self.bot.services.index.roles()))
         held, self._held = self._held, []
         for name, args, kwargs in held:
             self.bot.dispatch(name, *args, **kwargs)
@@ -119,7 +132,7 @@ class Startup:
         return True
 
     async def wait(self) -> None:
-        """Until the runtime is built (or the build failed: StartupFailed)."""
+        """Until the services are ready (or the build failed: StartupFailed)."""
         if self._task is None:
             return
         await self.ready.wait()
@@ -127,7 +140,7 @@ class Startup:
             raise StartupFailed(str(self.error)) from self.error
 
     async def admit(self, interaction: discord.Interaction) -> None:
-        """Let an interaction through once the runtime is built, deferring it if that takes long."""
+        """Let an interaction through once the services are ready, deferring it if that takes long."""
         if not self.pending:
             await self.wait()
             return

@@ -38,9 +38,7 @@ def scoped(bot: PrepBot, where: discord.Interaction | discord.Message | Viewer) 
 
 def scoped_engine(bot: PrepBot, where: discord.Interaction | discord.Message | Viewer) -> ConversationEngine:
     """The conversation engine as this asker sees it (sharing the process engine's per-user locks)."""
-    runtime = getattr(bot, "runtime", None)  # the process's engine, wherever this version keeps it
-    shared = getattr(runtime, "engine", None) if runtime is not None else None
-    return scoped(bot, where).engine(shared if shared is not None else bot.services.engine)
+    return scoped(bot, where).engine(bot.services.engine)
 
 
 def server_viewer(guild_id: int) -> Viewer:

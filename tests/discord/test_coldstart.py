@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from bot.core.errors import KnowledgeBaseUnavailable
-from bot.discord_app import runtime as runtime_module
+from bot.core.services import Services
 from bot.discord_app.bot import PrepBot
 from bot.discord_app.startup import ACK_GRACE
 from tests.discord.harness import ACK_DEADLINE, APP_ID, BOT_ID, TOKEN, make_services, make_settings
@@ -21,10 +21,10 @@ DEFERRED = 5
 
 @pytest.fixture
 def slow_build(monkeypatch):
-    """Runtime.build blocks until the test releases it, so the start-up window is as long as needed."""
+    """Services.warm_up blocks until the test releases it, so the start-up window is as long as needed."""
     release = threading.Event()
     started = threading.Event()
-    real_build = runtime_module.Runtime.build
+    real_build = Services.warm_up
 
     def build(services):
         started.set()
@@ -32,7 +32,7 @@ def slow_build(monkeypatch):
             raise TimeoutError("the test never released the build")
         return real_build(services)
 
-    monkeypatch.setattr(runtime_module.Runtime, "build", staticmethod(build))
+    monkeypatch.setattr(Services, "warm_up", build)
     yield started, release
     release.set()
 
@@ -49,7 +49,7 @@ async def test_identified_before_the_services_and_answers_after(seeded_index, tm
     try:
         async with running_bot(bot, fake, timeout=60):
             assert fake.identifies and await asyncio.to_thread(started.wait, 10)
-            assert bot.runtime is None and not bot.startup.ready.is_set()  # connected while the build waits
+            assert not bot.services_ready and not bot.startup.ready.is_set()  # connected while the build waits
             asked = await fake.send_slash_command("ask", {"question": "Which roles require a PhD?"}, user=user,
                                                   channel=channel)
             await fake.send_dm(user, "what does the e-commerce role pay?")
@@ -73,7 +73,7 @@ async def test_a_failed_build_closes_the_bot_with_the_error(seeded_index, tmp_pa
     def broken(services):
         raise KnowledgeBaseUnavailable("The knowledge base at /nowhere cannot be read (test).")
 
-    monkeypatch.setattr(runtime_module.Runtime, "build", staticmethod(broken))
+    monkeypatch.setattr(Services, "warm_up", broken)
     fake = FakeDiscord(bot_user_id=BOT_ID, application_id=APP_ID, token=TOKEN)
     await fake.start()
     bot = PrepBot(make_services(make_settings(tmp_path / "data"), seeded_index), guild_ready_timeout=0.05)

@@ -145,7 +145,7 @@ async def test_dm_resume_flow_uses_the_target_role(h):
     user = h.user()
     no_role = await dm_with(h, user, "here's my resume", [resume("r01_maya_chen.md")])
     assert "Which role should I check your resume against?" in no_role[-1]["content"]
-    role_id = next(p.role_id for p in h.bot.runtime.services.index.roles() if "e-commerce" in p.role_id.replace(
+    role_id = next(p.role_id for p in h.bot.services.index.roles() if "e-commerce" in p.role_id.replace(
         "ecommerce", "e-commerce"))
     h.bot.state.set_target_role(user.id, role_id)
     replies = await dm_with(h, user, "here's my CV", [resume("r03_priya_nair.md")])

@@ -75,11 +75,11 @@ Must-Haves
 
 async def test_posting_add_needs_manage_server(h):
     """Without Manage Server the command is refused privately and nothing is indexed."""
-    before = len(h.bot.runtime.services.index.roles())
+    before = len(h.bot.services.index.roles())
     interaction = await h.command("posting add", {"file": ("acme.md", POSTING.encode())}, user=h.user())
     refusal = await h.reply(interaction)
     assert is_ephemeral(refusal) and "Manage Server" in refusal["content"]
-    assert len(h.bot.runtime.services.index.roles()) == before
+    assert len(h.bot.services.index.roles()) == before
 
 
 async def test_posting_add_without_file_or_text_opens_the_paste_form(h):
@@ -100,7 +100,7 @@ async def test_a_posting_flattened_into_one_line_is_still_read(h):
     opened = await h.command("posting add", {}, user=h.admin)
     outcome = await h.reply(await h.fake.send_modal_submit(opened, {"text": flat}))
     assert outcome["content"].startswith("✅ Added **Robotics Software Engineer"), outcome["content"]
-    role = next(p for p in h.bot.runtime.services.index.scope_roles(Scope.server(h.guild.id))
+    role = next(p for p in h.bot.services.index.scope_roles(Scope.server(h.guild.id))
                 if p.title.startswith("Robotics Software Engineer"))
     assert role.pay is not None and role.pay.minimum == 45
 
@@ -114,8 +114,8 @@ async def test_posting_add_from_an_attachment(h):
     first = outcome["content"].splitlines()[0]
     assert first.startswith("✅ Added **Machine Learning Engineer, Search Ranking (New Grad)")
     assert first.endswith(f"(`{acme(h)}`) from acme-search.md.")
-    assert h.bot.runtime.services.index.view(Viewer(h.admin.id, h.guild.id)).role(acme(h)) is not None
-    assert h.bot.runtime.services.index.role(acme(h)) is None  # a server posting, not the shared library
+    assert h.bot.services.index.view(Viewer(h.admin.id, h.guild.id)).role(acme(h)) is not None
+    assert h.bot.services.index.role(acme(h)) is None  # a server posting, not the shared library
     answer = await h.reply(await h.command("ask", {"question": "what does the Acme search ranking role pay?"},
                                            user=h.user()))
     assert "$150,000" in answer["embeds"][0]["description"]
@@ -128,7 +128,7 @@ async def test_posting_add_the_same_text_again_changes_nothing(h):
     outcome = await h.reply(interaction)
     # The same text under another name is one role with a second source, not a second role.
     assert "acme-again.md duplicates" in outcome["content"] and "merged as another source" in outcome["content"]
-    assert len([p for p in h.bot.runtime.services.index.scope_roles(Scope.server(h.guild.id))
+    assert len([p for p in h.bot.services.index.scope_roles(Scope.server(h.guild.id))
                 if p.role_id == acme(h)]) == 1
 
 

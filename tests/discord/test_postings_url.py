@@ -23,7 +23,7 @@ def web() -> Iterator[LoopbackServer]:
 
 
 def _server_roles(h) -> list[tuple[str, str]]:
-    return sorted((p.role_id, p.source) for p in h.bot.runtime.services.index.scope_roles(Scope.server(h.guild.id)))
+    return sorted((p.role_id, p.source) for p in h.bot.services.index.scope_roles(Scope.server(h.guild.id)))
 
 
 async def test_posting_add_by_link_cites_the_page(h, web: LoopbackServer):
@@ -71,7 +71,7 @@ async def test_bad_links_get_one_line_and_change_nothing(h, web: LoopbackServer,
 
 async def test_private_addresses_refused_before_any_request(h, web: LoopbackServer):
     """With the allow setting off, 10.0.0.1 and the loopback server are refused; the server sees nothing."""
-    settings = h.bot.runtime.services.settings
+    settings = h.bot.services.settings
     before, seen = _server_roles(h), list(web.requests)
     settings.fetch_allow_private = False
     try:

@@ -295,24 +295,22 @@ async def test_prepbot_run_rejects_bad_shard_options_in_one_line(monkeypatch, ca
 async def test_owns_guild_follows_discords_shard_formula(seeded_index, tmp_path):
     """A sharded bot owns exactly the guilds with (guild_id >> 22) % shard_count in its shard ids."""
     services = make_services(make_settings(tmp_path), seeded_index)
-    bot = ShardedPrepBot(services, shard_count=3, shard_ids=[0, 2], build_runtime=False)
+    bot = ShardedPrepBot(services, shard_count=3, shard_ids=[0, 2], warm_up=False)
     owned = [bot.owns_guild(((1000 + k) << 22) | 7) for k in range(6)]
     assert owned == [(1000 + k) % 3 in (0, 2) for k in range(6)]
 
 
 async def test_no_ingest_on_start_with_a_shared_chroma_server(start_chroma, tmp_path, embeddings, caplog):
-    """With CHROMA_URL the runtime never ingests an empty shared index; it logs to run `prepbot ingest`."""
-    from bot.discord_app.runtime import Runtime
-
+    """With CHROMA_URL warming up never ingests an empty shared index; it logs to run `prepbot ingest`."""
     server = await asyncio.to_thread(start_chroma)
     index = await asyncio.to_thread(KnowledgeIndex, tmp_path / "data", "", server.url, embeddings)
     services = make_services(make_settings(tmp_path / "data", CHROMA_URL=server.url), index)
-    runtime = await asyncio.to_thread(Runtime.build, services)
+    await asyncio.to_thread(services.warm_up)
     try:
         assert index.is_empty()
         assert any("prepbot ingest" in r.getMessage() for r in caplog.records if r.levelname == "WARNING")
     finally:
-        runtime.close()
+        services.close()
 
 
 async def test_prepbot_run_as_one_shard_process(tmp_path):
@@ -335,8 +333,10 @@ async def test_prepbot_run_as_one_shard_process(tmp_path):
     env.pop("DATABASE_URL", None)
     log = tmp_path / "shard1.log"
     sink = log.open("wb")
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "prepbot"), "run", "--shard-count", "2",
-                             "--shard-ids", "1"], env=env, stdout=subprocess.DEVNULL, stderr=sink)
+    # tests.fakediscord.prepbot_process is `prepbot` pointed at the fake (no test hooks in the shipped entry point)
+    proc = subprocess.Popen([sys.executable, "-m", "tests.fakediscord.prepbot_process", "run", "--shard-count", "2",
+                             "--shard-ids", "1"], env=env, stdout=subprocess.DEVNULL, stderr=sink,
+                            cwd=Path(__file__).resolve().parents[2])
     try:
         identify = await fake.wait_until_identified(timeout=120)
         assert identify["shard"] == [1, 2]

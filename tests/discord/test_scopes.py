@@ -97,7 +97,7 @@ async def autocomplete(h, user, typed, *, channel=None, dm=False) -> list[dict]:
 
 def stored_chunks(h, **where) -> list[str]:
     key, value = next(iter(where.items()))
-    return h.bot.runtime.services.index.store.chunks._collection.get(where={key: value}, include=[])["ids"]
+    return h.bot.services.index.store.chunks._collection.get(where={key: value}, include=[])["ids"]
 
 
 async def test_a_server_posting_is_found_in_its_server_and_nowhere_else(h):
@@ -171,7 +171,7 @@ async def test_a_dm_attachment_is_offered_as_a_personal_posting(h):
     click = await h.click(offer, label="Add to my postings", user=student)
     outcome = await h.followup(click)
     assert is_ephemeral(outcome) and outcome["content"].startswith("✅ Added **Speech Scientist")
-    assert [p.title for p in h.bot.runtime.services.index.scope_roles(Scope.user(student.id))] == ["Speech Scientist"]
+    assert [p.title for p in h.bot.services.index.scope_roles(Scope.user(student.id))] == ["Speech Scientist"]
     assert sent["id"] in h.fake.find_component(offer, label="Add to my postings")["custom_id"]
 
 
@@ -185,7 +185,7 @@ async def test_personal_cap_is_enforced_with_a_clear_message(h):
     assert is_ephemeral(refused)
     assert refused["content"] == ("You have 2 postings, the most allowed; remove one with `/posting remove` before "
                                   "adding another.")
-    assert len(h.bot.runtime.services.index.scope_roles(Scope.user(student.id))) == 2
+    assert len(h.bot.services.index.scope_roles(Scope.user(student.id))) == 2
 
 
 async def test_remove_and_forget_leave_no_vectors(h):
@@ -216,4 +216,4 @@ async def test_remove_and_forget_leave_no_vectors(h):
     done = await h.followup(await h.click(asked, label="Delete everything", user=student))
     assert "1 of your own postings" in done["content"]
     assert stored_chunks(h, owner=own.key) == []
-    assert h.bot.runtime.services.index.store.owned_role_ids(own.key) == []
+    assert h.bot.services.index.store.owned_role_ids(own.key) == []

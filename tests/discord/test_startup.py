@@ -80,7 +80,7 @@ async def test_mock_interview_and_daily_claim_survive_a_restart(services):
         await h.reply(await h.command("studygroup setup", {"channel": h.study, "time": "08:00", "timezone": "UTC"},
                                       user=h.admin))
         await h.eventually(lambda: h.bot.state.get_daily_post(h.guild.id, clock.now.date()))
-        question = h.bot.runtime.quiz_maker.question(h.bot.engine.mocks.load(str(user.id)).current)
+        question = h.bot.services.quiz_maker.question(h.bot.engine.mocks.load(str(user.id)).current)
     async with running_prepbot(services, clock=clock, scheduler_interval=0.05) as again:
         again_user = again.fake.add_user("same-user", id=user.id)
         graded = await again.dm(again_user, " ".join(question.key_points))

@@ -48,7 +48,7 @@ class FitPlan(commands.Cog):
         self.loop.before_loop(self.bot.wait_until_ready)
 
     async def cog_load(self) -> None:
-        self.loop.start()  # ticks do nothing until the runtime is built (it is built after connecting)
+        self.loop.start()  # ticks do nothing until the services are ready (after connecting)
 
     async def cog_unload(self) -> None:
         self.loop.cancel()
@@ -161,7 +161,7 @@ class FitPlan(commands.Cog):
 
     async def tick(self) -> list[str]:
         """Send each subscriber's plan for their local today once their local time has come."""
-        if self.bot.runtime is None:
+        if not self.bot.services_ready:
             return []
         now = self.bot.now()
         sent = []
@@ -189,7 +189,7 @@ class FitPlan(commands.Cog):
         await channel.send(text)
 
     def _plan_dm_text(self, user_id: str, saved: Any, local: date, now: datetime) -> str:
-        maker = self.bot.runtime.quiz_maker
+        maker = self.bot.services.quiz_maker
         new_ids = list(saved.data.get("days", {}).get(local.isoformat(), []))
         self.bot.state.add_new_cards(user_id, new_ids, now)  # today's new questions join the reviews
         due = self.bot.state.card_counts(user_id, now)[1]

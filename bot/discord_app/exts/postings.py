@@ -61,7 +61,7 @@ class Postings(commands.Cog):
 
     @property
     def index(self):
-        return self.bot.runtime.services.index
+        return self.bot.services.index
 
     @posting.command(name="add", description="Add a job posting: a file, a link, a form to paste it in, or text")
     @app_commands.describe(file="The posting as a file (.txt, .md, .html, .pdf, .docx)",
@@ -93,7 +93,7 @@ class Postings(commands.Cog):
         scope = home_scope(interaction, manage=False)
         await interaction.response.defer(ephemeral=True, thinking=True)
         roles = await asyncio.to_thread(self.index.scope_roles, scope)
-        settings = self.bot.runtime.services.settings
+        settings = self.bot.services.settings
         cap = settings.max_server_postings if scope.kind == "server" else settings.max_personal_postings
         whose = "This server's postings" if scope.kind == "server" else "Your personal postings"
         if not roles:
@@ -134,7 +134,7 @@ class Postings(commands.Cog):
 
     @remove.autocomplete("role")
     async def _removable(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        if self.bot.runtime is None:
+        if not self.bot.services_ready:
             return []
         scopes = removable_scopes(interaction)
         roles = await asyncio.to_thread(lambda: [p for s in scopes for p in self.index.scope_roles(s)])

@@ -48,12 +48,11 @@ class Practice(commands.Cog):
     @app_commands.autocomplete(role=autocomplete.role, topic=autocomplete.topic)
     async def quiz(self, interaction: discord.Interaction, role: str | None = None, topic: str | None = None,
                    difficulty: Difficulty | None = None, count: app_commands.Range[int, 1, 10] = 3) -> None:
-        runtime = self.bot.runtime
         services = scoped(self.bot, interaction)  # the library + this server's + the user's own postings
         index = await scoped_index(self.bot, interaction)
         posting = resolve_role(index, role) if role else None
-        if topic and topic not in runtime.topics():
-            raise UnknownTopic(topic, runtime.topics())
+        if topic and topic not in self.bot.services.topics():
+            raise UnknownTopic(topic, self.bot.services.topics())
         if posting is None and (target := await asyncio.to_thread(services.state.get_target_role,
                                                                   interaction.user.id)):
             posting = index.role(target)
@@ -134,7 +133,7 @@ class Practice(commands.Cog):
     def _progress_chart(self, user_id: int, progress: Any) -> bytes:
         from bot.core.charts import progress_png
 
-        bank = self.bot.runtime.services.bank
+        bank = self.bot.services.bank
         names = {topic: bank.topic_info(topic).name for topic in bank.topics()}
         return progress_png(self.bot.state, names, str(user_id), self.bot.now(), progress)
 
