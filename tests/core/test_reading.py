@@ -409,3 +409,10 @@ def test_markdown_pasted_flat_keeps_labels_and_headings() -> None:
     assert [line.text for line in lines if line.kind == "heading"][1:4] == ["About Orchard Lane", "The team",
                                                                          "What you will do"]
     assert not any("**" in text for text in texts)
+
+
+@pytest.mark.parametrize("fmt", ["html", "txt"])
+def test_byte_order_mark_then_nul_bytes_is_binary(fmt: str) -> None:
+    """A UTF-16 byte-order mark followed by NUL characters is still a binary file."""
+    with pytest.raises(BadPostingFile, match="binary"):
+        document_from_bytes(b"\xff\xfe\x00\x00", fmt, "broken")

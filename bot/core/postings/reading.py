@@ -125,6 +125,8 @@ def decode_text(data: bytes, content_type: str = "") -> str:
         where = f" (byte {err.start})" if isinstance(err, UnicodeDecodeError) else ""
         name = "UTF-8" if encoding == "utf-8-sig" else encoding
         raise BadPostingFile(f"the file is not valid {name} text{where}") from None
+    if "\x00" in text[:8192]:
+        raise BadPostingFile("the file looks binary (it contains NUL bytes)")
     if not text.strip():
         raise BadPostingFile("the file contains only whitespace")
     return text
