@@ -68,9 +68,10 @@ class FitPlan(commands.Cog):
                   text: str | None = None) -> None:
         if resume is not None:
             check_upload(resume)  # before anything is downloaded
-        services = self._services(interaction)
-        posting = resolve_role(services.index, role)
+        # Acknowledge first: the first role lookup of a process may build the resolver (seconds).
         await interaction.response.defer(ephemeral=interaction.guild is not None, thinking=True)
+        services = self._services(interaction)
+        posting = await asyncio.to_thread(resolve_role, services.index, role)
         user_id = interaction.user.id
         if resume is not None:
             data, filename, content_type = await resume.read(), resume.filename, resume.content_type
@@ -109,9 +110,9 @@ class FitPlan(commands.Cog):
         from bot.core.plan import parse_date
 
         interview = parse_date(date)
-        services = self._services(interaction)
-        posting = resolve_role(services.index, role)
         await interaction.response.defer(ephemeral=interaction.guild is not None, thinking=True)
+        services = self._services(interaction)
+        posting = await asyncio.to_thread(resolve_role, services.index, role)
         plan, prefs, png = await asyncio.to_thread(self._plan, services, interaction.user.id, posting, interview,
                                                    minutes, timezone, daily_dm, dm_time)
         note = ""
