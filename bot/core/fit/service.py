@@ -35,8 +35,11 @@ class FitOutcome:
 
 
 def resolve_role(services: Services, text: str) -> Posting:
-    """The one role `text` names (the quiz's resolver: ids, words, typos); errors list valid ids."""
-    return services.quiz_maker.resolve_role(text)
+    """The one role `text` names, by the one role-resolution policy (bot.core.roles): an id, or
+    words that name it; `RoleNotFound` / `AmbiguousRole` name the candidates."""
+    index = services.index
+    exact = index.role(text.strip())
+    return exact if exact is not None else index.resolver.resolve_one(text)
 
 
 def run_fit(services: Services, user_id: str, posting: Posting, resume: Resume, now: datetime,
