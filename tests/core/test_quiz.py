@@ -202,18 +202,20 @@ def test_posting_ids_stay_short_and_parse_back() -> None:
 
 
 # ----- errors ----------------------------------------------------------------------------------------
-def test_unknown_role_lists_valid_ids(maker: QuizMaker) -> None:
-    """An unknown role raises RoleNotFound whose message lists every indexed role id."""
+def test_unknown_role_lists_valid_roles(maker: QuizMaker) -> None:
+    """An unknown role raises RoleNotFound whose message names every indexed role (by title, not id:
+    issue 10 keeps raw ids out of the words people read)."""
     with pytest.raises(RoleNotFound) as caught:
         maker.make_quiz(role="astronaut")
-    assert ECOM in str(caught.value) and MM in str(caught.value)
+    assert "E-Commerce" in str(caught.value) and "Multimodal" in str(caught.value) and ECOM not in str(caught.value)
 
 
 def test_ambiguous_role_lists_the_matches(maker: QuizMaker) -> None:
-    """'PhD' matches two roles: the error names both instead of picking one silently."""
+    """'PhD' matches two roles: the error names both (by title) instead of picking one silently."""
     with pytest.raises(AmbiguousRole) as caught:
         maker.make_quiz(role="PhD")
-    assert ECOM in str(caught.value) and "tiktok-research-scientist-intern-recommendation-phd" in str(caught.value)
+    assert "E-Commerce" in str(caught.value) and "Research Scientist Intern" in str(caught.value)
+    assert ECOM not in str(caught.value)
 
 
 def test_unknown_topic_lists_valid_topics(maker: QuizMaker) -> None:
@@ -285,7 +287,7 @@ def test_cli_quiz_human_output_and_errors(cli, capsys: pytest.CaptureFixture[str
     assert cli(["quiz", "--topic", "cpp", "--difficulty", "easy", "-n", "2", "--seed", "2"]) == 0
     printed = capsys.readouterr().out
     assert "2 questions for general practice" in printed and "id: cpp-" in printed and "Why:" in printed
-    for argv, expected in [(["quiz", "--role", "astronaut"], ECOM), (["quiz", "--topic", "astrology"], "recsys"),
+    for argv, expected in [(["quiz", "--role", "astronaut"], "E-Commerce"), (["quiz", "--topic", "astrology"], "recsys"),
                            (["quiz", "-n", "0"], "1 to 20"), (["quiz", "--difficulty", "brutal"], "easy")]:
         assert cli(argv) == 1
         captured = capsys.readouterr()

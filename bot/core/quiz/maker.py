@@ -6,13 +6,13 @@ import random
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from bot.core.errors import RoleNotFound, UnknownQuestion, UnknownTopic
+from bot.core.errors import UnknownQuestion, UnknownTopic
 from bot.core.postings import Posting
 from bot.core.profile import RoleProfile, RoleProfiler
 from bot.core.questions import DIFFICULTIES, QuestionBank
 from bot.core.quiz.draw import draw_bank, posting_count, shuffled, spread_over_lines
 from bot.core.quiz.focus import quiz_weights, with_weights
-from bot.core.quiz.model import AmbiguousRole, InvalidQuizRequest, Quiz, QuizQuestion, hashed_role, parse_posting_id
+from bot.core.quiz.model import InvalidQuizRequest, Quiz, QuizQuestion, hashed_role, parse_posting_id
 from bot.core.quiz.writer import PostingQuestionWriter
 
 if TYPE_CHECKING:
@@ -39,16 +39,9 @@ class QuizMaker:
         return self.profiler.profile(role)
 
     def resolve_role(self, name: str) -> Posting:
-        """The one role `name` means; `RoleNotFound` / `AmbiguousRole` list the valid ids."""
-        known = [p.role_id for p in self.index.roles()]
-        found = self.index.resolver.resolve_name(name)
-        if len(found.roles) == 1:
-            return found.roles[0]
-        if len(found.roles) > 1 or (found.via == "phrase" and not found.unknown and known):
-            matches = [p.role_id for p in found.roles] or known
-            raise AmbiguousRole(f"'{name}' matches {len(matches)} roles: {', '.join(matches[:20])}. "
-                                f"Name one of them (its id works).")
-        raise RoleNotFound(name, known)
+        """The one role `name` means, by the one role-resolution policy (bot.core.roles):
+        `RoleNotFound` / `AmbiguousRole` name the roles the way people do."""
+        return self.index.resolver.resolve_one(name)
 
     def posting_questions(self, role: Posting) -> list[QuizQuestion]:
         """Every question the role's requirement lines give, in posting order."""

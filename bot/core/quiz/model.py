@@ -23,8 +23,7 @@ class InvalidQuizRequest(PrepbotError):
     """A quiz request whose size or difficulty is out of range."""
 
 
-class AmbiguousRole(PrepbotError):
-    """A role name that matches several roles; the message lists their ids."""
+from bot.core.roles import AmbiguousRole  # noqa: E402,F401  (one class for every caller; re-exported here)
 
 
 @dataclass(frozen=True)

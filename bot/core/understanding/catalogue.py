@@ -183,8 +183,20 @@ def _strip_company(text: str, company: str | None) -> str:
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]{3,}\b")
 
 
+_EMPLOYERS: dict[tuple[str, str], str | None] = {}  # (role id, content hash) -> name: catalogues are rebuilt often
+
+
 def _employer_from_text(role: Posting) -> str | None:
-    """When the parser found no company: the capitalised word the posting repeats most that is
+    key = (role.role_id, role.content_hash)
+    if key not in _EMPLOYERS:
+        if len(_EMPLOYERS) > 50_000:
+            _EMPLOYERS.clear()
+        _EMPLOYERS[key] = _employer_in(role)
+    return _EMPLOYERS[key]
+
+
+def _employer_in(role: Posting) -> str | None:
+    """The capitalised word the posting repeats most that is not
     an ordinary word — postings name their employer again and again ("At Ferrovia, ...")."""
     from bot.core.understanding.employers import technology_words
 
