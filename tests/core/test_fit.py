@@ -110,3 +110,15 @@ def test_pasted_text_is_a_resume(recsys_posting):
     assert statuses["Hands-on PyTorch experience"] == "evidenced"
     assert statuses["Comfortable writing SQL"] == "mentioned"
     assert statuses["Exposure to vector search libraries such as Faiss"] == "missing"
+
+
+def test_pasted_text_on_one_line_still_reads(recsys_posting):
+    """A slash command's text option loses newlines: bullets and sentences are split back out."""
+    pasted = ("Jane Doe. Trained ranking models in PyTorch for a news feed with 2M users. "
+              "Skills: SQL, Python, Faiss")
+    resume = resume_from_text(pasted)
+    assert "Trained ranking models in PyTorch for a news feed with 2M users" in [line.text.rstrip(".")
+                                                                                for line in resume.lines]
+    statuses = {r.requirement: r.status for r in check_fit(recsys_posting, resume).requirements}
+    assert statuses["Hands-on PyTorch experience"] == "evidenced"
+    assert statuses["Comfortable writing SQL"] == "mentioned"

@@ -19,7 +19,9 @@ RESUME_FORMATS = ("pdf", "docx", "txt", "md")
 MAX_RESUME_BYTES = 5 * 1024 * 1024  # a resume is a page or two; anything larger is not one
 MIN_WORDS = 8  # fewer readable words than this is not a resume we can judge
 HEADING_MAX_WORDS = 4
+SENTENCE_WORDS = 6  # without headings, a line this long that is not a list describes something done
 _LABEL = re.compile(r"^\s*([A-Za-z][A-Za-z &/]{1,40}):\s*(.+)$")
+_PASTED_BREAK = re.compile(r"\s+[•▪●]\s+|\s+-\s+|(?<=[a-z0-9)%])\.\s+(?=[A-Z])")
 
 
 class UnreadableResume(PrepbotError):
@@ -87,7 +89,10 @@ def read_resume(data: bytes, filename: str, content_type: str | None = None) -> 
 
 
 def resume_from_text(text: str, name: str = "pasted text") -> Resume:
-    """A pasted resume (the `text:` option); read as Markdown, which plain text also is."""
+    """A pasted resume (the `text:` option); read as Markdown, which plain text also is. A slash
+    command's text option arrives as one line, so one line is split at its bullets and sentences."""
+    if "\n" not in text.strip():
+        text = "\n".join(part.strip() for part in _PASTED_BREAK.split(text) if part.strip())
     return read_resume(text.encode("utf-8"), f"{name}.md" if "." not in name else name)
 
 
@@ -152,8 +157,14 @@ def _heading_kind(text: str) -> str | None:
 
 
 def _sectioned(raw: list[tuple[str, str, int]]) -> list[ResumeLine]:
-    """Mark each line as showing something or only naming it, by its section and its shape."""
+    """Mark each line as showing something or only naming it, by its section and its shape. A
+    resume with no section headings at all (pasted prose) shows things in its sentences, and only
+    names them in short comma lists."""
     vocab = vocabulary()
+    if not any(_heading_kind(text) for text, _, _ in raw):
+        return [ResumeLine(text, number, "", len(words(text)) >= SENTENCE_WORDS and not _LABEL.match(text)
+                           and text.count(",") < len(words(text)) / 3)
+                for text, _kind, number in raw]
     section, section_shows = "", False  # the contact block before any heading shows nothing
     out: list[ResumeLine] = []
     for text, _kind, number in raw:
