@@ -217,3 +217,15 @@ async def test_remove_and_forget_leave_no_vectors(h):
     assert "1 of your own postings" in done["content"]
     assert stored_chunks(h, owner=own.key) == []
     assert h.bot.services.index.store.owned_role_ids(own.key) == []
+
+
+async def test_add_this_posting_in_a_dm_is_offered_not_answered(h):
+    """'add this posting:' followed by a pasted posting gets the one-button offer, not an answer."""
+    student = h.user()
+    replies = await h.dm(student, "add this posting:\n" + QUOKKA)
+    assert len(replies) == 1 and "personal postings" in replies[0]["content"]
+    click = await h.click(replies[0], label="Add to my postings", user=student)
+    outcome = await h.followup(click)
+    assert outcome["content"].startswith("✅ Added **Data Scientist, Pricing")
+    assert [p.title for p in h.bot.services.index.scope_roles(Scope.user(student.id))] == [
+        "Data Scientist, Pricing"]

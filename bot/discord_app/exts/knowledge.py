@@ -37,10 +37,12 @@ class Knowledge(commands.Cog):
                   role: str | None = None, private: bool = False) -> None:
         validate_question(question)  # cheap checks first: their errors stay private
         services = scoped(self.bot, interaction)
-        index = await scoped_index(self.bot, interaction)
-        role_id = resolve_role(index, role).role_id if role else None
+        # A named role is resolved before deferring, so a bad one is answered privately; otherwise
+        # defer first: a viewer's first question reads their scopes from the store.
+        role_id = resolve_role(await scoped_index(self.bot, interaction), role).role_id if role else None
         await interaction.response.defer(ephemeral=private, thinking=True)
         answer = await asyncio.to_thread(self._answer, services, interaction.user.id, question, role_id)
+        index = await scoped_index(self.bot, interaction)
         view = practice_view(interaction.user.id, votes=True)
         if not private and interaction.guild_id is not None and index.personal(
                 [answer.role_id, *answer.role_ids, *(c.role_id for c in answer.citations)]):
