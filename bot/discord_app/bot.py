@@ -1,5 +1,9 @@
 """`PrepBot`: the one bot subclass. It holds the `Services` (index, answers, state, practice engine),
-the rate limiter, the command sync and the daily-question scheduler; cogs only use them.
+the rate limiter and the command sync; cogs only use them.
+
+Features register themselves from their extension's `setup` (the buttons in exts/buttons.py, the
+daily-question scheduler in exts/studygroups.py), so this module imports none of them: the bot
+depends on nothing that depends on it.
 """
 
 from __future__ import annotations
@@ -8,17 +12,14 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_app.components import DYNAMIC_ITEMS
 from bot.discord_app.errors import RateLimited, report_interaction_error
-from bot.discord_app.posting_components import POSTING_ITEMS
 from bot.discord_app.ratelimit import RateLimiter
-from bot.discord_app.scheduler import DailyQuestionScheduler
 from bot.discord_app.startup import Startup, preimport
 from bot.discord_app.sync import CommandSync
 
@@ -37,6 +38,7 @@ EXTENSIONS = (
     "bot.discord_app.exts.conversations",
     "bot.discord_app.exts.meta",
     "bot.discord_app.exts.fitplan",
+    "bot.discord_app.exts.buttons",
 )
 
 
@@ -88,7 +90,8 @@ class PrepBot(commands.Bot):
         self.startup = Startup(self)  # warms up `services` after connecting (bot/discord_app/startup.py)
         self.limiter = RateLimiter(services.settings.rate_limit_per_minute)
         self.command_sync = CommandSync(self.tree, services.settings.data_dir, services.settings.discord_guild_id)
-        self.scheduler = DailyQuestionScheduler(self, interval=scheduler_interval)
+        self.scheduler_interval = scheduler_interval  # seconds between the study groups' and plan DMs' ticks
+        self.scheduler: Any = None  # the daily-question scheduler, set by exts/studygroups.py
         self.error_listeners: list[Callable[[BaseException], None]] = []
 
     # ----- lifecycle ----------------------------------------------------------------------------
@@ -98,24 +101,22 @@ class PrepBot(commands.Bot):
         self.startup.begin()
 
     async def load_features(self) -> None:
-        """Extensions, persistent buttons and the command sync; run by `Startup` after connecting."""
+        """Extensions (features, persistent buttons) and the command sync; run by `Startup` after connecting."""
         await asyncio.to_thread(preimport, self.extension_names)  # their imports off the event loop
         for name in self.extension_names:
             try:
                 await self.load_extension(name)
             except Exception:  # noqa: BLE001 - one broken feature must not take the bot down
                 log.exception("failed to load extension %s", name)
-        for item in DYNAMIC_ITEMS + POSTING_ITEMS:
-            self.add_dynamic_items(item)
         if self.sync_on_start:
             try:
                 await self.command_sync.sync()
             except discord.HTTPException as error:
                 log.error("command sync failed (%s); the previous commands stay in place", error)
 
-    def on_services_ready(self) -> None:
-        """The services are ready (Startup): start what needs them."""
-        self.scheduler.start()
+    def announce_services_ready(self) -> None:
+        """The services are ready (Startup): cogs start what needs them (`on_services_ready`)."""
+        self.dispatch("services_ready")
 
     def dispatch(self, event_name: str, /, *args, **kwargs) -> None:
         """Messages that arrive while the services warm up are dispatched once they are ready."""
@@ -125,7 +126,6 @@ class PrepBot(commands.Bot):
 
     async def close(self) -> None:
         self.startup.cancel()
-        self.scheduler.stop()
         await super().close()
         if self.services_ready:
             await asyncio.to_thread(self.services.close)

@@ -14,7 +14,7 @@ handlers (DMs, threads) call `report_message_error`. Then:
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import discord
 from discord import app_commands
@@ -22,11 +22,14 @@ from discord import app_commands
 from bot.core.errors import PrepbotError
 from bot.discord_app.ratelimit import retry_phrase
 
-if TYPE_CHECKING:
-    from bot.discord_app.bot import PrepBot
-
 log = logging.getLogger(__name__)
 UNEXPECTED = "Sorry, an unexpected error occurred."
+
+
+class BugListeners(Protocol):
+    """What the handlers need from the bot: someone to tell about a bug (tests fail on it)."""
+
+    def notify_unexpected(self, error: BaseException) -> None: ...
 
 
 class RateLimited(app_commands.CheckFailure):
@@ -63,7 +66,7 @@ def user_message(error: BaseException) -> str | None:
     return None
 
 
-async def report_interaction_error(bot: PrepBot, interaction: discord.Interaction, error: BaseException) -> None:
+async def report_interaction_error(bot: BugListeners, interaction: discord.Interaction, error: BaseException) -> None:
     """Answer the interaction with the error's message (or the generic one, logging the bug)."""
     text = user_message(error)
     if text is None:
@@ -80,7 +83,7 @@ async def report_interaction_error(bot: PrepBot, interaction: discord.Interactio
         log.warning("could not report an error to the user: %s", failure)
 
 
-async def report_message_error(bot: PrepBot, channel: discord.abc.Messageable, error: BaseException) -> None:
+async def report_message_error(bot: BugListeners, channel: discord.abc.Messageable, error: BaseException) -> None:
     """Tell the author of a DM or thread message that handling it failed."""
     text = user_message(error)
     if text is None:

@@ -118,7 +118,7 @@ class Startup:
         self.bot.services_ready = self.bot.warm_services  # False: a bot made without them (`prepbot sync`, tests)
         self.ready.set()
         if self.bot.services_ready:
-            self.bot.on_services_ready()
+            self.bot.announce_services_ready()
             log.info("services ready (%d roles indexed)", len(self.bot.services.index.roles()))
         held, self._held = self._held, []
         for name, args, kwargs in held:

@@ -44,7 +44,7 @@ class FitPlan(commands.Cog):
 
     def __init__(self, bot: PrepBot) -> None:
         self.bot = bot
-        self.loop = tasks.loop(seconds=bot.scheduler.loop.seconds)(self._run_tick)
+        self.loop = tasks.loop(seconds=bot.scheduler_interval)(self._run_tick)
         self.loop.before_loop(self.bot.wait_until_ready)
 
     async def cog_load(self) -> None:

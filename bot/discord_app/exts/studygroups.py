@@ -1,6 +1,7 @@
 """Study groups: /studygroup setup and off, /leaderboard show and hide, answers in the daily thread, and questions
 asked by mentioning the bot in the study-group channel (answered in a thread of their own, where
-follow-ups need no mention). The daily post itself is the scheduler's job (`scheduler.py`)."""
+follow-ups need no mention). The daily post itself is the scheduler's job (`scheduler.py`): this cog
+creates it, starts it once the bot's services are ready and stops it when unloaded."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from bot.discord_app.components import practice_view, view_kwargs
 from bot.discord_app.errors import report_message_error
 from bot.discord_app.ratelimit import retry_phrase
 from bot.discord_app.replies import send_reply
+from bot.discord_app.scheduler import DailyQuestionScheduler
 from bot.discord_app.viewers import scoped, scoped_engine, server_viewer
 
 if TYPE_CHECKING:
@@ -41,6 +43,20 @@ class StudyGroups(commands.Cog):
 
     def __init__(self, bot: PrepBot) -> None:
         self.bot = bot
+        self.scheduler = DailyQuestionScheduler(bot, interval=bot.scheduler_interval)
+        bot.scheduler = self.scheduler  # tests and operators reach it through the bot
+
+    async def cog_load(self) -> None:
+        if self.bot.services_ready:  # loaded again after start-up: no `services_ready` event will come
+            self.scheduler.start()
+
+    async def cog_unload(self) -> None:
+        self.scheduler.stop()
+
+    @commands.Cog.listener()
+    async def on_services_ready(self) -> None:
+        """The daily question needs the question bank and the database: start once they are open."""
+        self.scheduler.start()
 
     # ----- commands -----------------------------------------------------------------------------
     @studygroup.command(name="setup", description="Post a daily question in a channel at a local time")
