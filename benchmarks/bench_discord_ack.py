@@ -23,41 +23,16 @@ from bot.config import PROJECT_ROOT, Settings
 from bot.core.embeddings import load_embeddings
 from bot.core.index import KnowledgeIndex
 from tests.discord.harness import make_services, make_settings, running_prepbot
+from tests.fakediscord.prepbot_process import LagTicker
 
 ACK_LIMIT = 3.0
 LAG_LIMIT = 0.100
-TICK = 0.010
 QUESTIONS = [
     "what does the PhD role pay?", "where is the e-commerce role?", "which roles need a PhD?",
     "what is the tech stack of the multimodal role?", "how long is the internship?",
     "what are the requirements for the research scientist role?", "which roles mention C++?",
     "does the recommendation role involve large models?", "is there housing support?", "when does it start?",
 ]
-
-
-class LagMonitor:
-    """A 10 ms ticker; its worst lateness is how long the event loop was blocked."""
-
-    def __init__(self) -> None:
-        self.drifts: list[float] = []
-        self._task: asyncio.Task | None = None
-
-    async def _run(self) -> None:
-        loop = asyncio.get_running_loop()
-        expected = loop.time() + TICK
-        while True:
-            await asyncio.sleep(max(0.0, expected - loop.time()))
-            now = loop.time()
-            self.drifts.append(max(0.0, now - expected))
-            expected = max(expected + TICK, now)
-
-    def __enter__(self) -> LagMonitor:
-        self._task = asyncio.get_running_loop().create_task(self._run())
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._task:
-            self._task.cancel()
 
 
 def build_index(folder: Path, synthetic: int) -> KnowledgeIndex:
@@ -76,7 +51,7 @@ async def run(interactions: int, index: KnowledgeIndex, folder: Path) -> dict[st
         users = [h.user() for _ in range(interactions)]
         await h.reply(await h.command("ask", {"question": "warm-up: what does it pay?"}, user=users[0]))
         questions = [f"{QUESTIONS[n % len(QUESTIONS)]} ({n})" for n in range(interactions)]
-        with LagMonitor() as lag:
+        with LagTicker() as lag:
             started = time.monotonic()
             sent = await asyncio.gather(*(
                 h.fake.send_slash_command("ask", {"question": q}, user=u, channel=h.channel)

@@ -28,10 +28,11 @@ TICK = 0.010
 
 
 class LagTicker:
-    """A 10 ms ticker on the running loop; each tick's lateness is how long the loop was blocked."""
+    """A 10 ms ticker on the running loop; each tick's lateness is how long the loop was blocked.
+    With a `path`, `stop` writes the ticks there as JSON (for a benchmark reading another process)."""
 
-    def __init__(self, path: Path, shard_ids: list[int] | None = None) -> None:
-        self.path = Path(path)
+    def __init__(self, path: Path | None = None, shard_ids: list[int] | None = None) -> None:
+        self.path = Path(path) if path is not None else None
         self.shard_ids = shard_ids
         self.ticks: list[tuple[float, float]] = []
         self._task: asyncio.Task | None = None
@@ -45,15 +46,29 @@ class LagTicker:
             self.ticks.append((time.time(), max(0.0, now - expected)))
             expected = max(expected + TICK, now)
 
+    @property
+    def drifts(self) -> list[float]:
+        """Each tick's lateness in seconds."""
+        return [drift for _, drift in self.ticks]
+
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run())
 
     def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
+        if self.path is None:
+            return
         report = {"pid": os.getpid(), "shard_ids": self.shard_ids,
                   "ticks": [[round(t, 4), round(d, 5)] for t, d in self.ticks]}
         self.path.write_text(json.dumps(report))
+
+    def __enter__(self) -> LagTicker:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
 
 def point_at(api: str | None, gateway: str | None) -> None:
