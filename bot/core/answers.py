@@ -9,6 +9,7 @@ supports an answer, the answer says so and cites nothing.
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,6 +57,13 @@ def understander_for(embeddings: CachedEmbeddings, cache_dir: Path | None) -> Un
         return found
 
 
+def intent_cache_dir() -> Path:
+    """Where the intent examples' vectors are kept between runs: the user's cache directory, shared by
+    every data dir (they depend only on the examples and the model, which key the file)."""
+    base = os.environ.get("PREPBOT_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
+    return Path(base) / "prepbot" if base else Path.home() / ".cache" / "prepbot"
+
+
 def without_phrase(question: str, phrase: str | None) -> str:
     """Kept for older callers: the question without the words that named a role."""
     if not phrase:
@@ -75,9 +83,7 @@ class AnswerEngine:
     # ----- understanding -------------------------------------------------------------------------
     @property
     def understander(self) -> Understander:
-        base = getattr(self.index, "_index", self.index)
-        cache_dir = getattr(base, "data_dir", None)
-        return understander_for(self.index.embeddings, Path(cache_dir) / "cache" if cache_dir else None)
+        return understander_for(self.index.embeddings, intent_cache_dir())
 
     def understand(self, question: str, context_roles: list[str] | None = None, role: str | None = None,
                    topics: dict[str, tuple[str, ...]] | None = None) -> Query:

@@ -28,6 +28,7 @@ NEAREST = 3  # an intent's score: mean similarity of its 3 closest examples (rob
 # Chosen on the tuning half of the development questions (docs/benchmarks.md, tests/core/test_understanding.py).
 CONFIDENT = 0.65  # below this the best intent is a guess: ask (or quote the named role) instead
 CLAUSE_CONFIDENT = 0.6  # a second part of a question must be at least this clear to add its intent
+PROBE_AGREEMENT = 0.999  # a cached matrix is reused only if the encoder still agrees on one example
 CONTROL_CONFIDENT = 0.7  # inside a quiz, a control phrase ("harder please") must be this clear
 
 
@@ -96,8 +97,9 @@ class IntentClassifier:
         if path is not None and path.exists():
             try:
                 cached = np.load(path)
-                if cached.shape[0] == len(texts):
-                    return cached
+                probe = np.asarray(self.embeddings.embed_query(texts[0]), dtype=np.float32)
+                if cached.shape[0] == len(texts) and float(cached[0] @ probe) > PROBE_AGREEMENT:
+                    return cached  # same examples, and the encoder still gives the same vectors
             except (OSError, ValueError):
                 log.info("intent vector cache unreadable; rebuilding it")
         matrix = np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32)
