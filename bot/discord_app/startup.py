@@ -23,12 +23,12 @@ import ctypes
 import importlib
 import logging
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
 if TYPE_CHECKING:
-    from bot.discord_app.bot import PrepBot
+    from bot.core.services import Services
 
 log = logging.getLogger(__name__)
 ACK_GRACE = 1.5  # seconds an interaction may wait for the services before it is deferred (Discord allows 3)
@@ -61,6 +61,22 @@ def preimport(modules: Iterable[str]) -> None:
             log.debug("pre-import of %s failed", name, exc_info=True)
 
 
+class StartingBot(Protocol):
+    """What `Startup` needs from the bot (PrepBot), named here so this module does not import it."""
+
+    services: Services
+    warm_services: bool
+    services_ready: bool
+
+    async def load_features(self) -> None: ...
+
+    def announce_services_ready(self) -> None: ...
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None: ...
+
+    async def close(self) -> None: ...
+
+
 class StartupFailed(RuntimeError):
     """The services could not start; the bot is closing."""
 
@@ -87,7 +103,7 @@ class DeferredResponse(discord.InteractionResponse):
 class Startup:
     """Warms up the bot's services in a worker thread after connecting, and holds what needs them."""
 
-    def __init__(self, bot: PrepBot) -> None:
+    def __init__(self, bot: StartingBot) -> None:
         self.bot = bot
         self.ready = asyncio.Event()
         self.error: BaseException | None = None
