@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ REVIEW_COLOR = "#DD8452"
 GOOD_COLOR = "#55A868"
 WEAK_COLOR = "#C44E52"
 DPI = 110
+TITLE_CHARS = 70  # a role name longer than this is shortened in a chart title
 
 
 def _pyplot() -> Any:
@@ -57,6 +59,7 @@ def plan_chart(plan: StudyPlan, role_name: str) -> bytes:
     days_ax.set_xticks(xs[::step], [_short(d.date) for d in plan.days[::step]], rotation=0)
     days_ax.set_xlim(-0.6, len(xs) - 0.4)
     verdict = "fits" if plan.feasible else "does not fit"
+    role_name = textwrap.shorten(role_name, TITLE_CHARS, placeholder="…")
     days_ax.set_title(f"Study plan to {plan.interview.isoformat()} — {role_name}\n"
                       f"minutes per day ({verdict} in {plan.minutes} min/day)", fontsize=11)
     top = max([plan.minutes, *(d.minutes for d in plan.days)])
@@ -78,7 +81,8 @@ def plan_chart(plan: StudyPlan, role_name: str) -> bytes:
         recall_ax.text(0.5, 0.5, "no questions fit in this budget", ha="center", va="center",
                        transform=recall_ax.transAxes)
         recall_ax.set_yticks([])
-    left_out = f"; left out to fit: {', '.join(plan.dropped)}" if plan.dropped else ""
+    left = sum(plan.dropped.values())
+    left_out = f"; {left} question{'s' if left != 1 else ''} left out to fit the budget" if left else ""
     recall_ax.set_title(f"predicted recall on the interview day (questions in the plan{left_out})", fontsize=10)
     recall_ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()

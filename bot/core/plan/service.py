@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from bot.core.services import Services
 
 GAPS_SESSION = "fit-gaps"  # written by the fit check (bot.core.fit.service)
+SUBJECT_SHARE = 0.5
 
 
 def parse_date(text: str) -> date:
@@ -25,8 +26,9 @@ def parse_date(text: str) -> date:
 
 def plan_for(services: Services, user_id: str, posting: Posting, interview: date, minutes: int, today: date,
              now: datetime, *, save: bool = True) -> StudyPlan:
-    """The plan from today to `interview` for `posting`, weighted by the role, the user's fit gaps on
-    this role and their past scores, with their existing cards' reviews included."""
+    """The plan from today to `interview` for `posting`, weighted by the role (its profile blended
+    with its quiz weights, which put the role's subject first), the user's fit gaps on this role
+    and their past scores, with their existing cards' reviews included."""
     maker = services.quiz_maker
     bank = maker.bank
     state = services.state
@@ -39,8 +41,15 @@ def plan_for(services: Services, user_id: str, posting: Posting, interview: date
               if tp.mean_coverage is not None}
     cards = [(row["question_id"], _topic_of(services, row["question_id"]), row["card"]) for row in stored]
     settings = services.settings
+    from bot.core.quiz.focus import quiz_weights  # the role's subject first, as its quizzes are
+
+    profile = maker.profile(posting)
+    leaning = quiz_weights(posting, profile, maker.profiler.scorer)
+    # Half the role's subject (as its quizzes lean), half the posting's own spread, so a plan still
+    # makes time for the tools and skills the posting lists.
+    weights = {t: SUBJECT_SHARE * leaning.get(t, 0.0) + (1 - SUBJECT_SHARE) * w for t, w in profile.weights.items()}
     inputs = PlanInputs(posting.role_id, today, interview, int(minutes), settings.minutes_per_new,
-                        settings.minutes_per_review, maker.profile(posting).weights, questions, gaps, scores, cards)
+                        settings.minutes_per_review, weights, questions, gaps, scores, cards)
     plan = build_plan(inputs)
     if save:
         state.save_plan(user_id, posting.role_id, interview, int(minutes), _saved(plan), now)
