@@ -96,10 +96,18 @@ async def bot_once(root: Path, data_dir: Path) -> dict[str, float]:
     env = child_env(root, data_dir, DISCORD_TOKEN=TOKEN, PREPBOT_DISCORD_API_BASE=fake.http_base,
                     PREPBOT_DISCORD_GATEWAY=fake.ws_url)
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "tests.fakediscord.prepbot_process", "run"], cwd=root, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # Newer checkouts point discord.py at the fake through a test-only wrapper; older ones read the
+    # same variables in `prepbot run` itself.
+    wrapper = (root / "tests" / "fakediscord" / "prepbot_process.py").exists()
+    command = ["-m", "tests.fakediscord.prepbot_process", "run"] if wrapper else ["-m", "bot", "run"]
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen([sys.executable, *command], cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=log)
     try:
-        await fake.wait_until_identified(timeout=120)
+        try:
+            await fake.wait_until_identified(timeout=300)
+        except TimeoutError:
+            log.seek(0)
+            raise SystemExit(f"`prepbot run` from {root} did not identify: {log.read().decode()[-3000:]}") from None
         identified = time.perf_counter() - start
         identified_cpu = cpu_seconds(proc.pid)
         rss_identified = rss_mb(proc.pid)
@@ -117,6 +125,7 @@ async def bot_once(root: Path, data_dir: Path) -> dict[str, float]:
             proc.kill()
             proc.wait()
         await fake.stop()
+        log.close()
     return {"identify_s": identified, "identify_cpu_s": identified_cpu,
             "rss_identified_mb": rss_identified, "first_ask_ack_s": callback.latency,
             "first_ask_answered_s": answered, "rss_answered_mb": rss_answered}
