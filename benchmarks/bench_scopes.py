@@ -78,13 +78,14 @@ def rss_mb() -> float:
 
 
 def read_pool(folder: Path, count: int) -> list[Posting]:
-    postings = []
+    postings: dict[str, Posting] = {}
     for path in write_postings(folder, count, seed=11):
         try:
-            postings.append(load_posting(path))
+            posting = load_posting(path)
         except BadPostingFile:
             continue
-    return postings
+        postings.setdefault(posting.role_id, posting)  # one posting per role id, as an ingest would keep
+    return list(postings.values())
 
 
 def library_files() -> list[Path]:
