@@ -22,9 +22,13 @@ DEV = Path(__file__).parents[2] / ".." / "shared" / "postings-dev"
 FIELD_ACCURACY = 0.95
 TECH_RECALL = 0.95
 SECTION_RECALL = 0.90
-_STOP = set("a an the and or of in to for with on at as by is are be your you our we any other such related field".split())
+_STOP = set(
+    "a an the and or of in to for with on at as by is are be your you our we any other such related field".split()
+)
 
-pytestmark = pytest.mark.skipif(not (DEV / "truth.yaml").exists(), reason="../shared/postings-dev is not beside the clone")
+pytestmark = pytest.mark.skipif(
+    not (DEV / "truth.yaml").exists(), reason="../shared/postings-dev is not beside the clone"
+)
 
 
 @cache
