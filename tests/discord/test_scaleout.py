@@ -93,6 +93,7 @@ async def running_pair(seeded_index: KnowledgeIndex, tmp_path: Path, database_ur
                              shard_count=SHARDS, shard_ids=[shard], guild_ready_timeout=0.05)
         harness = Harness(fake, bot, clock, guild, channel, study, admin)
         bot.error_listeners.append(harness.record_error)
+        bot.add_listener(harness.on_message_handled, "on_message_handled")
         pair.harnesses.append(harness)
         pair.handled[shard] = []
         pair.posted[shard] = []
@@ -102,6 +103,8 @@ async def running_pair(seeded_index: KnowledgeIndex, tmp_path: Path, database_ur
     await fake.start()
     try:
         async with running_bot(bots[0], fake, timeout=60), running_bot(bots[1], fake, timeout=60):
+            for harness in pair.harnesses:  # connected first; each shard's services load after
+                await harness.until(harness.bot.startup.wait(), 60)
             yield pair
     finally:
         await fake.stop()
@@ -344,7 +347,9 @@ async def test_prepbot_run_as_one_shard_process(tmp_path):
         interaction = await fake.send_slash_command("roles", user=user, channel=channel)
         callback = await fake.wait_for_interaction_response(interaction, timeout=ACK_DEADLINE + 1)
         assert callback.accepted and callback.latency < ACK_DEADLINE
-        assert (await fake.wait_for_response_message(interaction, timeout=10))["embeds"]
+        # Deferred at once; the answer follows when the process has built its services (it indexes the
+        # seeds on this first start), which on a loaded machine takes a while: a hang guard, not a limit.
+        assert (await fake.wait_for_response_message(interaction, timeout=180))["embeds"]
         proc.send_signal(signal.SIGTERM)
         assert await asyncio.to_thread(proc.wait, 30) == 0
         assert "Traceback" not in log.read_text()
