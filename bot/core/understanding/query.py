@@ -20,7 +20,7 @@ from bot.core.understanding.intents import (
     IntentClassifier,
     IntentScore,
 )
-from bot.core.understanding.references import RoleRefs, resolve_refs
+from bot.core.understanding.references import ROLE_NOUNS, RoleRefs, resolve_refs
 from bot.core.understanding.slots import find_count, find_difficulty, find_term, topic_match
 from bot.core.understanding.tokens import remove_spans, words
 
@@ -117,7 +117,7 @@ class Understander:
         topic_words = frozenset(w for names in (topics or {}).values() for a in names for w in words(a))
         employer = None if refs.via == "id" else unknown_employer(text, catalogue, posting_words, topic_words)
         term = find_term(text)
-        if employer and term and employer[0].lower() in term.lower():
+        if employer and term and employer[0].lower() in term.lower() and not ROLE_NOUNS & set(words(term)):
             employer = None  # "which roles mention Intel MKL?": what is looked for, not whom
         return Query(
             text=text, rest=rest, intents=intents, scores=scores, refs=refs,
