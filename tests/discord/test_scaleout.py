@@ -98,13 +98,13 @@ async def running_pair(seeded_index: KnowledgeIndex, tmp_path: Path, database_ur
         pair.handled[shard] = []
         pair.posted[shard] = []
         bot.add_listener(_recorder(pair.handled[shard]), "on_interaction")
-        _record_posts(bot, pair.posted[shard])
         bots.append(bot)
     await fake.start()
     try:
         async with running_bot(bots[0], fake, timeout=60), running_bot(bots[1], fake, timeout=60):
-            for harness in pair.harnesses:  # connected first; each shard's services load after
+            for shard, harness in enumerate(pair.harnesses):  # connected first; services and cogs load after
                 await harness.until(harness.bot.startup.wait(), 60)
+                _record_posts(harness.bot, pair.posted[shard])  # the scheduler exists once its cog is loaded
             yield pair
     finally:
         await fake.stop()
@@ -261,6 +261,7 @@ async def test_chroma_down_then_back_without_a_restart(on_chroma_server, caplog)
     assert before["embeds"] and "Diffusion" in str(before["embeds"][0])
 
     await asyncio.to_thread(server.stop, signal.SIGKILL)
+    h.bot.services.index._role_vectors.clear()  # as a process that has not searched these roles: ask the server
     down = await h.reply(await h.command("ask", {"question": PASSAGE + " (again)"}, user=user), timeout=15)
     assert down["content"] == UNAVAILABLE  # the public "thinking" message becomes the notice
     assert UNEXPECTED not in down["content"] and "Traceback" not in down["content"]
