@@ -19,7 +19,6 @@ from rich.markup import escape
 
 from bot.cli_common import PARSER_EXTENSIONS, command, ensure_indexed, out
 from bot.core.errors import PrepbotError
-from bot.core.grading.feedback import CONTRADICTED, PARTLY, RATE_PROMPT, STATED
 from bot.core.services import Services
 
 if TYPE_CHECKING:
@@ -155,6 +154,8 @@ def _batch_lines(path: str) -> list[str]:
 
 def print_feedback(question: QuizQuestion, feedback: Feedback) -> None:
     """Each key point's text beside its verdict, then the words used, then the request to self-rate."""
+    from bot.core.grading.feedback import CONTRADICTED, PARTLY, RATE_PROMPT, STATED  # only when grading (~0.2 s)
+
     out.print(f"[bold]{escape(question.question)}[/bold]")
     out.print(f"[dim]{escape(question.id)} · {escape(question.topic)} · {escape(question.difficulty)}[/dim]\n")
     how = ("a language model compared your answer with each key point" if feedback.judge != "offline" else

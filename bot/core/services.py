@@ -49,15 +49,18 @@ class Services:
     def answers(self) -> AnswerEngine:
         """The offline engine, wrapped by the LLM engine when LLM_PROVIDER is set."""
         from bot.core.answers import AnswerEngine
-        from bot.core.llm import LLMAnswerEngine
 
         offline = AnswerEngine(self.index)
-        return offline if self.chat_model is None else LLMAnswerEngine(offline, self.chat_model)
+        if self.chat_model is None:
+            return offline
+        from bot.core.llm import LLMAnswerEngine  # langchain-core's chains: ~0.3 s a cold start need not pay
+
+        return LLMAnswerEngine(offline, self.chat_model)
 
     @cached_property
     def chat_model(self):
         """The optional LangChain chat model (None: offline)."""
-        from bot.core.llm import build_chat_model
+        from bot.core.llm.backend import build_chat_model  # light: imports the provider only when one is set
 
         return build_chat_model(self.settings)
 
