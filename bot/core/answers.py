@@ -34,7 +34,8 @@ MAX_ROLES_PER_ANSWER = 3  # more roles than this for a one-role question: ask wh
 ROLE_CONFIDENT = 0.4  # with a role named, a role question this clear is answered (each part is cited)
 SMALL_TALK = ("greeting", "thanks", "help", "off_topic")
 PRACTICE = ("quiz", "mock", "review", "progress", "set_role", "show_role", "clear_role", "rate", "harder", "easier",
-            "skip", "hint", "stop", "list_topics", "leaderboard", "forget", "fit_check", "plan", "add_posting")
+            "skip", "hint", "stop", "list_topics", "leaderboard", "forget", "fit_check", "plan", "add_posting",
+            "study_advice")
 _understanders: dict[int, Understander] = {}
 _understanders_lock = threading.Lock()
 

@@ -178,3 +178,19 @@ def test_invalid_questions(answer_engine: AnswerEngine, question: str) -> None:
     """Empty and over-long questions get a clear error."""
     with pytest.raises(InvalidQuestion):
         answer_engine.answer(question)
+
+
+@pytest.mark.parametrize("question", ["is the reccomendation MLE intern remote?",
+                                      "is the recomendation MLE intern remote?"])
+def test_a_misspelt_posting_word_is_not_taken_for_an_employer(answer_engine: AnswerEngine, question: str) -> None:
+    """A typo of a word the postings use stands where an employer would, yet names no company."""
+    answer = answer_engine.answer(question)
+    assert "don't have a posting from" not in answer.text and answer.kind != "refusal"
+    assert "tiktok-ml-engineer-intern-recommendation-bs-ms" in answer.role_ids + [answer.role_id]
+
+
+def test_study_advice_is_not_answered_as_a_missing_fact(answer_engine: AnswerEngine) -> None:
+    """'What should I study for X?' is advice from the role's profile (a conversation), never
+    'the posting doesn't say'."""
+    answer = answer_engine.answer("what should I study for the multimodal role?")
+    assert "doesn't say" not in answer.text and "prepbot chat" in answer.text and not answer.citations

@@ -126,7 +126,9 @@ class ConversationEngine:
         if active is not None and request.kind in ("answer", "stop", "skip", "hint", "harder", "easier"):
             return self._in_session(user, active, request, text, now)
         if active is not None and request.kind == "ask":
-            reply = self._ask(user, key, query, context, now)
+            # "what should I study for X?" mid-quiz is advice from the role's profile, not a posting fact.
+            advice = query.intent == "study_advice" and query.confident
+            reply = self._study_advice(user, key, query, now) if advice else self._ask(user, key, query, context, now)
             reply.text += "\n\n_Your practice question is still open: answer it, or say “skip” or “stop”._"
             return reply
         handlers: dict[str, Callable[[], Reply]] = {

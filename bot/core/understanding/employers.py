@@ -120,7 +120,23 @@ def _is_name(token: str, posting_words: frozenset[str], topic_words: frozenset[s
         return False
     if token in _ordinary_words() or token in technology_words():
         return False
+    if not proper and _misspelt_posting_word(token, posting_words):
+        return False  # "reccomendation" is a typo of a word the postings use, not a company
     return proper or not is_common_word(token)
+
+
+TYPO_MIN_LENGTH = 6  # shorter words are too close to too many others to call one a typo
+TYPO_SIMILARITY = 85  # rapidfuzz ratio: one or two letters swapped, doubled or dropped in a long word
+
+
+def _misspelt_posting_word(token: str, posting_words: frozenset[str]) -> bool:
+    """Whether `token` is within a typo of a word the indexed postings use (only asked of the rare
+    words that stand where an employer's name would)."""
+    if len(token) < TYPO_MIN_LENGTH:
+        return False
+    from rapidfuzz import fuzz, process
+
+    return process.extractOne(token, posting_words, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY) is not None
 
 
 def _is_famous(name: str, famous: frozenset[str]) -> bool:
