@@ -16,25 +16,10 @@ from bot.core.questions import QuestionBank
 from bot.core.quiz import QuizMaker
 from bot.core.scopes import LIBRARY, BadScope, Scope, Viewer
 from tests.conftest import SEED_POSTINGS
+from tests.scope_postings import ZEPH
 
 pytest_plugins = ["tests.servers"]
 GUILD_A, GUILD_B, ALICE, BOB = 1001, 1002, 2001, 2002
-ZEPH = """# Perception Research Intern | Zephyrine Robotics
-
-Zephyrine Robotics builds warehouse perception. This internship is in Oslo, Norway.
-
-## Logistics
-- Pay: $51 per hour
-- Duration: 12 weeks
-- Location: Oslo, Norway
-
-## What You'll Do
-- Train lidar segmentation models with sparse convolutions.
-- Ship perception models to the robot fleet.
-
-## Must-Haves
-- Experience with PyTorch and point clouds.
-"""
 OTHER = """# Data Scientist, Pricing | Quokkaline Foods
 
 Quokkaline Foods sells groceries online. This is a full-time role in Perth, Australia.

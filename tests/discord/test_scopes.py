@@ -9,27 +9,12 @@ import pytest
 from bot.core.scopes import Scope
 from tests.discord.harness import is_ephemeral
 from tests.fakediscord import ALL_PERMISSIONS
+from tests.scope_postings import ZEPH
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 OWN_INDEX = True
 SETTINGS = {"PREPBOT_MAX_PERSONAL_POSTINGS": 2, "PREPBOT_RATE_LIMIT_PER_MINUTE": 60}
 
-ZEPH = """# Perception Research Intern | Zephyrine Robotics
-
-Zephyrine Robotics builds warehouse perception. This internship is in Oslo, Norway.
-
-## Logistics
-- Pay: $51 per hour
-- Duration: 12 weeks
-- Location: Oslo, Norway
-
-## What You'll Do
-- Train lidar segmentation models with sparse convolutions.
-- Ship perception models to the robot fleet.
-
-## Must-Haves
-- Experience with PyTorch and point clouds.
-"""
 QUOKKA = """# Data Scientist, Pricing | Quokkaline Foods
 
 Quokkaline Foods sells groceries online. This is a full-time role in Perth, Australia.
