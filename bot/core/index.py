@@ -6,42 +6,33 @@ library, a server or a user. The index keeps one in-memory `Catalogue` per scope
 `IndexView`s: what one viewer may see (library + their server's + their own). The index's own read
 methods (`roles()`, `search()`...) are the library's view: a caller that does not say who is asking
 never sees anyone's server or personal postings.
+
+This module is the read side (catalogues, views, cached vectors) and the locked entry points of the
+write side; what an ingest decides and writes is bot/core/index_write.py.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from bot.core.catalogue import RRF_K, SCOPED_EXACT_MAX, Catalogue, Hit, IndexView
-from bot.core.chunks import Chunk, chunk_posting
-from bot.core.dedupe import ShingleIndex
+from bot.core.chunks import Chunk
 from bot.core.embeddings import CachedEmbeddings, load_embeddings
 from bot.core.errors import KnowledgeBaseUnavailable
 from bot.core.fetch import FetchLimits
-from bot.core.ingest import (
-    Candidate,
-    FileOutcome,
-    IngestReport,
-    duplicate_of,
-    expand_paths,
-    posting_shingles,
-    read_candidate,
-)
+from bot.core.index_write import Progress, in_scope, plan_ingest, sweep_leftovers, write_plan
+from bot.core.ingest import IngestReport, expand_paths, read_candidate
 from bot.core.postings import Posting
 from bot.core.roles import RoleResolver
-from bot.core.scopes import EVERYONE_LIBRARY, LIBRARY, LIBRARY_KEY, Scope, Viewer
+from bot.core.scopes import EVERYONE_LIBRARY, LIBRARY, LIBRARY_KEY, PostingCapReached, Scope, Viewer
 from bot.core.store import VectorStore
-from bot.core.uploads import PostingCapReached
 
 __all__ = ["RRF_K", "SCOPED_EXACT_MAX", "Hit", "IndexView", "KnowledgeIndex"]
 log = logging.getLogger(__name__)
@@ -49,17 +40,6 @@ ROLE_VECTOR_CACHE = 512  # roles whose vectors stay in memory (about 25 KB each)
 SCOPE_CACHE_ROLES = 4000  # server and personal roles kept in memory (about 25 KB each); the library always is
 SCOPE_TTL = 30.0  # seconds: with a shared Chroma server, re-read a scope this old (another process may have changed it)
 VIEW_CACHE = 256
-Progress = Callable[[str, int, int], None]
-
-
-@dataclass
-class _Plan:
-    """An ingest's working state: what is kept so far, and what will be written."""
-
-    kept: ShingleIndex
-    postings: dict[str, Posting]
-    sources: dict[str, list[str]]
-    to_write: dict[str, tuple[Posting, list[str]]]
 
 
 class KnowledgeIndex:
@@ -188,7 +168,7 @@ class KnowledgeIndex:
     def search(self, query: str, role_ids: list[str] | None = None, k: int = 6) -> list[Hit]:
         return self.library.search(query, role_ids, k)
 
-    # ----- ingest ------------------------------------------------------------------------------
+    # ----- writes (the work is bot/core/index_write.py; here the lock and the caches) ----------------
     def ingest(
         self,
         paths: list[Path | str],
@@ -206,18 +186,17 @@ class KnowledgeIndex:
         report = IngestReport(outcomes=report_missing)
         candidates = []
         for number, path in enumerate(files, start=1):
-            candidates.append(_in_scope(read_candidate(path, fetch_limits), scope))
+            candidates.append(in_scope(read_candidate(path, fetch_limits), scope))
             if progress:
                 progress("parse", number, len(files))
         with self._lock:
             current = self._read(scope.key)  # from the store: another process may have changed it
-            plan = self._plan(candidates, report, current)
+            plan = plan_ingest(candidates, report, current)
             added = [rid for rid in plan if rid not in current.roles]
             if cap is not None and added and len(current.roles) - len(report.roles_removed) + len(added) > cap:
                 raise PostingCapReached(scope, cap)
-            self._write(plan, report, progress, current, scope)
-            fresh = self._read(scope.key)
-            self._sweep_leftovers(fresh)
+            write_plan(self.store, self.embeddings, plan, report, progress, current, scope)
+            sweep_leftovers(self.store, self._read(scope.key))
         return report
 
     def remove(self, scope: Scope, role_id: str) -> Posting | None:
@@ -256,109 +235,6 @@ class KnowledgeIndex:
                 self._role_vectors.pop(role_id, None)
             self._views.clear()
         return removed
-
-    def _plan(
-        self, candidates: list[Candidate], report: IngestReport, current: Catalogue
-    ) -> dict[str, tuple[Posting, list[str]]]:
-        """Decide each file's fate; returns the roles to (re)write with their sources."""
-        kept = ShingleIndex()
-        for rid, posting in current.roles.items():
-            kept.add(rid, posting_shingles(posting))
-        postings = dict(current.roles)
-        sources = {rid: list(found) for rid, found in current.sources.items()}
-        by_source = {source: rid for rid, found in sources.items() for source in found}
-        to_write: dict[str, tuple[Posting, list[str]]] = {}
-        for cand in sorted(candidates, key=lambda c: (c.posting is None, -len(c.shingles))):
-            previous = by_source.get(cand.path)
-            exclude = {previous} if previous and cand.posting is not None else set()
-            original = duplicate_of(cand, kept, exclude)
-            if original and (cand.posting is None or cand.posting.role_id not in to_write):
-                self._merge_source(sources, original, cand.path, to_write, postings)
-                report.outcomes.append(FileOutcome(cand.path, "merged", original, f"duplicate of {original}"))
-            elif cand.posting is None:
-                report.outcomes.append(FileOutcome(cand.path, "failed", reason=cand.error))
-            else:
-                self._plan_posting(cand, previous, _Plan(kept, postings, sources, to_write), report, current)
-        return to_write
-
-    def _plan_posting(
-        self, cand: Candidate, previous: str | None, plan: _Plan, report: IngestReport, current: Catalogue
-    ) -> None:
-        posting = cand.posting
-        assert posting is not None
-        rid, sources, to_write = posting.role_id, plan.sources, plan.to_write
-        if previous and previous != rid:  # the file now holds a different role: retire the old one
-            sources[previous] = [s for s in sources.get(previous, []) if s != cand.path]
-            if not sources[previous]:
-                report.roles_removed.append(previous)
-                plan.kept.remove(previous)
-                plan.postings.pop(previous, None)
-        existing = current.roles.get(rid)
-        role_sources = list(dict.fromkeys(sources.get(rid, []) + [cand.path]))
-        sources[rid] = role_sources
-        if rid in to_write:
-            report.outcomes.append(FileOutcome(cand.path, "merged", rid, f"same role as {to_write[rid][0].source}"))
-            to_write[rid] = (to_write[rid][0], role_sources)
-            return
-        if existing and existing.content_hash == posting.content_hash:
-            status = "unchanged" if previous == rid else "merged"
-            report.outcomes.append(FileOutcome(cand.path, status, rid, "" if status == "unchanged" else "same text"))
-            if role_sources != current.sources.get(rid):
-                to_write[rid] = (existing, role_sources)
-            return
-        report.outcomes.append(FileOutcome(cand.path, "updated" if existing else "added", rid))
-        to_write[rid] = (posting, role_sources)
-        plan.kept.add(rid, cand.shingles)
-        plan.postings[rid] = posting
-
-    @staticmethod
-    def _merge_source(sources: dict, role_id: str, path: str, to_write: dict, postings: dict) -> None:
-        if path not in sources.setdefault(role_id, []):
-            sources[role_id].append(path)
-            posting = to_write[role_id][0] if role_id in to_write else postings[role_id]
-            to_write[role_id] = (posting, sources[role_id])
-
-    def _write(
-        self,
-        plan: dict[str, tuple[Posting, list[str]]],
-        report: IngestReport,
-        progress: Progress | None,
-        current: Catalogue,
-        scope: Scope,
-    ) -> None:
-        """Chunks first, then the role record (the commit point), then sweep older versions."""
-        fresh = [p for p, _ in plan.values() if current.roles.get(p.role_id) is not p]
-        fresh = [
-            p for p in fresh if (old := current.roles.get(p.role_id)) is None or old.content_hash != p.content_hash
-        ]
-        chunks = [c for p in fresh for c in chunk_posting(p, self.embeddings.token_count)]
-        if chunks:  # an interrupted ingest of the same versions already stored some: ids name role, version, line
-            stored = self.store.existing([c.id for c in chunks])
-            chunks = [c for c in chunks if c.id not in stored]
-        known: dict[str, list[float]] = {}
-        if chunks and not scope.is_library:  # the same posting in another scope: reuse its vectors
-            for version in {c.version for c in chunks}:
-                known.update(self.store.vectors_for_version(version))
-        self.store.write_chunks(
-            chunks, lambda done: progress("embed", done, len(chunks)) if progress else None, scope.key, known
-        )
-        records = list(plan.values())
-        vectors = self.embeddings.embed_documents([f"{p.display_name} {p.company or ''}" for p, _ in records])
-        self.store.write_roles(records, vectors, scope.key)
-        self.store.sweep_stale([posting for posting, _ in records])
-        for role_id in report.roles_removed:
-            self.store.delete_role(role_id)
-        report.chunks_written = len(chunks)
-
-    def _sweep_leftovers(self, current: Catalogue) -> None:
-        """Delete this scope's chunks that no recorded role version owns: what an ingest killed after
-        its commit point (before its sweep) or while retiring a role leaves behind."""
-        leftovers = self.store.chunk_ids(current.owner) - current.chunk_by_id.keys()
-        if current.owner == LIBRARY_KEY:  # and chunks that no owner claims (written before scopes)
-            leftovers |= self.store.unowned_chunk_ids()
-        if leftovers:
-            log.info("sweeping %d chunks left by an interrupted ingest", len(leftovers))
-            self.store.delete_chunks(sorted(leftovers))
 
     # ----- vectors -------------------------------------------------------------------------------
     def vectors_of_roles(self, roles: dict[str, list[Chunk]]) -> list[tuple[list[str], np.ndarray]]:
@@ -407,10 +283,3 @@ class KnowledgeIndex:
         vectors = np.asarray(self.embeddings.embed_documents(texts))
         return list(vectors @ np.asarray(self.embeddings.embed_query(query)))
 
-
-def _in_scope(candidate: Candidate, scope: Scope) -> Candidate:
-    """The candidate with its role id in `scope` (library ids stay as they are)."""
-    if candidate.posting is None or scope.is_library:
-        return candidate
-    posting = dataclasses.replace(candidate.posting, role_id=scope.role_id(candidate.posting.role_id))
-    return dataclasses.replace(candidate, posting=posting)

@@ -28,11 +28,17 @@ class AmbiguousRole(PrepbotError):
         super().__init__(which_one(roles, text))
 
 
+def role_name(posting: Posting) -> str:
+    """How people call a role: title (level) and company, never its id."""
+    company = posting.company
+    if company and company.lower() not in posting.title.lower():
+        return f"{posting.display_name} at {company}"
+    return posting.display_name
+
+
 def which_one(roles: list[Posting], text: str = "") -> str:
     """ "Which one do you mean: A, B or C?" — short, by name."""
-    from bot.core.answering.base import name
-
-    names = [name(p) for p in roles[:LISTED]]
+    names = [role_name(p) for p in roles[:LISTED]]
     more = f" (or one of {len(roles) - LISTED} more)" if len(roles) > LISTED else ""
     listed = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
     said = f"“{text}” fits {len(roles)} roles. " if text else ""
@@ -78,6 +84,4 @@ class RoleResolver:
 
 
 def role_names(roles: list[Posting]) -> list[str]:
-    from bot.core.answering.base import name
-
-    return [name(p) for p in roles]
+    return [role_name(p) for p in roles]

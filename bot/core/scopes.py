@@ -24,6 +24,19 @@ class BadScope(PrepbotError):
     """A scope written in a way we cannot read (CLI flags, settings)."""
 
 
+class PostingCapReached(PrepbotError):
+    """A server or a user already holds as many postings as the settings allow (the index checks it
+    under its lock, so two adds at once cannot both pass it)."""
+
+    def __init__(self, scope: Scope, cap: int) -> None:
+        where = "This server has" if scope.kind == "server" else "You have"
+        fix = "a manager can remove one" if scope.kind == "server" else "remove one"
+        super().__init__(
+            f"{where} {cap} postings, the most allowed; {fix} with `/posting remove` before adding another."
+        )
+        self.cap = cap
+
+
 @dataclass(frozen=True, order=True)
 class Scope:
     """One owner of postings. `owner` is the Discord guild or user id (0 for the library)."""

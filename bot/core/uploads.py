@@ -13,29 +13,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.core.errors import BadPostingFile, PrepbotError
+from bot.core.errors import BadPostingFile
 from bot.core.fetch import FetchLimits, is_url
 from bot.core.postings.reading import SUPPORTED_SUFFIXES, max_bytes
-from bot.core.scopes import Scope
+from bot.core.scopes import PostingCapReached, Scope
 
 if TYPE_CHECKING:
     from bot.core.index import KnowledgeIndex
     from bot.core.ingest import IngestReport
     from bot.core.postings import Posting
 
+__all__ = ["PASTED_NAME", "Added", "PostingCapReached", "add_link", "add_upload", "cap_for", "check_size",
+           "safe_filename"]
+
 PASTED_NAME = "pasted-posting"
-
-
-class PostingCapReached(PrepbotError):
-    """A server or a user already holds as many postings as the settings allow."""
-
-    def __init__(self, scope: Scope, cap: int) -> None:
-        where = "This server has" if scope.kind == "server" else "You have"
-        fix = "a manager can remove one" if scope.kind == "server" else "remove one"
-        super().__init__(
-            f"{where} {cap} postings, the most allowed; {fix} with `/posting remove` before adding another."
-        )
-        self.cap = cap
 
 
 @dataclass

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core.citations import Citation, CitationList
 from bot.core.postings.structure import split_sentences
+from bot.core.roles import role_name as name  # noqa: F401  (how people call a role; the answer parts import it here)
 
 if TYPE_CHECKING:
-    from bot.core.index import Hit, KnowledgeIndex
+    from bot.core.catalogue import Hit
+    from bot.core.index import KnowledgeIndex
     from bot.core.postings import Posting, PostingLine
 
 MIN_SIMILARITY = 0.32  # below this a posting line is not about the question (all-MiniLM cosine)
@@ -42,14 +44,6 @@ class Answer:
             "kind": self.kind,
             "intents": self.intents,
         }
-
-
-def name(posting: Posting) -> str:
-    """How people call a role: title (level) and company, never its id."""
-    company = posting.company
-    if company and company.lower() not in posting.title.lower():
-        return f"{posting.display_name} at {company}"
-    return posting.display_name
 
 
 def relevant(hits: list[Hit], strict: bool = False) -> list[Hit]:

@@ -4,7 +4,8 @@ Dispatch order for a message: a bare rating rates the question waiting for one; 
 and "help" act on the running quiz or mock interview; while a question waits, anything else that
 is not an unmistakable request is the answer to it; otherwise a plain-language request (quiz,
 mock, review, progress, roles, target role) or, failing that, a question for the answer engine
-(mid-quiz too, when it is short and ends in "?").
+(mid-quiz too, when it is short and ends in "?"). Which roles "it" means and the target role are
+`RoleContext`'s (_context.py); the quiz and mock runs are `QuizFlow`'s and `MockFlow`'s.
 
 All state is in the `StateStore` (SQLite), so a new engine on the same database carries on any
 conversation, quiz or interview. Calls are synchronous and CPU-bound: run them in a worker thread.
@@ -18,24 +19,24 @@ import logging
 import threading
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from bot.core.conversation import _render as render
+from bot.core.conversation._context import RoleContext
 from bot.core.conversation._mock import MockFlow
 from bot.core.conversation._practice import Practice
 from bot.core.conversation._quiz import QuizFlow
 from bot.core.conversation._reply import Reply
 from bot.core.conversation._requests import CONTROLS, HOOKS, TOPIC_ALIASES, Request, route
-from bot.core.conversation._sessions import CHAT, MOCK, QUIZ, ChatContext, MockSession, QuizSession
+from bot.core.conversation._sessions import MOCK, QUIZ, ChatContext, MockSession, QuizSession
 from bot.core.errors import PrepbotError, UnknownQuestion, UnknownTopic
-from bot.core.roles import AmbiguousRole, which_one
+from bot.core.roles import AmbiguousRole
 from bot.core.state import StateError
 from bot.core.understanding import IntentScore
 from bot.core.understanding.tokens import words
 
 if TYPE_CHECKING:
-    from bot.core.answers import Answer
     from bot.core.grading import Grader
     from bot.core.postings import Posting
     from bot.core.quiz import QuizMaker, QuizQuestion
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CONTEXT_TTL = timedelta(hours=12)  # "it" refers to roles talked about within this long
 Active = MockSession | QuizSession | None
 
 
@@ -56,6 +56,7 @@ class ConversationEngine:
         self.practice = Practice(services, quiz_maker, grader)
         self.quizzes = QuizFlow(self.practice)
         self.mocks = MockFlow(self.practice)
+        self.context = RoleContext(services, self.practice)  # the roles the conversation is about
         self._locks: defaultdict[str, threading.RLock] = defaultdict(threading.RLock)
         # Requests other parts of the bot fulfil; each takes (user id, query, now) and returns a Reply.
         self.hooks: dict[str, Callable[[str, Query, datetime], Reply]] = {}
@@ -117,7 +118,7 @@ class ConversationEngine:
     # ----- one turn -----------------------------------------------------------------------------
     def _turn(self, user: str, key: str, text: str, now: datetime) -> Reply:
         active: Active = self.mocks.load(user) or self.quizzes.load(user)
-        context = self._context(user, key, now)
+        context = self.context.load(user, key, now)
         query = self._understand(text, context)
         request = route(query, answering=active is not None)
         if request.kind == "rate" and (waiting := self.practice.awaiting_rating(user)):
@@ -128,7 +129,8 @@ class ConversationEngine:
         if active is not None and request.kind == "ask":
             # "what should I study for X?" mid-quiz is advice from the role's profile, not a posting fact.
             advice = query.intent == "study_advice" and query.confident
-            reply = self._study_advice(user, key, query, now) if advice else self._ask(user, key, query, context, now)
+            reply = (self.context.study_advice(user, key, query, now) if advice
+                     else self.context.ask(user, key, query, context, now))
             reply.text += "\n\n_Your practice question is still open: answer it, or say “skip” or “stop”._"
             return reply
         handlers: dict[str, Callable[[], Reply]] = {
@@ -141,17 +143,17 @@ class ConversationEngine:
             "rate": lambda: Reply("There is nothing to rate yet: answer a practice question first.", "info"),
             "progress": lambda: self._progress(user, now),
             "review": lambda: self._review(user, active, now),
-            "set_role": lambda: self._set_role(user, key, query, now),
-            "clear_role": lambda: self._clear_role(user),
-            "show_role": lambda: self._show_role(user),
+            "set_role": lambda: self.context.set_role(user, key, query, now),
+            "clear_role": lambda: self.context.clear_role(user),
+            "show_role": lambda: self.context.show_role(user),
             "roles": lambda: Reply(render.roles_text(self.services.index.roles()), "info"),
             "list_topics": lambda: self._topics(active),
-            "study_advice": lambda: self._study_advice(user, key, query, now),
+            "study_advice": lambda: self.context.study_advice(user, key, query, now),
             "mock": lambda: self._start_mock_for(user, query, now, active),
             "quiz": lambda: self._start_quiz(user, active, request, now),
         }
         handlers |= {name: (lambda n=name: self._hook(n, user, query, now)) for name in HOOKS}
-        return handlers.get(request.kind, lambda: self._ask(user, key, query, context, now))()
+        return handlers.get(request.kind, lambda: self.context.ask(user, key, query, context, now))()
 
     def _understand(self, text: str, context: ChatContext) -> Query:
         """Parse once, against the roles just talked about ("it" = the focus of the last answer)."""
@@ -200,41 +202,10 @@ class ConversationEngine:
             return None
 
     # ----- requests -----------------------------------------------------------------------------
-    def _context(self, user: str, key: str, now: datetime) -> ChatContext:
-        """The roles this conversation was about (within CONTEXT_TTL), else the target role."""
-        data = self.services.state.load_session(user, _chat_kind(user, key))
-        context = ChatContext.from_dict(data) if data else ChatContext()
-        fresh = context.at and now - datetime.fromisoformat(context.at) <= CONTEXT_TTL
-        if not fresh:
-            context = ChatContext()
-        index = self.services.index
-        context.roles = [r for r in context.roles if index.role(r)]
-        context.focus = [r for r in context.focus if index.role(r)]
-        if not context.roles and (target := self.practice.target_role(user)):
-            context.roles = [target.role_id]
-        return context
-
-    def _ask(self, user: str, key: str, query: Query, context: ChatContext, now: datetime) -> Reply:
-        """A question about the roles, answered from the one parse of the message."""
-        answer = self.services.answers.answer_query(query)
-        if answer.role_ids:  # a refusal or "not found" keeps the roles the conversation was about
-            self._remember(user, key, answer.role_ids, now, _focus(query, answer), query.names())
-        elif answer.intents and answer.kind not in ("chat", "clarify", "refusal"):
-            self._remember(user, key, context.roles, now, context.focus, query.names())
-        return Reply(answer.text, "answer", citations=list(answer.citations))
-
-    def _remember(self, user: str, key: str, roles: list[str], now: datetime, focus: list[str] | None = None,
-                  intents: list[str] | None = None) -> None:
-        context = ChatContext(list(roles), now.isoformat(), list(focus or []), list(intents or []))
-        self.services.state.save_session(user, _chat_kind(user, key), context.to_dict(), now)
-
-    def _remember_roles(self, user: str, key: str, roles: list[str], now: datetime) -> None:
-        self._remember(user, key, roles, now)
-
     def _start_quiz(self, user: str, active: Active, request: Request, now: datetime) -> Reply:
         if request.unknown_topic:
             raise UnknownTopic(request.unknown_topic, self.practice.quiz_maker.topics())
-        role, default = self._role_for(user, request.query, prefer_topic=bool(request.topic))
+        role, default = self.context.role_for(user, request.query, prefer_topic=bool(request.topic))
         if isinstance(role, Reply):
             return role
         ended = self._end_running(user, active)
@@ -243,7 +214,7 @@ class ConversationEngine:
         return _after(ended, reply)
 
     def _start_mock_for(self, user: str, query: Query, now: datetime, active: Active) -> Reply:
-        role, _default = self._role_for(user, query)
+        role, _default = self.context.role_for(user, query)
         if isinstance(role, Reply):
             return role
         ended = self._end_running(user, active)
@@ -276,46 +247,6 @@ class ConversationEngine:
         text = f"{render.feedback_block(feedback)}\n\n{render.RATE_HINT}"
         return Reply(text, "feedback", feedback=feedback, rate_question_id=question.id)
 
-    def _role_for(self, user: str, query: Query | None, prefer_topic: bool = False
-                  ) -> tuple[Posting | Reply | None, bool]:
-        """(the role a request names, else the target role; whether it is the default). Words that fit
-        several roles come back as a Reply asking which one; "quiz me on recommendation systems" is a
-        topic, so title words alone don't pick a role when a topic was named."""
-        refs = query.refs if query else None
-        if refs is None or not refs.roles or query.refs.via == "unknown":
-            if refs is not None and refs.via == "unknown":
-                return Reply(f"I don't have a “{refs.phrase}” role. Say “list the roles” to see them.", "info"), False
-            return self.practice.target_role(user), True
-        if prefer_topic and refs.via in ("name", "phrase") and not refs.kinds & {"company", "place"}:
-            return self.practice.target_role(user), True
-        if len(refs.roles) > 1:
-            return Reply(which_one(refs.roles), "info"), False
-        return refs.roles[0], False
-
-    def _set_role(self, user: str, key: str, query: Query, now: datetime) -> Reply:
-        refs = query.refs
-        if refs.via == "unknown":
-            return Reply(f"I don't have a “{refs.phrase}” role. Say “list the roles” to see the ones I know.", "info")
-        if not refs.roles:
-            return Reply("Which role? Say e.g. “set my role to the Seattle one” (“list the roles” shows them).", "info")
-        if len(refs.roles) > 1:
-            return Reply(which_one(refs.roles), "info")
-        role = refs.roles[0]
-        self.services.state.set_target_role(user, role.role_id, now=now)
-        self._remember(user, key, [role.role_id], now)  # "where is it?" now means this role
-        return Reply(f"Your target role is now **{role_name(role)}**. Questions that name no role, quizzes and "
-                     "mock interviews default to it.", "info")
-
-    def _clear_role(self, user: str) -> Reply:
-        cleared = self.services.state.clear_target_role(user)
-        return Reply("Your target role is cleared." if cleared else "You had no target role set.", "info")
-
-    def _show_role(self, user: str) -> Reply:
-        target = self.practice.target_role(user)
-        if target is None:
-            return Reply("You have no target role. Say “set my role to …” (e.g. “the multimodal one”).", "info")
-        return Reply(f"Your target role is **{role_name(target)}**.", "info")
-
     def _topics(self, active: Active) -> Reply:
         topics = self.practice.quiz_maker.topics()
         text = (f"I can quiz you on: {', '.join(topics)}. Say e.g. “quiz me on pytorch” or "
@@ -324,18 +255,6 @@ class ConversationEngine:
         if waiting is not None:
             text += f"\n\nStill waiting for your answer:\n{waiting.question}"
         return Reply(text, "info", question=waiting)
-
-    def _study_advice(self, user: str, key: str, query: Query, now: datetime) -> Reply:
-        """The role's topic profile with the posting lines behind each topic, and an offer to quiz."""
-        role, _default = self._role_for(user, query)
-        if isinstance(role, Reply):
-            return role
-        if role is None:
-            return Reply("Which role are you preparing for? Say e.g. “what should I study for the Seattle role?”, "
-                         "or set one with “set my role to …”.", "info")
-        profile = self.practice.quiz_maker.profile(role)
-        self._remember(user, key, [role.role_id], now)
-        return Reply(render.study_text(role, profile), "info")
 
     def _hook(self, name: str, user: str, query: Query, now: datetime) -> Reply:
         """Requests other parts of the bot fulfil (adding postings, fit checks, plans, forgetting,
@@ -366,11 +285,6 @@ class ConversationEngine:
             return self._locks[user]
 
 
-def _chat_kind(user: str, key: str) -> str:
-    """The session holding a conversation's roles: "chat" for the user's DM, per channel otherwise."""
-    return CHAT if key == f"dm:{user}" else f"{CHAT}:{key}"
-
-
 _FILLER = frozenset("what about and how the a an of for then so ok okay same also one it that this too as well "
                     "other another with".split())
 
@@ -383,20 +297,6 @@ def _says_what(rest: str) -> bool:
 
 def _with(request: Request, **changes: object) -> Request:
     return dataclasses.replace(request, **changes)
-
-
-def _focus(query: Query, answer: Answer) -> list[str]:
-    """The roles a follow-up "it" means: after a ranking ("which one pays best?") the first one."""
-    if answer.kind == "cross-role" and query.intent == "compare" and len(answer.role_ids) > 1 and not (
-            len(query.roles) > 1):
-        return answer.role_ids[:1]
-    return list(answer.role_ids)
-
-
-def role_name(posting: Posting) -> str:
-    from bot.core.answering.base import name
-
-    return name(posting)
 
 
 def _after(ended: str, reply: Reply) -> Reply:

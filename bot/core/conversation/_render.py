@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from bot.core.answering.chat import HELP as CHAT_HELP
 from bot.core.conversation._sessions import Result
 from bot.core.errors import PrepbotError
+from bot.core.roles import role_name
 
 if TYPE_CHECKING:
     from bot.core.conversation._practice import Practice
@@ -111,9 +112,7 @@ def question_name(practice: Practice, question_id: str, limit: int = QUESTION_NA
 def study_text(role: Posting, profile: RoleProfile, shown: int = STUDY_TOPICS) -> str:
     """What to study for a role: its top topics, each with the posting line that makes it matter,
     and an offer to quiz."""
-    from bot.core.answering.base import name
-
-    rows = [f"**What to study for {name(role)}**, from its posting:"]
+    rows = [f"**What to study for {role_name(role)}**, from its posting:"]
     ranked = [(topic, weight) for topic, weight in profile.ranked() if weight > 0][:shown]
     for topic, weight in ranked:
         why = profile.why.get(topic) or []
