@@ -21,8 +21,8 @@ from bot.core.answering.role import RoleAnswers, specific_words
 from bot.core.citations import CitationList
 from bot.core.errors import InvalidQuestion
 from bot.core.roles import AmbiguousRole, which_one
+from bot.core.text import tokens, words
 from bot.core.understanding import FIELD_INTENTS, ROLE_INTENTS, IntentScore, Query, RoleRefs, Understander
-from bot.core.understanding.tokens import tokens, words
 
 if TYPE_CHECKING:
     from bot.core.embeddings import CachedEmbeddings
@@ -158,8 +158,8 @@ class AnswerEngine:
         read as a degree question): then only a line that has those words may answer."""
         names = {i.name for i in query.intents}
         vocabulary = frozenset().union(*(self.understander.classifier.vocabulary(n) for n in names))
-        named = {w for m in self.index.resolver.catalogue.find(tokens(query.rest)) for w in m.key.split()}
-        named |= set(words(query.unknown_employer or ""))  # "a student at NUS" says who asks, not what
+        named = {w for m in self.index.resolver.catalogue.find(tokens(query.rest, parts=True)) for w in m.key.split()}
+        named |= set(words(query.unknown_employer or "", parts=True))  # "a student at NUS" says who asks, not what
         rare = [w for w in specific_words(query.rest) if w not in vocabulary and w not in named]
         return bool(rare)
 

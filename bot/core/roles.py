@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from bot.core.errors import PrepbotError, RoleNotFound
 from bot.core.postings import Posting
 from bot.core.understanding import RoleCatalogue, resolve_name, resolve_refs
-from bot.core.understanding.tokens import words  # noqa: F401  (re-exported: older callers import it from here)
 
 LISTED = 8
 

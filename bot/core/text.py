@@ -1,17 +1,24 @@
 """Words of a text: the one tokenizer and the one stopword list every core module compares words with.
 
-Why one: search (BM25), duplicate detection, grading, quiz writing and question understanding all
-compare the words of two texts (a question and a posting, an answer and a key point). When each
-splits words its own way, "C++", "bs/ms" or "cold-start" match in one place and not in another.
+Why one: search (BM25), duplicate detection, grading, quiz writing and question understanding (role
+names, intents, employers, places) all compare the words of two texts (a question and a posting, an
+answer and a key point, a question and a role's title). When each splits words its own way, "C++",
+"bs/ms" or "cold-start" match in one place and not in another.
 
 The rules, chosen for how postings and students write:
 - lower case; curly quotes straightened;
 - a word is letters and digits, kept whole across "&", "/", "." and "'" inside it and "+"/"#" after
-  it: "c++", "c#", "c/c++", "bs/ms", "t&s", "node.js", "3.5", "don't" are one word each;
-- a possessive "'s" is dropped ("tiktok's" -> "tiktok"), a contraction stays ("it's");
-- a hyphen splits ("cold-start" -> "cold", "start"), so "cold-start" matches "cold start".
+  it: "c++", "c#", "c/c++", "bs/ms", "t&s", "node.js", "3.5", "don't" are one word each; a "&" or
+  "+" standing alone ("Trust & Safety") is punctuation, not a word;
+- a possessive "'s" is dropped from the word ("tiktok's" -> "tiktok") but stays in its span, so
+  cutting a role name out of a question ("is Quillfeather's internship paid?") cuts the "'s" too;
+  a contraction stays one word ("it's", "what's");
+- a hyphen splits ("cold-start" -> "cold", "start"), so "cold-start" matches "cold start";
+- `parts=True` (for matching names word by word: role titles, places, levels) gives a word joined
+  with "/" as its parts, each with its own span: "ML/AI roles" names both, "Berlin/Munich" is two
+  places, "BS/MS" two levels. "&" and "." still join ("t&s", "node.js"): those are one name.
+  `with_parts` does the same for a list of words, keeping the whole word as well.
 """
-
 from __future__ import annotations
 
 import re
@@ -37,29 +44,48 @@ STOPWORDS = frozenset(
 
 @dataclass(frozen=True)
 class Token:
-    """One word and where it stands in the original text (so a span can be quoted or removed)."""
+    """One word and where it was read from in the original text: `text[start:end]` is the word as
+    written, with a possessive "'s" the word itself drops (so a span can be quoted or removed)."""
 
     text: str
     start: int
     end: int
 
 
-def tokens(text: str) -> list[Token]:
-    """The words of `text` (rules in the module docstring), with their spans in `text`."""
+def tokens(text: str, *, parts: bool = False) -> list[Token]:
+    """The words of `text` (rules in the module docstring), with their spans in `text`; with
+    `parts`, a word joined with "/" comes as its parts."""
     lowered = text.lower().replace("’", "'").replace("‘", "'")
     found: list[Token] = []
     for match in _WORD.finditer(lowered):
         word = match.group(0).rstrip(".'")
+        end = match.start() + len(word)
         if word.endswith("'s") and word[:-2] not in _CONTRACTED:
             word = word[:-2]
-        if word:
-            found.append(Token(word, match.start(), match.start() + len(word)))
+        if not word:
+            continue
+        if parts and "/" in word:
+            found.extend(_parts(word, match.start(), end))
+        else:
+            found.append(Token(word, match.start(), end))
     return found
 
 
-def words(text: str) -> list[str]:
-    """The words of `text`, in order, repeats kept."""
-    return [token.text for token in tokens(text)]
+def _parts(word: str, start: int, end: int) -> list[Token]:
+    """The "/"-joined parts of `word` (read at `start`), the last one's span reaching `end`."""
+    found, at = [], start
+    for part in word.split("/"):
+        if part:
+            found.append(Token(part, at, at + len(part)))
+        at += len(part) + 1
+    if found:
+        found[-1] = Token(found[-1].text, found[-1].start, end)
+    return found
+
+
+def words(text: str, *, parts: bool = False) -> list[str]:
+    """The words of `text`, in order, repeats kept (`parts`: see `tokens`)."""
+    return [token.text for token in tokens(text, parts=parts)]
 
 
 def content_words(text: str) -> list[str]:
@@ -79,13 +105,14 @@ def singular(word: str) -> str:
 
 
 def with_parts(found: list[str]) -> list[str]:
-    """Each word followed by its parts when it joins several with "/" or "&" ("cv/nlp" -> "cv/nlp",
-    "cv", "nlp"), so a text naming one of a pair still matches the pair."""
+    """Each word followed by its parts when it joins several with "/" ("cv/nlp" -> "cv/nlp", "cv",
+    "nlp"), so a text naming one of a pair still matches the pair. "&" joins one name ("t&s",
+    "r&d"), whose letters are not words of their own."""
     out: list[str] = []
     for word in found:
         out.append(word)
-        if "/" in word or "&" in word:
-            out.extend(part for part in re.split(r"[/&]", word) if part)
+        if "/" in word:
+            out.extend(part for part in word.split("/") if part)
     return out
 
 
@@ -101,3 +128,29 @@ def compounds(text: str) -> list[str]:
     if len(run) > 1:
         found.append("-".join(t.text for t in run))
     return found
+
+
+def remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` without the character spans (role names found by `tokens`), spaces tidied; spans that
+    overlap an earlier one are skipped."""
+    if not spans:
+        return text.strip()
+    kept, last = [], 0
+    for start, end in sorted(spans):
+        if start >= last:
+            kept.append(text[last:start])
+            last = end
+    kept.append(text[last:])
+    return re.sub(r"\s+", " ", "".join(kept)).strip()
+
+
+COMMON_ZIPF = 3.0  # wordfreq Zipf frequency: ordinary English words are above this, invented names below
+
+
+def is_common_word(word: str) -> bool:
+    """An ordinary English word ("orchard", "machine"), as opposed to a name ("quillfeather"): a
+    typo or an unknown employer is told from a word by this. wordfreq's small list loads in a
+    fraction of a second, once, on first use."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en", wordlist="small") >= COMMON_ZIPF

@@ -3,18 +3,15 @@ no posting here (bot.core.understanding.employers decides whether the words name
 
 from __future__ import annotations
 
-import re
-
 from bot.core.postings import Posting
-
-_WORD = re.compile(r"[a-z0-9&]+")
+from bot.core.text import words as words_of
 
 
 def vocabulary(roles: list[Posting]) -> frozenset[str]:
     """Every word of every posting (lower case), built once per index load, not per question."""
     words: set[str] = set()
     for posting in roles:
-        words.update(_WORD.findall((posting.company or "").lower()))
+        words.update(words_of(posting.company or "", parts=True))
         for line in posting.lines:
-            words.update(_WORD.findall(line.text.lower()))
+            words.update(words_of(line.text, parts=True))
     return frozenset(words)

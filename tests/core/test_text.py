@@ -1,8 +1,9 @@
-"""The one tokenizer and stopword list (bot/core/text.py) that search, dedupe and quizzes share."""
+"""The one tokenizer and stopword list (bot/core/text.py) that search, dedupe, quizzes, grading and
+question understanding (role names, places, employers) share."""
 
 from __future__ import annotations
 
-from bot.core.text import STOPWORDS, compounds, content_words, singular, tokens, with_parts, words
+from bot.core.text import STOPWORDS, compounds, content_words, remove_spans, singular, tokens, with_parts, words
 
 
 def test_tech_names_and_pairs_stay_whole() -> None:
@@ -28,10 +29,38 @@ def test_hyphens_split_so_compounds_match_spaced_words() -> None:
 
 
 def test_spans_point_into_the_original_text() -> None:
-    """Each token's span is where the word stands, so it can be quoted or cut out."""
-    text = "Build C++ services at TikTok's scale"
-    for token in tokens(text):
-        assert text[token.start : token.end].lower() == token.text
+    """Each token's span is where the word stands, so it can be quoted or cut out; a dropped
+    possessive "'s" stays inside the span (curly or straight), a trailing full stop does not."""
+    text = "Build C++ services at TikTok's scale in Node.js. Wrenfield’s team"
+    found = tokens(text)
+    assert [text[t.start : t.end] for t in found] == [
+        "Build", "C++", "services", "at", "TikTok's", "scale", "in", "Node.js", "Wrenfield’s", "team"]
+    assert [t.text for t in found] == [
+        "build", "c++", "services", "at", "tiktok", "scale", "in", "node.js", "wrenfield", "team"]
+
+
+def test_a_role_name_is_cut_out_with_its_possessive() -> None:
+    """Removing a role's name from a question leaves what is asked, with no stray "'s"."""
+    question = "Is Quillfeather's MLE internship paid?"
+    named = [t for t in tokens(question) if t.text in {"quillfeather", "mle", "internship"}]
+    assert remove_spans(question, [(named[0].start, named[-1].end)]) == "Is paid?"
+
+
+def test_parts_split_slash_pairs_with_their_own_spans() -> None:
+    """With `parts`, "ML/AI" and "Berlin/Munich" are two names each, each span covering its part
+    (the last one with the possessive); "&" and "." still join one name ("T&S", "Node.js")."""
+    text = "ML/AI roles in Berlin/Munich's office, T&S, Node.js, C/C++"
+    found = tokens(text, parts=True)
+    assert [t.text for t in found] == [
+        "ml", "ai", "roles", "in", "berlin", "munich", "office", "t&s", "node.js", "c", "c++"]
+    assert [text[t.start : t.end] for t in found][:6] == ["ML", "AI", "roles", "in", "Berlin", "Munich's"]
+    assert words(text)[:5] == ["ml/ai", "roles", "in", "berlin/munich", "office"]  # without parts: whole
+
+
+def test_a_lone_ampersand_or_plus_is_not_a_word() -> None:
+    """ "Trust & Safety" and "Trust and Safety" differ only by a stopword; "C++" keeps its pluses."""
+    assert words("Trust & Safety + C++") == ["trust", "safety", "c++"]
+    assert content_words("Trust & Safety") == content_words("Trust and Safety")
 
 
 def test_content_words_drop_function_words_numbers_and_single_letters() -> None:
@@ -52,5 +81,7 @@ def test_singular_by_spelling() -> None:
 
 
 def test_with_parts_adds_each_side_of_a_pair() -> None:
-    """"CV/NLP" also yields "cv" and "nlp", so a text naming one side still matches."""
-    assert with_parts(["cv/nlp", "t&s", "python"]) == ["cv/nlp", "cv", "nlp", "t&s", "t", "s", "python"]
+    """"CV/NLP" also yields "cv" and "nlp", so a text naming one side still matches; "R&D" is one
+    name, not the language "r" and a "d"."""
+    assert with_parts(["cv/nlp", "r&d", "python"]) == ["cv/nlp", "cv", "nlp", "r&d", "python"]
+    assert with_parts(["cv/nlp"])[1:] == words("CV/NLP", parts=True)  # one rule for what a part is

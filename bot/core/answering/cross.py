@@ -17,9 +17,9 @@ from bot.core.answering.regions import asked_regions, place_regions
 from bot.core.citations import CitationList
 from bot.core.fields_answers import field_sentence, missing_sentence
 from bot.core.postings.fields import detect_level
+from bot.core.text import words
 from bot.core.understanding import FIELD_INTENTS
 from bot.core.understanding.employers import technology_words
-from bot.core.understanding.tokens import words
 
 if TYPE_CHECKING:
     from bot.core.index import KnowledgeIndex
@@ -135,7 +135,7 @@ class CrossAnswers:
         return self.listing(query, matching, len(roles), f"are in {label}", "location")
 
     def _by_pay_kind(self, query: Query, rest: str, roles: list[Posting]) -> Answer | None:
-        tokens = words(query.text)
+        tokens = words(query.text, parts=True)
         currency = next((CURRENCY_WORDS[w] for w in tokens if w in CURRENCY_WORDS), None)
         unit = next((UNIT_WORDS[w] for w in tokens if UNIT_WORDS.get(w)), None)
         if not currency and not unit or not (query.has("pay") or query.score_of("pay") > 0.45):
@@ -146,7 +146,7 @@ class CrossAnswers:
         return self.listing(query, matching, len(roles), what, "pay")
 
     def _by_mode(self, query: Query, rest: str, roles: list[Posting]) -> Answer | None:
-        mode = next((MODE_WORDS[w] for w in words(rest) if w in MODE_WORDS), None)
+        mode = next((MODE_WORDS[w] for w in words(rest, parts=True) if w in MODE_WORDS), None)
         if not mode:
             return None
         matching = [p for p in roles if (p.work_mode or "").lower().replace("-", "") == mode]
@@ -155,7 +155,7 @@ class CrossAnswers:
     def _by_deadline(self, query: Query, rest: str, roles: list[Posting]) -> Answer | None:
         if not (query.has("deadline") or query.score_of("deadline") > 0.5):
             return None
-        tokens = words(rest)
+        tokens = words(rest, parts=True)
         month = next((MONTHS.index(w) + 1 for w in tokens if w in MONTHS), None)
         year = next((w for w in tokens if re.fullmatch(r"20\d\d", w)), None)
         if month is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
-from bot.core.understanding.tokens import words
+from bot.core.text import words
 
 CONTINENTS = {"europe": "EU", "asia": "AS", "africa": "AF", "oceania": "OC", "north america": "NA",
               "south america": "SA", "latin america": "SA", "emea": "EU", "apac": "AS"}
@@ -45,7 +45,7 @@ def place_regions(text: str) -> set[str]:
 @lru_cache(maxsize=20_000)
 def _place_regions(text: str) -> frozenset[str]:
     by_name, continent, states, cities = _geo()
-    tokens = words(text.replace(",", " , "))
+    tokens = words(text.replace(",", " , "), parts=True)
     grams = []
     used: set[int] = set()
     for size in (3, 2, 1):  # longest first: "new york" is not "york"
@@ -76,7 +76,7 @@ def _place_regions(text: str) -> frozenset[str]:
 def asked_regions(text: str) -> list[tuple[str, str]]:
     """Regions a question names: [(the words, region key)] — 'Europe' -> ('Europe', 'EU')."""
     by_name, _continent, states, cities = _geo()
-    tokens = words(text)
+    tokens = words(text, parts=True)
     asked = []
     used: set[int] = set()
     for size in (3, 2, 1):

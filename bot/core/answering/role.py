@@ -9,8 +9,8 @@ from bot.core.answering.base import contains_any, name, passages
 from bot.core.citations import CitationList
 from bot.core.fields_answers import FIELD_NAMES, field_sentence, missing_sentence, section_sentence
 from bot.core.lexical import STOPWORDS
+from bot.core.text import words
 from bot.core.understanding.references import ROLE_NOUNS
-from bot.core.understanding.tokens import words
 
 if TYPE_CHECKING:
     from bot.core.index import KnowledgeIndex
@@ -144,7 +144,7 @@ def specific_words(text: str) -> list[str]:
     from wordfreq import zipf_frequency
 
     kept: dict[str, float] = {}
-    for word in words(text):
+    for word in words(text, parts=True):
         if word in STOPWORDS or word in ROLE_NOUNS or len(word) < 2:
             continue
         frequency = zipf_frequency(word, "en", wordlist="small")

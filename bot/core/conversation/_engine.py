@@ -33,8 +33,8 @@ from bot.core.conversation._sessions import MOCK, QUIZ, ChatContext, MockSession
 from bot.core.errors import PrepbotError, UnknownQuestion, UnknownTopic
 from bot.core.roles import AmbiguousRole
 from bot.core.state import StateError
+from bot.core.text import words
 from bot.core.understanding import IntentScore
-from bot.core.understanding.tokens import words
 
 if TYPE_CHECKING:
     from bot.core.grading import Grader

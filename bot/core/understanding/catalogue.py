@@ -18,8 +18,8 @@ from rapidfuzz import fuzz, process
 
 from bot.core.lexical import STOPWORDS
 from bot.core.postings import Posting
+from bot.core.text import Token, is_common_word, words
 from bot.core.understanding.data import RoleWords, role_words
-from bot.core.understanding.tokens import Token, is_common_word, words
 
 MAX_NGRAM = 3
 NAMES_CACHE_SIZE = 20_000  # postings whose names are remembered (a few hundred bytes each)
@@ -136,19 +136,19 @@ class RoleCatalogue:
         names: list[tuple[str, str]] = []
         company = role.company
         for employer in {company, _employer_from_text(role)} - {None}:
-            company_words = [w for w in words(employer) if w not in STOPWORDS]
+            company_words = [w for w in words(employer, parts=True) if w not in STOPWORDS]
             names.append((" ".join(company_words), "company"))
             names += [(w, "company") for w in company_words if w not in self.words.generic_company_words]
         team = role.team if role.team and len(role.team.split()) <= MAX_TEAM_WORDS else ""  # a sentence names no team
         for text, kind in ((role.title, "title"), (team, "team")):
-            title_words = [w for w in words(_strip_company(text, company)) if w not in STOPWORDS]
+            title_words = [w for w in words(_strip_company(text, company), parts=True) if w not in STOPWORDS]
             names += [(gram, kind) for gram in _ngrams(title_words)]
             names += [(alias, kind) for alias in self._aliases(" ".join(title_words))]
         for location in role.locations:  # only real place names ("In-person, US-based" names no place)
             from bot.core.answering.regions import place_regions
 
             places = place_regions(location)
-            place_words = [w for w in words(location) if w not in self.words.never_role_words]
+            place_words = [w for w in words(location, parts=True) if w not in self.words.never_role_words]
             places |= {p.removesuffix(" city") for p in places if p.endswith(" city")}  # "New York City"
             names += [(gram, "place") for gram in _ngrams(place_words, 3) if gram in places]
         level = (role.level or "").lower()
@@ -162,10 +162,10 @@ class RoleCatalogue:
         spaced = f" {title} "
         found = []
         for short, expansions in self.words.abbreviations.items():
-            if any(f" {' '.join(words(e))} " in spaced for e in expansions):
+            if any(f" {' '.join(words(e, parts=True))} " in spaced for e in expansions):
                 found.append(short)
             if f" {short} " in spaced:
-                found += [" ".join(words(e)) for e in expansions]
+                found += [" ".join(words(e, parts=True)) for e in expansions]
         return found
 
 
@@ -200,7 +200,7 @@ def _employer_in(role: Posting) -> str | None:
     an ordinary word — postings name their employer again and again ("At Ferrovia, ...")."""
     from bot.core.understanding.employers import technology_words
 
-    title = words(role.title)
+    title = words(role.title, parts=True)
     skip = technology_words() | set(title[1:])  # "... Multimodal Recommendation" names a topic, not an employer
     counts: Counter[str] = Counter()
     for line in [role.title, *(line.text for line in role.lines[:80])]:

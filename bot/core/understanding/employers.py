@@ -14,10 +14,10 @@ from functools import cache
 
 import yaml
 
+from bot.core.text import is_common_word, tokens, words
 from bot.core.understanding.catalogue import RoleCatalogue
 from bot.core.understanding.data import INTENTS_DIR, intent_examples
 from bot.core.understanding.references import ROLE_NOUNS
-from bot.core.understanding.tokens import is_common_word, words
 
 _NAME = r"[A-Za-z][\w&.'’-]*"
 _POSITION = re.compile(
@@ -41,7 +41,7 @@ def famous_employers() -> frozenset[str]:
 @cache
 def _ordinary_words() -> frozenset[str]:
     """Words our labelled questions use: how people ask, never whom they ask about."""
-    return frozenset(w for phrases in intent_examples().values() for p in phrases for w in words(p))
+    return frozenset(w for phrases in intent_examples().values() for p in phrases for w in words(p, parts=True))
 
 
 @cache
@@ -52,7 +52,7 @@ def technology_words() -> frozenset[str]:
         forms = set(tech.taxonomy().by_form)
     else:
         forms = {name.lower() for name in getattr(tech, "TECH_TERMS", {})}
-    return frozenset(w for form in forms for w in words(form))
+    return frozenset(w for form in forms for w in words(form, parts=True))
 
 
 def unknown_employer(question: str, catalogue: RoleCatalogue, posting_words: frozenset[str],
@@ -82,16 +82,16 @@ def unknown_employer(question: str, catalogue: RoleCatalogue, posting_words: fro
 def _unknown_name(phrase: str, catalogue: RoleCatalogue, posting_words: frozenset[str], topic_words: frozenset[str],
                   famous: frozenset[str], capitalised: bool = False) -> str | None:
     """The phrase, if one of its words is an unknown name; generic words ("Labs") ride along."""
-    tokens = words(phrase)
-    if not tokens or any(t in ROLE_NOUNS for t in tokens[:1]):
+    found = words(phrase, parts=True)
+    if not found or any(t in ROLE_NOUNS for t in found[:1]):
         return None
-    known = catalogue.find([*_as_tokens(phrase)])
+    known = catalogue.find(tokens(phrase, parts=True))
     if any(m.kinds & {"company", "place"} for m in known):
         return None  # names an indexed company or place (fuzzily)
     matched = {w for m in known for w in m.key.split()}
     generic = catalogue.words.generic_company_words | matched
     names = []
-    for token in tokens:
+    for token in found:
         if token in ROLE_NOUNS or token in catalogue.words.never_role_words:
             break
         names.append(token)
@@ -140,7 +140,7 @@ def _misspelt_posting_word(token: str, posting_words: frozenset[str]) -> bool:
 
 
 def _is_famous(name: str, famous: frozenset[str]) -> bool:
-    return name.lower() in famous or any(w in famous for w in words(name))
+    return name.lower() in famous or any(w in famous for w in words(name, parts=True))
 
 
 def _product(question: str, end: int) -> bool:
@@ -151,12 +151,6 @@ def _product(question: str, end: int) -> bool:
         return False
     word = following[0].strip("?.!,")
     return bool(word) and (word[0].isupper() or word.lower() in technology_words())
-
-
-def _as_tokens(phrase: str):
-    from bot.core.understanding.tokens import tokens
-
-    return tokens(phrase)
 
 
 def _display(name: str) -> str:

@@ -53,9 +53,9 @@ class IntentClassifier:
 
     def vocabulary(self, name: str) -> frozenset[str]:
         """Every word the intent's examples use: what asking for it sounds like."""
-        from bot.core.understanding.tokens import words
+        from bot.core.text import words
 
-        return frozenset(w for example in self.examples.get(name, ()) for w in words(example))
+        return frozenset(w for example in self.examples.get(name, ()) for w in words(example, parts=True))
 
     def vectors(self) -> np.ndarray:
         """The examples' vectors, built on first use (from the disk cache when it is current)."""

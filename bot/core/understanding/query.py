@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.core.text import remove_spans, words
 from bot.core.understanding.catalogue import RoleCatalogue
 from bot.core.understanding.employers import unknown_employer
 from bot.core.understanding.intents import (
@@ -22,7 +23,6 @@ from bot.core.understanding.intents import (
 )
 from bot.core.understanding.references import ROLE_NOUNS, RoleRefs, resolve_refs
 from bot.core.understanding.slots import find_count, find_difficulty, find_term, topic_match
-from bot.core.understanding.tokens import remove_spans, words
 
 if TYPE_CHECKING:
     from bot.core.embeddings import CachedEmbeddings
@@ -102,7 +102,7 @@ class Understander:
                 re.escape(topic[1]), rest, re.I) else rest
         scores = self.classifier.classify(rest)
         intents = [scores[0]]
-        clauses = [c for c in _CLAUSE_SPLIT.split(rest) if len([w for w in words(c)]) >= _CONTENT_MIN]
+        clauses = [c for c in _CLAUSE_SPLIT.split(rest) if len(words(c, parts=True)) >= _CONTENT_MIN]
         clauses = [c for c in clauses if _has_content(c)]
         if len(clauses) > 1:
             parts: list[IntentScore] = []
@@ -114,10 +114,10 @@ class Understander:
                 intents = parts
             elif parts and parts[0].name != intents[0].name and parts[0].score > intents[0].score:
                 intents = [intents[0], parts[0]]
-        topic_words = frozenset(w for names in (topics or {}).values() for a in names for w in words(a))
+        topic_words = frozenset(w for names in (topics or {}).values() for a in names for w in words(a, parts=True))
         employer = None if refs.via == "id" else unknown_employer(text, catalogue, posting_words, topic_words)
         term = find_term(text)
-        if employer and term and employer[0].lower() in term.lower() and not ROLE_NOUNS & set(words(term)):
+        if employer and term and employer[0].lower() in term.lower() and not ROLE_NOUNS & set(words(term, parts=True)):
             employer = None  # "which roles mention Intel MKL?": what is looked for, not whom
         return Query(
             text=text, rest=rest, intents=intents, scores=scores, refs=refs,
@@ -129,6 +129,7 @@ class Understander:
 
 def _has_content(clause: str) -> bool:
     """A clause worth classifying on its own: more than a filler word or two."""
-    content = [w for w in words(clause) if w not in {"the", "a", "an", "it", "is", "and", "what", "about", "of"}]
+    filler = {"the", "a", "an", "it", "is", "and", "what", "about", "of"}
+    content = [w for w in words(clause, parts=True) if w not in filler]
     return len(content) >= 1 and len(clause.strip()) >= 3
 

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from bot.core.postings import Posting
+from bot.core.text import tokens
 from bot.core.understanding.catalogue import Match, RoleCatalogue
-from bot.core.understanding.tokens import tokens
 
 ROLE_NOUNS = frozenset(
     "role roles one ones position positions job jobs posting postings opening internship internships intern "
@@ -57,7 +57,7 @@ def resolve_refs(catalogue: RoleCatalogue, question: str, context: list[Posting]
 def _with_role_nouns(question: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """ "the game studio internship": the role noun after a name goes with it, so what is left to
     classify reads "is the remote?" rather than "is the internship remote?"."""
-    toks = tokens(question)
+    toks = tokens(question, parts=True)
     grown = []
     for start, end in spans:
         after = next((t for t in toks if t.start >= end), None)
@@ -74,7 +74,7 @@ def _resolve(catalogue: RoleCatalogue, question: str, context: list[Posting] | N
     slugs = [catalogue.by_id[s] for s in _SLUG.findall(lowered) if s in catalogue.by_id]
     if slugs:  # an id from autocomplete or --json output
         return RoleRefs(slugs, "id", slugs[0].role_id, [m.span() for m in _SLUG.finditer(lowered)])
-    toks = tokens(question)
+    toks = tokens(question, parts=True)
     matches = catalogue.find(toks)
     words_ = [t.text for t in toks]
     other = any(w in catalogue.words.other_words for w in words_)
@@ -123,7 +123,7 @@ def resolve_name(catalogue: RoleCatalogue, text: str) -> RoleRefs:
     found = resolve_refs(catalogue, text)
     if found.roles:
         return found
-    matches = catalogue.find(tokens(text))
+    matches = catalogue.find(tokens(text, parts=True))
     if matches:
         return _by_names(catalogue, matches, [], via="phrase")
     return RoleRefs()

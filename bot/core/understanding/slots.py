@@ -7,7 +7,7 @@ import re
 
 from rapidfuzz import fuzz, process
 
-from bot.core.understanding.tokens import words
+from bot.core.text import words
 
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "another": 1, "single": 1, "two": 2, "couple": 2, "three": 3,
                 "few": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
@@ -40,9 +40,10 @@ def find_topic(text: str, aliases: dict[str, tuple[str, ...]]) -> str | None:
 def topic_match(text: str, aliases: dict[str, tuple[str, ...]]) -> tuple[str, str, str] | None:
     """(topic, the words as written, the alias they match): exact alias first (longest), then the
     closest alias by rapidfuzz over the message's 1-3 word phrases ("reccomendation systems")."""
-    spaced = f" {' '.join(words(text.replace('-', ' ')))} "
+    spaced = f" {' '.join(words(text.replace('-', ' '), parts=True))} "
     pairs = sorted(((a, t) for t, names in aliases.items() for a in names), key=lambda p: -len(p[0]))
-    exact = next(((t, a, a) for a, t in pairs if f" {' '.join(words(a.replace('-', ' ')))} " in spaced), None)
+    exact = next(((t, a, a) for a, t in pairs
+                  if f" {' '.join(words(a.replace('-', ' '), parts=True))} " in spaced), None)
     tokens = spaced.split()
     grams = [" ".join(tokens[i : i + n]) for n in (3, 2, 1) for i in range(len(tokens) - n + 1)]
     grams = [g for g in grams if len(g) >= 5]
@@ -67,7 +68,7 @@ def find_count(text: str) -> int | None:
 
 
 def find_difficulty(text: str) -> str | None:
-    return next((DIFFICULTY_WORDS[w] for w in words(text) if w in DIFFICULTY_WORDS), None)
+    return next((DIFFICULTY_WORDS[w] for w in words(text, parts=True) if w in DIFFICULTY_WORDS), None)
 
 
 def find_term(text: str) -> str | None:
@@ -76,6 +77,6 @@ def find_term(text: str) -> str | None:
     if not match:
         return None
     term = _TERM_NOISE.sub("", match.group(1)).strip(" \"'“”")
-    if not term or all(w in _NOT_A_TERM for w in words(term)):
+    if not term or all(w in _NOT_A_TERM for w in words(term, parts=True)):
         return None  # "list all the roles": nothing to look for
     return term
