@@ -142,15 +142,3 @@ def remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
             last = end
     kept.append(text[last:])
     return re.sub(r"\s+", " ", "".join(kept)).strip()
-
-
-COMMON_ZIPF = 3.0  # wordfreq Zipf frequency: ordinary English words are above this, invented names below
-
-
-def is_common_word(word: str) -> bool:
-    """An ordinary English word ("orchard", "machine"), as opposed to a name ("quillfeather"): a
-    typo or an unknown employer is told from a word by this. wordfreq's small list loads in a
-    fraction of a second, once, on first use."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en", wordlist="small") >= COMMON_ZIPF

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from bot.core.english import is_common_word
 from bot.core.lexical import STOPWORDS
 from bot.core.postings import Posting
-from bot.core.text import Token, is_common_word, words
+from bot.core.text import Token, words
 from bot.core.understanding.data import RoleWords, role_words
 
 MAX_NGRAM = 3

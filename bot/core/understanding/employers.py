@@ -14,7 +14,8 @@ from functools import cache
 
 import yaml
 
-from bot.core.text import is_common_word, tokens, words
+from bot.core.english import is_common_word
+from bot.core.text import tokens, words
 from bot.core.understanding.catalogue import RoleCatalogue
 from bot.core.understanding.data import INTENTS_DIR, intent_examples
 from bot.core.understanding.references import ROLE_NOUNS
