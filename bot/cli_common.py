@@ -20,8 +20,9 @@ and is listed in the import line at the top of bot/cli.py.
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from rich.console import Console
 from rich.markup import escape
@@ -47,6 +48,23 @@ def command(name: str) -> Callable[[Command], Command]:
         return func
 
     return register
+
+
+class Reportable(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+Shown = TypeVar("Shown", bound=Reportable)
+
+
+def emit(result: Shown, as_json: bool, render: Callable[[Shown], None]) -> int:
+    """`--json`: the result's `to_dict` on stdout (what scripts read, nothing else printed); otherwise
+    `render` prints it for people. Returns the command's exit status."""
+    if as_json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        render(result)
+    return 0
 
 
 def progress_bar() -> Progress:

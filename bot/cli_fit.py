@@ -10,15 +10,15 @@ stderr (every error is a `PrepbotError`, which `bot.cli.main` prints that way).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
-from bot.cli_common import PARSER_EXTENSIONS, command, ensure_indexed, out
+from bot.cli_common import PARSER_EXTENSIONS, command, emit, ensure_indexed, out
 from bot.core.errors import PrepbotError
 
 if TYPE_CHECKING:
@@ -70,11 +70,7 @@ def run_fit_command(args: argparse.Namespace, services: Services) -> int:
     ensure_indexed(services)
     posting = resolve_role(services, args.role)
     outcome = run_fit(services, args.user, posting, resume, datetime.now(UTC), schedule=not args.no_cards)
-    if args.json:
-        print(json.dumps(outcome.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        print_fit(outcome)
-    return 0
+    return emit(outcome, args.json, print_fit)
 
 
 def print_fit(outcome: FitOutcome) -> None:
@@ -82,10 +78,7 @@ def print_fit(outcome: FitOutcome) -> None:
     out.print(f"[bold]Fit: {escape(report.resume_name)} → {escape(report.role_name)}[/bold] "
               f"[dim]({escape(report.role_id)})[/dim]")
     out.print(f"[bold]{escape(report.summary_text())}[/bold]\n")
-    for kind in ("minimum", "preferred"):
-        rows = [r for r in report.requirements if r.kind == kind]
-        if not rows:
-            continue
+    for kind, rows in report.by_kind():
         out.print(f"[bold underline]{kind.capitalize()} requirements[/bold underline]")
         for row in rows:
             out.print(f"{STATUS_MARK[row.status]}  {escape(row.requirement)}")
@@ -128,13 +121,7 @@ def run_plan(args: argparse.Namespace, services: Services) -> int:
 
         _write(args.chart, lambda path: path.write_bytes(plan_chart(plan, posting.display_name)))
         written.append(str(args.chart))
-    if args.json:
-        print(json.dumps(plan.to_dict(), ensure_ascii=False, indent=2))
-        return 0
-    print_plan(plan, posting.display_name)
-    for path in written:
-        out.print(f"[dim]wrote {escape(path)}[/dim]")
-    return 0
+    return emit(plan, args.json, lambda shown: print_plan(shown, posting.display_name, written))
 
 
 class CannotWrite(PrepbotError):
@@ -148,7 +135,8 @@ def _write(path: Path, write) -> None:
         raise CannotWrite(f"Cannot write {path}: {err.strerror or err}.") from None
 
 
-def print_plan(plan, role_name: str) -> None:
+def print_plan(plan, role_name: str, written: Sequence[str] = ()) -> None:  # noqa: ANN001
+    """The plan per day and per topic, then the files the command wrote (--ics, --chart)."""
     colour = "green" if plan.feasible else "yellow"
     out.print(f"[bold]Study plan: {escape(role_name)} — interview {plan.interview.isoformat()}, "
               f"{plan.minutes} min/day[/bold]")
@@ -163,6 +151,8 @@ def print_plan(plan, role_name: str) -> None:
             left = f" · {plan.dropped[topic.topic]} left out" if topic.topic in plan.dropped else ""
             out.print(f"  {escape(topic.topic):<16} {topic.weight:>5.0%} · {topic.questions:>3} · "
                       f"{topic.predicted_recall:>4.0%}{left}")
+    for path in written:
+        out.print(f"[dim]wrote {escape(path)}[/dim]")
 
 
 # ----- forget -------------------------------------------------------------------------------------

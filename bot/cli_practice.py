@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
-from bot.cli_common import PARSER_EXTENSIONS, command, ensure_indexed, out
+from bot.cli_common import PARSER_EXTENSIONS, command, emit, ensure_indexed, out
 from bot.core.errors import PrepbotError
 from bot.core.services import Services
 
@@ -61,11 +61,7 @@ def run_quiz(args: argparse.Namespace, services: Services) -> int:
     ensure_indexed(services)
     quiz = build_quiz_maker(services).make_quiz(role=args.role, topic=args.topic, difficulty=args.difficulty,
                                                 n=args.n, seed=args.seed)
-    if args.json:
-        print(json.dumps(quiz.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        print_quiz(quiz)
-    return 0
+    return emit(quiz, args.json, print_quiz)
 
 
 def print_quiz(quiz: Quiz) -> None:
@@ -101,11 +97,7 @@ def run_grade(args: argparse.Namespace, services: Services) -> int:
     maker = build_quiz_maker(services)
     question = maker.question(args.question_id)
     feedback = services.grader.grade(question, args.answer, role=_role(args.role, question, maker, services))
-    if args.json:
-        print(json.dumps(feedback.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        print_feedback(question, feedback)
-    return 0
+    return emit(feedback, args.json, lambda shown: print_feedback(question, shown))
 
 
 class InvalidGradeRequest(PrepbotError):
@@ -152,34 +144,18 @@ def _batch_lines(path: str) -> list[str]:
         raise InvalidGradeRequest(f"Cannot read the batch file {path}: {error.__class__.__name__}.") from error
 
 
-def print_feedback(question: QuizQuestion, feedback: Feedback) -> None:
-    """Each key point's text beside its verdict, then the words used, then the request to self-rate."""
-    from bot.core.grading.feedback import CONTRADICTED, PARTLY, RATE_PROMPT, STATED  # only when grading (~0.2 s)
+# The colour of a feedback line, by the mark Feedback.render puts before each key point's verdict.
+_VERDICT_STYLE = {"✓": "green", "⚠": "yellow", "~": "cyan", "✗": "red"}
 
+
+def print_feedback(question: QuizQuestion, feedback: Feedback) -> None:
+    """The question, then Feedback's own rendering (the words every front end shows), coloured by
+    verdict: the CLI decides colours, never what the feedback says."""
     out.print(f"[bold]{escape(question.question)}[/bold]")
     out.print(f"[dim]{escape(question.id)} · {escape(question.topic)} · {escape(question.difficulty)}[/dim]\n")
-    how = ("a language model compared your answer with each key point" if feedback.judge != "offline" else
-           "this checks which key points your answer states, not whether every detail is right")
-    out.print(f"[bold]{escape(feedback.headline())}[/bold] [dim]({escape(how)})[/dim]")
-    for verdict in feedback.verdicts:
-        if verdict.verdict == STATED:
-            out.print(f"  [green]✓ you discussed:[/green] {escape(verdict.point)}")
-            out.print(f"      [dim]you said: “{escape(verdict.quote)}”[/dim]")
-        elif verdict.verdict == CONTRADICTED:
-            out.print(f"  [yellow]⚠ check this — the key point says:[/yellow] {escape(verdict.point)}")
-            out.print(f"      [dim]you said: “{escape(verdict.quote)}”[/dim]")
-        elif verdict.verdict == PARTLY:
-            out.print(f"  [cyan]~ you touched on:[/cyan] {escape(verdict.point)}")
-        else:
-            out.print(f"  [red]✗ you didn't mention:[/red] {escape(verdict.point)}")
-    out.print()
-    if feedback.job_terms:
-        out.print(f"Terms from the job posting you used: {escape(', '.join(feedback.job_terms))}")
-    if feedback.top_words:
-        out.print("Words you used most: " + escape(", ".join(f"{w} ({c})" for w, c in feedback.top_words)))
-    out.print(f"Word count: {feedback.word_count}")
-    for note in feedback.notes:
-        out.print(f"[yellow]Note:[/yellow] {escape(note)}")
-    if feedback.critique:
-        out.print(f"Critique (language model): {escape(feedback.critique)}")
-    out.print(f"\n{escape(RATE_PROMPT)}")
+    headline, *rest = feedback.render().splitlines()
+    out.print(f"[bold]{escape(headline)}[/bold]")
+    for line in rest:
+        mark = line.strip()[:1]
+        style = _VERDICT_STYLE.get(mark) or ("dim" if line.startswith("      ") else "")
+        out.print(f"[{style}]{escape(line)}[/{style}]" if style else escape(line))

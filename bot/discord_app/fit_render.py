@@ -28,10 +28,7 @@ PLAN_DAYS_SHOWN = 7
 def fit_embed(outcome: FitOutcome) -> discord.Embed:
     report = outcome.report
     lines = [f"**{report.summary_text()}**"]
-    for kind in ("minimum", "preferred"):
-        rows = [r for r in report.requirements if r.kind == kind]
-        if not rows:
-            continue
+    for kind, rows in report.by_kind():
         lines.append(f"\n__{kind.capitalize()} requirements__")
         for row in rows:
             lines.append(f"{STATUS_ICON[row.status]} {truncate(row.requirement, LINE)}")

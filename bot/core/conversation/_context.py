@@ -17,9 +17,9 @@ from bot.core.roles import role_name, which_one
 
 if TYPE_CHECKING:
     from bot.core.answers import Answer
+    from bot.core.conversation._needs import ConversationServices
     from bot.core.conversation._practice import Practice
     from bot.core.postings import Posting
-    from bot.core.services import Services
     from bot.core.understanding import Query
 
 CONTEXT_TTL = timedelta(hours=12)  # "it" refers to roles talked about within this long
@@ -28,7 +28,7 @@ CONTEXT_TTL = timedelta(hours=12)  # "it" refers to roles talked about within th
 class RoleContext:
     """The roles a conversation is about and the user's target role, read and written per turn."""
 
-    def __init__(self, services: Services, practice: Practice) -> None:
+    def __init__(self, services: ConversationServices, practice: Practice) -> None:
         self.services = services
         self.practice = practice
 

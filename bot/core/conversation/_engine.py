@@ -37,10 +37,10 @@ from bot.core.text import words
 from bot.core.understanding import IntentScore
 
 if TYPE_CHECKING:
+    from bot.core.conversation._needs import ConversationServices
     from bot.core.grading import Grader
     from bot.core.postings import Posting
     from bot.core.quiz import QuizMaker, QuizQuestion
-    from bot.core.services import Services
     from bot.core.understanding import Query
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ Active = MockSession | QuizSession | None
 class ConversationEngine:
     """The conversation behind DMs, mock interviews and `prepbot chat`."""
 
-    def __init__(self, services: Services, quiz_maker: QuizMaker, grader: Grader) -> None:
+    def __init__(self, services: ConversationServices, quiz_maker: QuizMaker, grader: Grader) -> None:
         self.services = services
         self.practice = Practice(services, quiz_maker, grader)
         self.quizzes = QuizFlow(self.practice)

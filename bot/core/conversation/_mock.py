@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.core.conversation import _render as render
-from bot.core.conversation._practice import Practice, seed_for
+from bot.core.conversation._flow import Flow
+from bot.core.conversation._practice import seed_for
 from bot.core.conversation._reply import Reply
 from bot.core.conversation._sessions import DIFFICULTIES, MOCK, MOCK_LENGTH, MockSession, Result
 
@@ -24,13 +25,8 @@ if TYPE_CHECKING:
 FOLLOW_UP_MIN_COVERAGE = 0.3  # weaker answers go straight to an easier question instead
 
 
-class MockFlow:
-    def __init__(self, practice: Practice) -> None:
-        self.practice = practice
-
-    def load(self, user_id: str) -> MockSession | None:
-        data = self.practice.state.load_session(user_id, MOCK)
-        return MockSession.from_dict(data) if data else None
+class MockFlow(Flow[MockSession]):
+    KIND, SESSION = MOCK, MockSession
 
     def waiting(self, session: MockSession) -> QuizQuestion:
         return self.practice.question(session.current)

@@ -19,11 +19,11 @@ from bot.core.state import RATINGS as RATING_NAMES
 from bot.core.state import CardState
 
 if TYPE_CHECKING:
+    from bot.core.conversation._needs import ConversationServices
     from bot.core.grading import Feedback, Grader
     from bot.core.index import KnowledgeIndex
     from bot.core.postings import Posting
     from bot.core.quiz import QuizMaker, QuizQuestion
-    from bot.core.services import Services
     from bot.core.state import StateStore
 
 MAX_ANSWER_CHARS = 4000
@@ -37,7 +37,7 @@ class InvalidRating(PrepbotError):
 class Practice:
     """Shared by the quiz, review and mock-interview flows; holds no per-user state in memory."""
 
-    def __init__(self, services: Services, quiz_maker: QuizMaker, grader: Grader) -> None:
+    def __init__(self, services: ConversationServices, quiz_maker: QuizMaker, grader: Grader) -> None:
         self.services = services
         self.quiz_maker = quiz_maker
         self.grader = grader

@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.core.conversation import _render as render
-from bot.core.conversation._practice import Practice, seed_for
+from bot.core.conversation._flow import Flow
+from bot.core.conversation._practice import seed_for
 from bot.core.conversation._reply import Reply
 from bot.core.conversation._sessions import DIFFICULTIES, QUIZ, QuizSession, Result
 
@@ -19,13 +20,8 @@ DEFAULT_QUIZ_LENGTH = 5
 HINT_WORDS = 4
 
 
-class QuizFlow:
-    def __init__(self, practice: Practice) -> None:
-        self.practice = practice
-
-    def load(self, user_id: str) -> QuizSession | None:
-        data = self.practice.state.load_session(user_id, QUIZ)
-        return QuizSession.from_dict(data) if data else None
+class QuizFlow(Flow[QuizSession]):
+    KIND, SESSION = QUIZ, QuizSession
 
     def waiting(self, session: QuizSession) -> QuizQuestion | None:
         return self.practice.question(session.current) if session.current else None

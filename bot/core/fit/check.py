@@ -64,6 +64,12 @@ class FitReport:
                 parts.append(f"{kind}: {counts['evidenced']} of {counts['total']} evidenced{mentioned}")
         return "; ".join(parts) if parts else "the posting lists no minimum or preferred requirements"
 
+    def by_kind(self) -> list[tuple[str, list[RequirementFit]]]:
+        """(kind, its rows in posting order) for each kind the posting lists, minimum first: how
+        every front end lays a report out."""
+        grouped = [(kind, [r for r in self.requirements if r.kind == kind]) for kind in KINDS]
+        return [(kind, rows) for kind, rows in grouped if rows]
+
     def gaps(self) -> list[RequirementFit]:
         """Requirements not evidenced: minimum ones first, then preferred, each in posting order."""
         return [r for kind in KINDS for r in self.requirements if r.kind == kind and r.status != "evidenced"]

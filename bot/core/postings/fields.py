@@ -135,8 +135,11 @@ def find_title(lines: list[RawLine], structured: dict | None = None) -> RawLine 
     return None
 
 
-def parse_header(title_line: RawLine, header: list[RawLine], company: str | None = None) -> Header:
-    """Split a title line like 'ML Engineer Intern (Recsys) – 2026 Summer (BS/MS) | TikTok'."""
+def parse_header(title_line: RawLine, header: list[RawLine], company: str | None = None,
+                 is_place=None, is_mode=None) -> Header:  # noqa: ANN001
+    """Split a title line like 'ML Engineer Intern (Recsys) – 2026 Summer (BS/MS) | TikTok'. With
+    `is_place` and `is_mode` (see `company_from_meta`), a header line beside the title may name the
+    employer."""
     text = _EMAIL_PREFIX.sub("", title_line.text)
     text = re.sub(r"^\s*\[[^\]]{1,30}\]\s*", "", text)  # "[Internship] ..."
     text = re.sub(r"^[^\w(]+", "", text)  # leading emoji or bullets
@@ -157,7 +160,9 @@ def parse_header(title_line: RawLine, header: list[RawLine], company: str | None
     season_match = _SEASON_YEAR.search(text)
     season = season_match.group(0) if season_match else None
     title = _clean_title(text, company or found_company)
-    company_name = company or (_clean_company(found_company) if found_company else None) or _company(header, title_line)
+    company_name = company or (_clean_company(found_company) if found_company else None)
+    if company_name is None and header and is_place is not None and is_mode is not None:
+        company_name = _company(header, title_line, is_place, is_mode)
     return Header(title or text.strip(), title_line, company_name, level, season)
 
 
@@ -287,15 +292,14 @@ def company_from_about(lines: list[PostingLine]) -> str | None:
     return None
 
 
-def _company(header: list[RawLine], title_line: RawLine) -> str | None:
-    """A short capitalised line beside the title that is not a place, mode or date: the employer."""
-    from bot.core.postings.facts import is_place_text, work_mode_of
-
+def _company(header: list[RawLine], title_line: RawLine, is_place, is_mode) -> str | None:  # noqa: ANN001
+    """A short capitalised line beside the title that is not a place, mode or date: the employer.
+    `is_place` / `is_mode` come from bot.core.postings.facts (which builds on this module)."""
     for line in header[:4]:
         if line is title_line or line.kind == "bullet" or _LABEL.match(line.text):
             continue
         text = line.text.strip(" *_#")
-        if text.lower().startswith("about ") or _EMPLOYMENT.match(text) or work_mode_of(text) or is_place_text(text):
+        if text.lower().startswith("about ") or _EMPLOYMENT.match(text) or is_mode(text) or is_place(text):
             continue
         name = _clean_company(text)
         if name and name[:1].isupper():

@@ -62,7 +62,7 @@ def parse_document(doc: Document) -> Posting:
     meta = [line for line in lines if line.kind == "header"]
     labels = fields.labelled_lines(lines)
     company, company_evidence = _company(doc, data, title_line, header_raw, labels, lines)
-    info = fields.parse_header(title_line, header_raw, company)
+    info = fields.parse_header(title_line, header_raw, company, facts.is_place_text, facts.work_mode_of)
     if data.get("title"):
         info.title = fields.parse_header(RawLine(str(data["title"]), "heading", 0), [], company).title
     company = company or info.company
@@ -162,7 +162,7 @@ def _company(doc, data, title_line, header_raw, labels, lines):  # noqa: ANN001,
     name = fields.company_from_meta(meta, facts.is_place_text, facts.work_mode_of)
     if name:
         return name, [line for line in lines if name in line.text][:1]
-    name = fields._company(header_raw, title_line)
+    name = fields._company(header_raw, title_line, facts.is_place_text, facts.work_mode_of)
     if name and fields.occurrences(name.split()[0], lines) >= 2:
         return name, [line for line in lines if line.text.strip(" *_#").lower() == name.lower()][:1]
     for candidate in (

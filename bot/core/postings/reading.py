@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.errors import BadPostingFile
+from bot.core.postings.formats.raw import RawLine, clean  # noqa: F401  (re-exported: the parser's line type)
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_BINARY_BYTES = 10 * 1024 * 1024  # PDF/DOCX carry fonts and images; their text is still small
@@ -37,17 +38,6 @@ _CONTENT_TYPES = {
     "application/pdf": "pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
 }
-
-
-@dataclass(frozen=True)
-class RawLine:
-    """A line of the source with its kind: heading lines come from markup or from the wording."""
-
-    text: str
-    kind: str  # heading | bullet | para
-    line_no: int
-    level: int = 0  # heading level (1-6) when the markup gave one; 0 = unknown / not a heading
-    bold: bool = False  # the whole line was bold in the source (a pseudo-heading or a meta line)
 
 
 @dataclass
@@ -101,8 +91,9 @@ def document_from_bytes(data: bytes, content_type: str, source: str) -> Document
         lines, title = docx_lines(data)
     elif fmt == "html":
         from bot.core.postings.formats.html import html_document
+        from bot.core.postings.formats.plain import plain_lines
 
-        lines, title, structured = html_document(decode_html(data, content_type))
+        lines, title, structured = html_document(decode_html(data, content_type), read_text=plain_lines)
     else:
         lines = split_lines(decode_text(data, content_type), fmt)
     if not lines:
@@ -151,8 +142,9 @@ def split_lines(text: str, fmt: str) -> list[RawLine]:
     """Split a text document into non-empty lines, dropping markup but keeping headings and bullets."""
     if fmt == "html":
         from bot.core.postings.formats.html import html_document
+        from bot.core.postings.formats.plain import plain_lines
 
-        return html_document(text)[0]
+        return html_document(text, read_text=plain_lines)[0]
     if fmt == "md":
         from bot.core.postings.formats.markdown import markdown_lines
 
@@ -203,9 +195,3 @@ def _source_name(source: str, lines: list[RawLine], title: str | None, structure
 def is_readable_file_name(source: str) -> bool:
     """False for machine names such as `002_620cffb6dc942430.txt`."""
     return "://" in source or not _HASHED_NAME.search(Path(source).stem)
-
-
-def clean(text: str) -> str:
-    """Collapse whitespace and drop invisible characters."""
-    text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\t", " ")
-    return re.sub(r"\s+", " ", text).strip()

@@ -26,6 +26,12 @@ _BOUNDARY = frozenset("that which who whose to for with on from behind by in int
 _WH = frozenset("where what how why when whether which who".split())
 _STOP = frozenset("your our their its this these those any some".split())
 _ARTICLES = frozenset("the a an".split())
+# Verbs a responsibility line starts with ("build", "lead"...): the templates say "this role asks you to ..."
+ACTION_VERBS = frozenset(
+    "build create develop drive explore lead conduct own optimize optimise deliver provide work partner design "
+    "improve research implement collaborate apply train deploy scale maintain analyze analyse invent innovate "
+    "refine devise establish define integrate launch ship architect prototype evaluate".split()
+)
 
 
 @cache
@@ -100,9 +106,7 @@ def _joins_a_clause(tokens: list[str], token: str) -> bool:
 
 @cache
 def _verbs() -> frozenset[str]:
-    from bot.core.quiz.templates import _VERBS
-
-    return frozenset(_VERBS) | _words("communication_verbs") | {"explain", "read", "set", "turn", "turning"}
+    return ACTION_VERBS | _words("communication_verbs") | {"explain", "read", "set", "turn", "turning"}
 
 
 def _clip_words(text: str, limit: int) -> str:

@@ -18,6 +18,7 @@ import yaml
 from bot.core.errors import PrepbotError
 from bot.core.postings import Posting, PostingLine
 from bot.core.postings.tech import find_tech
+from bot.core.quiz.interviewer import ACTION_VERBS as _VERBS
 from bot.core.quiz.interviewer import ask
 from bot.core.quiz.lines import Focus, natural_case
 from bot.core.quiz.model import clip
@@ -38,11 +39,6 @@ _TECHNIQUE = re.compile(
 )
 _DOMAINS = (("recommend", "recommendation"), ("search", "search"), ("ranking", "ranking"),
             ("advertis", "ads"), ("content understanding", "content understanding"), ("fraud", "fraud detection"))
-_VERBS = frozenset(
-    "build create develop drive explore lead conduct own optimize optimise deliver provide work partner design "
-    "improve research implement collaborate apply train deploy scale maintain analyze analyse invent innovate "
-    "refine devise establish define integrate launch ship architect prototype evaluate".split()
-)
 _METRICS = {
     "recommendation": "recall@k, NDCG or AUC",
     "search": "NDCG, MRR or recall@k",

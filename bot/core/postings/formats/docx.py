@@ -8,9 +8,8 @@ import re
 import zipfile
 
 from bot.core.errors import BadPostingFile
-from bot.core.postings.formats.plain import bullet_split
+from bot.core.postings.formats.raw import RawLine, bullet_split, clean
 from bot.core.postings.formats.tables import reads_by_column, table_lines
-from bot.core.postings.reading import RawLine, clean
 
 _HEADING_STYLE = re.compile(r"^(?:heading\s*(\d)|title)$", re.I)
 

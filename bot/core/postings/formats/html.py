@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
 
 from bot.core.errors import BadPostingFile
 from bot.core.postings.formats.chrome import prune
-from bot.core.postings.formats.plain import bullet_split, plain_lines
+from bot.core.postings.formats.raw import RawLine, bullet_split, clean
 from bot.core.postings.formats.tables import table_lines
-from bot.core.postings.reading import RawLine, clean
 
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 BLOCKS = frozenset(
@@ -106,8 +106,13 @@ class _Walker:
             self.lines.append(_Line(clean(text), kind, level, bold))
 
 
-def html_document(text: str) -> tuple[list[RawLine], str | None, dict | None]:
-    """The page's lines, its <title> and its schema.org JobPosting (JSON-LD), if any."""
+def html_document(
+    text: str, read_text: Callable[[str], list[RawLine]] | None = None
+) -> tuple[list[RawLine], str | None, dict | None]:
+    """The page's lines, its <title> and its schema.org JobPosting (JSON-LD), if any. `read_text`
+    reads a plain-text JSON-LD description (the plain reader, passed in by bot.core.postings.reading:
+    plain text may be markdown, whose HTML blocks come back here); without it the description is
+    read only when it is HTML."""
     import lxml.html
 
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
@@ -134,11 +139,13 @@ def html_document(text: str) -> tuple[list[RawLine], str | None, dict | None]:
     walker.flush()
     lines = _finish(walker.lines)
     if structured:
-        lines = _with_structured_description(lines, structured)
+        lines = _with_structured_description(lines, structured, read_text)
     return lines, title or None, structured
 
 
-def _with_structured_description(lines: list[RawLine], posting: dict) -> list[RawLine]:
+def _with_structured_description(
+    lines: list[RawLine], posting: dict, read_text: Callable[[str], list[RawLine]] | None
+) -> list[RawLine]:
     """Pages rendered in the browser (single-page apps) arrive almost empty, but their JSON-LD
     JobPosting often carries the whole description: read it when it says much more than the page."""
     description = posting.get("description")
@@ -147,8 +154,10 @@ def _with_structured_description(lines: list[RawLine], posting: dict) -> list[Ra
     text = html.unescape(description) if "&lt;" in description else description
     if re.search(r"<(p|div|li|br|ul|h\d)\b", text, re.I):
         found = html_document(f"<html><body>{text}</body></html>")[0]
+    elif read_text is not None:
+        found = read_text(text)
     else:
-        found = plain_lines(text)
+        return lines
     page_words = sum(len(line.text.split()) for line in lines)
     if sum(len(line.text.split()) for line in found) <= max(40, 2 * page_words):
         return lines

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from bot.core.postings.formats.plain import bullet_split
+from bot.core.postings.formats.raw import RawLine, bullet_split, clean
 from bot.core.postings.formats.tables import table_lines
-from bot.core.postings.reading import RawLine, clean
 
 
 @cache

@@ -15,8 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.core.errors import BadPostingFile
-from bot.core.postings.formats.plain import bullet_split
-from bot.core.postings.reading import RawLine, clean
+from bot.core.postings.formats.raw import RawLine, bullet_split, clean
 
 FULL_WIDTH = 0.75  # a line at least this share of the page's long lines is probably wrapped
 HEADING_SCALE = 1.15  # set this much larger than the body text: a heading

@@ -9,13 +9,8 @@ from __future__ import annotations
 
 import re
 
-from bot.core.postings.reading import RawLine, clean
+from bot.core.postings.formats.raw import RawLine, bullet_split, clean  # noqa: F401  (bullet_split: re-exported)
 
-# A bullet: a symbol, a dash, "o " (Word's second-level bullet), or a number / letter with . or ).
-_BULLET = re.compile(
-    r"^\s*(?:[•●▪■□◦‣∙·○◆◇►▸▹▶→➔➜➤⇒✓✔✅☐*+\-–—\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8]|o(?=\s+\S)|\(?\d{1,2}[.)](?!\d)|\(?[a-hj-z][)]|\([a-z]\))\s+"
-)
-# (U+F0B7 and friends: Word's Symbol/Wingdings bullets as they come out of PDFs.)
 # Markers that are bullets wherever they stand; the others (- – * ·) also join words and names.
 _SURE_MARKERS = "•●▪■◦‣○◆►▸▶→➔➜➤✓✔✅"
 _UNSURE_MARKERS = "-–*·"
@@ -31,14 +26,6 @@ _ATX = re.compile(r"^(#{1,6})\s+(.+?)(?:\s+#+)?$")  # '## Requirements' in text 
 LABEL_WORDS = 3
 _WORD = re.compile(r"^(?:\*\*|__)?[A-Za-z][\w'’&/-]*$")
 _CAPS_RUN = re.compile(r"(?<![\w'’&/-])(?:[A-Z][A-Z&'’/-]+\s+){1,6}[A-Z][A-Z&'’/-]+(?![\w'’&/-])")
-
-
-def bullet_split(text: str) -> tuple[str, str]:
-    """(marker, rest) when the line starts with a bullet marker, else ("", text)."""
-    match = _BULLET.match(text)
-    if not match or not text[match.end() :].strip():
-        return "", text
-    return text[: match.end()].strip(), clean(text[match.end() :])
 
 
 def plain_lines(text: str) -> list[RawLine]:
