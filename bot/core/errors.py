@@ -29,7 +29,19 @@ class RoleNotFound(PrepbotError):
 
 
 class InvalidQuestion(PrepbotError):
-    """A question that is empty or too long to answer."""
+    """A question (or an answer to a practice question) that is empty or too long to read."""
+
+
+def checked_text(text: str, what: str, limit: int, instead: str) -> str:
+    """`text` without surrounding space, or InvalidQuestion with a one-line reason. A question or
+    an answer is read whole, so an empty one, or one over `limit` characters, is refused before any
+    work is done; `instead` tells the user what to write ("ask something about a role...")."""
+    stripped = text.strip()
+    if not stripped:
+        raise InvalidQuestion(f"The {what} is empty: {instead}")
+    if len(stripped) > limit:
+        raise InvalidQuestion(f"The {what} is {len(stripped):,} characters; please keep it under {limit:,}.")
+    return stripped
 
 
 class UnknownTopic(PrepbotError):

@@ -17,6 +17,7 @@ import numpy as np
 
 from bot.core.embeddings import CachedEmbeddings
 from bot.core.postings import Posting, PostingLine
+from bot.core.postings.memo import PerPosting
 from bot.core.questions import TopicInfo
 
 PROFILE_SECTIONS = ("about", "responsibilities", "minimum_qualifications", "preferred_qualifications")
@@ -38,7 +39,7 @@ ADMIN_LINE = re.compile(
     r"work authori[sz]ation|visa|start date|applications? will be|apply to a maximum)\b",
     re.I,
 )
-CACHED_ROLES = 256
+CACHED_ROLES = 256  # posting versions whose profile (and written questions) are remembered
 
 
 @dataclass(frozen=True)
@@ -123,20 +124,11 @@ class RoleProfiler:
 
     def __init__(self, topics: dict[str, TopicInfo], embeddings: CachedEmbeddings) -> None:
         self.scorer = TopicScorer(topics, embeddings)
-        self._cache: dict[tuple[str, str], RoleProfile] = {}
-        self._lock = threading.Lock()
+        self._profiles = PerPosting(self._build, CACHED_ROLES)
 
     def profile(self, posting: Posting) -> RoleProfile:
-        key = (posting.role_id, posting.content_hash)
-        with self._lock:
-            if key in self._cache:
-                return self._cache[key]
-        found = self._build(posting)
-        with self._lock:
-            if len(self._cache) >= CACHED_ROLES:
-                self._cache.pop(next(iter(self._cache)))
-            self._cache[key] = found
-        return found
+        """The posting's profile, worked out once per posting version."""
+        return self._profiles(posting)
 
     def _build(self, posting: Posting) -> RoleProfile:
         lines = requirement_lines(posting)

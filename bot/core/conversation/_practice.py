@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from bot.core.conversation._sessions import RATINGS, Pending, suggested_rating
-from bot.core.errors import InvalidQuestion, PrepbotError, RoleNotFound
+from bot.core.errors import PrepbotError, RoleNotFound, checked_text
 from bot.core.roles import role_names
 from bot.core.state import RATINGS as RATING_NAMES
 from bot.core.state import CardState
@@ -137,12 +137,8 @@ class Practice:
 
 
 def validate_answer(answer: str) -> str:
-    text = answer.strip()
-    if not text:
-        raise InvalidQuestion("The answer is empty; write what you would say in the interview.")
-    if len(text) > MAX_ANSWER_CHARS:
-        raise InvalidQuestion(f"The answer is {len(text):,} characters; please keep it under {MAX_ANSWER_CHARS:,}.")
-    return text
+    """The answer stripped, or InvalidQuestion when it is empty or over MAX_ANSWER_CHARS."""
+    return checked_text(answer, "answer", MAX_ANSWER_CHARS, "write what you would say in the interview.")
 
 
 def seed_for(user_id: str, now: datetime) -> int:

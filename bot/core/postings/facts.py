@@ -8,7 +8,8 @@ under the title), then anywhere in the posting, so a fact stated in a paragraph 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from bot.core.postings import dates
 from bot.core.postings import pay as money
@@ -16,6 +17,7 @@ from bot.core.postings.fields import Labelled, sentence_of, values_for
 from bot.core.postings.model import Pay, PostingLine
 from bot.core.postings.places import City, cities_named, country_code, country_name, fold, is_city, region_fits
 
+T = TypeVar("T")
 NUMBER_WORDS = {
     w: i
     for i, w in enumerate(
@@ -72,6 +74,21 @@ def _ordered(header: list[PostingLine], labels: list[Labelled], field: str, line
     labelled = [item.line for item in values_for(labels, field)]
     rest = [line for line in lines if line not in labelled and line not in header]
     return list(dict.fromkeys(labelled + header + rest))
+
+
+def _where_stated(read: Callable[[str], T | None], labels: list[Labelled], field: str,
+                  header: list[PostingLine]) -> tuple[T, list[PostingLine]] | None:
+    """What `read` finds first where postings state a fact: a labelled `field` value, then the meta
+    lines under the title; with the line it was read from. None when neither states it."""
+    for item in values_for(labels, field):
+        found = read(item.value)
+        if found:
+            return found, [item.line]
+    for line in header:
+        found = read(line.text)
+        if found:
+            return found, [line]
+    return None
 
 
 # ----- places ---------------------------------------------------------------------------------------
@@ -135,14 +152,9 @@ def extract_locations(
     header: list[PostingLine], labels: list[Labelled], lines: list[PostingLine]
 ) -> tuple[list[str], list[PostingLine]]:
     """Places where a posting puts them: labelled values, meta lines, 'based in X', 'City, Region'."""
-    for item in values_for(labels, "location"):
-        found = places_in(item.value)
-        if found:
-            return found, [item.line]
-    for line in header:
-        found = places_in(line.text)
-        if found:
-            return found, [line]
+    stated = _where_stated(places_in, labels, "location", header)
+    if stated:
+        return stated
     for item in values_for(labels, "location"):
         if len(item.value) <= 60:
             return [item.value], [item.line]
@@ -255,14 +267,11 @@ def _duration_in(text: str) -> str | None:
 def extract_duration(
     header: list[PostingLine], labels: list[Labelled], lines: list[PostingLine]
 ) -> tuple[str | None, list[PostingLine]]:
-    for item in values_for(labels, "duration"):
-        found = _duration_in(item.value)
-        if found:
-            return found, [item.line]
-    for line in header:
-        found = _duration_in(line.text)
-        if found:
-            return found, [line]
+    """The internship's length ("12 weeks", "3–6 months"): where it is stated, else in a sentence
+    about the programme."""
+    stated = _where_stated(_duration_in, labels, "duration", header)
+    if stated:
+        return stated
     for line in lines:
         if line.section == "logistics" or _DURATION_CONTEXT.search(line.text + " " + line.heading):
             found = _duration_in(line.text)

@@ -9,14 +9,14 @@ turned into one or more questions by a template chosen by what the line is about
 from __future__ import annotations
 
 import math
-import threading
 from collections import Counter
 
 import numpy as np
 
 from bot.core.fit.requirements import LOGISTICS_FIELDS
 from bot.core.postings import SECTION_TITLES, Posting
-from bot.core.profile import RoleProfiler
+from bot.core.postings.memo import PerPosting
+from bot.core.profile import CACHED_ROLES, RoleProfiler
 from bot.core.questions import QuestionBank
 from bot.core.quiz.focus import LABEL_PRIOR, quiz_weights
 from bot.core.quiz.lines import Focus, read_line
@@ -57,22 +57,15 @@ class PostingQuestionWriter:
     def __init__(self, bank: QuestionBank, profiler: RoleProfiler) -> None:
         self.bank = bank
         self.profiler = profiler
-        self._cache: dict[tuple[str, str], list[QuizQuestion]] = {}
-        self._lock = threading.Lock()
+        self._written = PerPosting(self._build, CACHED_ROLES)
         self._points = [(q.topic, point) for q in bank for point in q.key_points]
         self._point_tokens = [_tokens(point) for _, point in self._points]
         counts = Counter(t for tokens in self._point_tokens for t in tokens)
         self._idf = {t: math.log(len(self._points) / c) for t, c in counts.items()}
 
     def questions(self, posting: Posting) -> list[QuizQuestion]:
-        key = (posting.role_id, posting.content_hash)
-        with self._lock:
-            if key in self._cache:
-                return self._cache[key]
-        built = self._build(posting)
-        with self._lock:
-            self._cache[key] = built
-        return built
+        """The posting's questions, written once per posting version."""
+        return self._written(posting)
 
     def _build(self, posting: Posting) -> list[QuizQuestion]:
         skipped = _logistics_lines(posting)
