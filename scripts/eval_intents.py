@@ -38,7 +38,7 @@ def main() -> int:
     args = parser.parse_args()
     from bot.config import Settings
     from bot.core.answers import AnswerEngine
-    from bot.core.conversation._requests import TOPIC_ALIASES, route
+    from bot.core.conversation._requests import ASIDES, TOPIC_ALIASES, route
     from bot.core.index import KnowledgeIndex
 
     temp = None if args.data_dir else Path(tempfile.mkdtemp(prefix="intents-"))
@@ -84,7 +84,10 @@ def main() -> int:
             answering = bool(message.get("answering"))
             if answering:
                 kind = route(query, answering=True).kind
-                right = kind == ("answer" if message["intent"] == "none" else message["intent"])
+                if message["intent"] in ASIDES:  # "thanks!" mid-quiz: a reply, the question keeps waiting
+                    right = kind == "ask" and query.intent in ASIDES
+                else:
+                    right = kind == ("answer" if message["intent"] == "none" else message["intent"])
             else:
                 right = query.intent == message["intent"]
             ok += right

@@ -19,7 +19,7 @@ from bot.core.answering.base import MAX_LISTED, Answer, name, passages
 from bot.core.answering.cross import CrossAnswers
 from bot.core.answering.role import RoleAnswers, specific_words
 from bot.core.citations import CitationList
-from bot.core.errors import checked_text
+from bot.core.errors import InvalidQuestion
 from bot.core.roles import AmbiguousRole, which_one
 from bot.core.text import tokens, words
 from bot.core.understanding import FIELD_INTENTS, ROLE_INTENTS, IntentScore, Query, RoleRefs, Understander
@@ -31,8 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["MAX_QUESTION_CHARS", "Answer", "AnswerEngine", "validate_question", "without_phrase"]
 MAX_QUESTION_CHARS = 2000
 MAX_ROLES_PER_ANSWER = 3  # more roles than this for a one-role question: ask which one
-ROLE_CONFIDENT = 0.4  # with a role named, a role question this clear is answered (each part is cited)
-SMALL_TALK = ("greeting", "thanks", "help", "off_topic")
+SMALL_TALK = ("greeting", "thanks", "acknowledge", "help", "off_topic")
 PRACTICE = ("quiz", "mock", "review", "progress", "set_role", "show_role", "clear_role", "rate", "harder", "easier",
             "skip", "hint", "stop", "list_topics", "leaderboard", "forget", "fit_check", "plan", "add_posting",
             "study_advice")
@@ -41,9 +40,12 @@ _understanders_lock = threading.Lock()
 
 
 def validate_question(question: str) -> str:
-    """The question stripped, or InvalidQuestion when it is empty or over MAX_QUESTION_CHARS."""
-    return checked_text(question, "question", MAX_QUESTION_CHARS,
-                        "ask something about a role, e.g. 'what does the PhD role pay?'.")
+    text = question.strip()
+    if not text:
+        raise InvalidQuestion("The question is empty: ask something about a role, e.g. 'what does the PhD role pay?'.")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise InvalidQuestion(f"The question is {len(text):,} characters; please keep it under {MAX_QUESTION_CHARS:,}.")
+    return text
 
 
 def understander_for(embeddings: CachedEmbeddings, cache_dir: Path | None) -> Understander:
@@ -144,7 +146,7 @@ class AnswerEngine:
             return self.cross.compare(query, pool)
         if intent == "which_roles":
             return self._which(query)
-        if intent in ROLE_INTENTS and (query.confident or (roles and query.confidence >= ROLE_CONFIDENT)):
+        if intent in ROLE_INTENTS and query.answerable:
             if roles and self._asks_something_else(query):
                 query.intents = [IntentScore("other_fact", query.confidence)]  # "signing bonus" is not "level"
             return self._about_roles(query)
@@ -154,6 +156,8 @@ class AnswerEngine:
         """A guess's words fall outside everything its intent's examples say ("PTO", "signing bonus"
         read as a degree question): then only a line that has those words may answer."""
         names = {i.name for i in query.intents}
+        if len(query.roles) > 1:  # "compare start dates for the Munich and Berlin roles": how, not what
+            names.add("compare")
         vocabulary = frozenset().union(*(self.understander.classifier.vocabulary(n) for n in names))
         named = {w for m in self.index.resolver.catalogue.find(tokens(query.rest, parts=True)) for w in m.key.split()}
         named |= set(words(query.unknown_employer or "", parts=True))  # "a student at NUS" says who asks, not what
@@ -238,6 +242,7 @@ class AnswerEngine:
 
     def _small_talk(self, query: Query) -> Answer:
         text = {"greeting": lambda: chat.greeting(self.index.roles()), "thanks": chat.thanks,
+                "acknowledge": chat.acknowledged,
                 "help": lambda: chat.HELP, "off_topic": chat.off_topic}[query.intent]()
         return Answer(query.text, text, kind="chat")
 

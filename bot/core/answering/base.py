@@ -82,15 +82,20 @@ def best_sentence(index: KnowledgeIndex, question: str, text: str) -> str:
 
 
 def passages(index: KnowledgeIndex, text: str, roles: list[Posting], cites: CitationList, *, limit: int = 3,
-             strict: bool = False, must_contain: list[str] | None = None) -> dict[str, list[str]]:
+             strict: bool = False, must_contain: list[str] | None = None,
+             must_contain_all: list[str] | None = None) -> dict[str, list[str]]:
     """The best posting lines for `text` within `roles` (all roles when empty), as quoted bullets
     grouped by role id. The plain-retrieval floor every structured answer falls back to.
     `must_contain`: a line counts only if it has one of these words (or phrases): for facts a
-    posting rarely states, a line that is merely similar ("benefits") does not answer."""
+    posting rarely states, a line that is merely similar ("benefits") does not answer.
+    `must_contain_all`: every one of these words, checked before any line is cited (a line that is
+    dropped afterwards would leave a citation behind)."""
     role_ids = [p.role_id for p in roles] or None
     hits = relevant(index.search(text, role_ids, k=8), strict=strict)
     if must_contain is not None:
         hits = [hit for hit in hits if contains_any(hit.chunk.text, must_contain)]
+    if must_contain_all:
+        hits = [hit for hit in hits if all(contains_any(hit.chunk.text, [word]) for word in must_contain_all)]
     found: dict[str, list[str]] = {}
     for hit in hits[:limit]:
         located = line_of(index, hit)

@@ -44,6 +44,10 @@ def thanks() -> str:
     return "You're welcome! Ask me anything else about the roles, or say “quiz me” to practise."
 
 
+def acknowledged() -> str:
+    return "Good. Ask me anything else about the roles, or say “quiz me” to practise."
+
+
 def off_topic() -> str:
     return ("I can only help with interview prep: questions about the roles I know, quizzes, mock interviews "
             "and reviews. Say “help” to see what I can do.")

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.core.answering.base import contains_any, name, passages
+from bot.core.answering.base import name, passages
 from bot.core.citations import CitationList
-from bot.core.english import zipf_frequency
 from bot.core.fields_answers import FIELD_NAMES, field_sentence, missing_sentence, section_sentence
 from bot.core.lexical import STOPWORDS
 from bot.core.text import words
@@ -122,8 +121,9 @@ class RoleAnswers:
         if strict:
             rare = specific_words(ask)[:2]
             if rare:  # nothing specific asked ("what else?"): no line can be shown to answer it
-                hits = passages(self.index, query, [posting], cites, limit=6, must_contain=rare[:1])
-                found = [b for b in hits.get(posting.role_id, []) if contains_all(b, rare)][:3] or None
+                hits = passages(self.index, query, [posting], cites, limit=3, must_contain=rare[:1],
+                                must_contain_all=rare)
+                found = hits.get(posting.role_id)
         else:
             found = passages(self.index, query, [posting], cites, limit=3, must_contain=must).get(posting.role_id)
         if found:
@@ -142,15 +142,13 @@ def specific_words(text: str) -> list[str]:
     """The words of a question that carry what it asks ("PTO", "relocation", "401k", "return offers"),
     rarest first: a line that answers it has the rarest of them. Very common words and role nouns
     never count."""
+    from wordfreq import zipf_frequency
+
     kept: dict[str, float] = {}
     for word in words(text, parts=True):
         if word in STOPWORDS or word in ROLE_NOUNS or len(word) < 2:
             continue
-        frequency = zipf_frequency(word)
+        frequency = zipf_frequency(word, "en", wordlist="small")
         if frequency < VERY_COMMON_ZIPF:
             kept[word] = frequency
     return sorted(kept, key=kept.__getitem__)  # rarest first
-
-
-def contains_all(text: str, wanted: list[str]) -> bool:
-    return all(contains_any(text, [word]) for word in wanted)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.core.understanding import CONFIDENT, CONTROL_CONFIDENT
+from bot.core.understanding import ACT_CONFIDENT, CONTROL_CONFIDENT
 from bot.core.understanding.slots import DIFFICULTY_WORDS  # noqa: F401  (re-exported for older callers)
 
 if TYPE_CHECKING:
@@ -28,6 +28,8 @@ MAX_QUESTION_WORDS = 14  # ...and a short message ending in "?" is a question ab
 CONTROLS = ("stop", "skip", "hint", "harder", "easier", "list_topics", "help")
 STARTERS = ("quiz", "mock", "review", "progress")
 HOOKS = ("add_posting", "fit_check", "plan", "forget", "leaderboard")
+# Said to the bot, not an answer: mid-quiz these get a friendly reply and the question keeps waiting.
+ASIDES = ("thanks", "acknowledge", "greeting")
 
 # Topic words people use, by topic id (typos are forgiven by the fuzzy matcher). Deliberately not the
 # topics' posting `terms` ("machine learning", "python"...): those also name roles.
@@ -92,13 +94,16 @@ def route(query: Query, *, answering: bool = False) -> Request:
             return _request(intent, query)
         if intent in STARTERS and size <= MAX_COMMAND_WORDS and score >= CONTROL_CONFIDENT:
             return _request(intent, query)
+        if all(i.name in ASIDES for i in query.intents) and size <= MAX_CONTROL_WORDS and (
+                score >= CONTROL_CONFIDENT or len(query.intents) > 1):  # "thanks, got it": each part clear
+            return Request("ask", text, query=query)  # "thanks!", "got it": a reply, the question still waits
         if intent == "quiz" and size <= MAX_CONTROL_WORDS and score >= SLOT_CONFIDENT and (
                 _supported(query) or _subject(normalise(query.rest))):  # "quiz me on astrology"
             return _request(intent, query)
         if text.strip().endswith("?") and size <= MAX_QUESTION_WORDS and intent not in CONTROLS + STARTERS:
             return Request("ask", text, query=query)
         return Request("answer", text, query=query)
-    if score < CONFIDENT and not _supported(query):
+    if score < ACT_CONFIDENT and not _supported(query):
         return Request("ask", text, query=query)
     return _request(intent, query)
 

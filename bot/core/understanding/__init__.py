@@ -6,7 +6,13 @@
 """
 
 from bot.core.understanding.catalogue import RoleCatalogue
-from bot.core.understanding.intents import CONFIDENT, CONTROL_CONFIDENT, IntentClassifier, IntentScore
+from bot.core.understanding.intents import (
+    ACT_CONFIDENT,
+    CONFIDENT,
+    CONTROL_CONFIDENT,
+    IntentClassifier,
+    IntentScore,
+)
 from bot.core.understanding.query import (
     CROSS_INTENTS,
     FIELD_INTENTS,
@@ -18,7 +24,7 @@ from bot.core.understanding.query import (
 from bot.core.understanding.references import RoleRefs, resolve_name, resolve_refs
 
 __all__ = [
-    "CONFIDENT", "CONTROL_CONFIDENT", "CROSS_INTENTS", "FIELD_INTENTS", "ROLE_INTENTS", "SECTION_INTENTS",
-    "IntentClassifier", "IntentScore", "Query", "RoleCatalogue", "RoleRefs", "Understander", "resolve_name",
-    "resolve_refs",
+    "ACT_CONFIDENT", "CONFIDENT", "CONTROL_CONFIDENT", "CROSS_INTENTS", "FIELD_INTENTS", "ROLE_INTENTS",
+    "SECTION_INTENTS", "IntentClassifier", "IntentScore", "Query", "RoleCatalogue", "RoleRefs", "Understander",
+    "resolve_name", "resolve_refs",
 ]

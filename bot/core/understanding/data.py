@@ -25,6 +25,7 @@ class RoleWords:
     context_words: frozenset[str]
     other_words: frozenset[str]
     never_role_words: frozenset[str]
+    ranking_words: frozenset[str] = frozenset()  # "the best paying role": a comparison, not a name
 
 
 @cache
@@ -51,4 +52,5 @@ def role_words(directory: Path = INTENTS_DIR) -> RoleWords:
         context_words=frozenset(str(w).lower() for w in data["context_words"]),
         other_words=frozenset(str(w).lower() for w in data["other_words"]),
         never_role_words=frozenset(str(w).lower() for w in data["never_role_words"]),
+        ranking_words=frozenset(str(w).lower() for w in data.get("ranking_words", ())),
     )

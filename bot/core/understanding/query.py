@@ -8,6 +8,7 @@ raw string, so there is one idea of what a message says.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from bot.core.text import remove_spans, words
 from bot.core.understanding.catalogue import RoleCatalogue
 from bot.core.understanding.employers import unknown_employer
 from bot.core.understanding.intents import (
+    ACT_CONFIDENT,
     CLAUSE_CONFIDENT,
     CONFIDENT,
     IntentClassifier,
@@ -65,7 +67,16 @@ class Query:
 
     @property
     def confident(self) -> bool:
-        """Sure enough to act: the whole message is clear, or every part of a multi-part one is."""
+        """Sure enough to act on a command or small talk: the whole message is clear, or every part
+        of a multi-part one is."""
+        if len(self.intents) > 1 and all(i.score >= CLAUSE_CONFIDENT for i in self.intents):
+            return True
+        return self.confidence >= ACT_CONFIDENT
+
+    @property
+    def answerable(self) -> bool:
+        """Sure enough to answer a role question by its intent (the tuned CONFIDENT); below it the
+        named role's lines are quoted or a short clarifying question is asked."""
         if len(self.intents) > 1 and all(i.score >= CLAUSE_CONFIDENT for i in self.intents):
             return True
         return self.confidence >= CONFIDENT
@@ -100,7 +111,7 @@ class Understander:
         if topic and topic[1] != topic[2]:  # "quiz me on reccomendation systems": classify the words meant
             rest = re.sub(re.escape(topic[1]), topic[2], rest, flags=re.I) if re.search(
                 re.escape(topic[1]), rest, re.I) else rest
-        scores = self.classifier.classify(rest)
+        scores = self.classifier.classify(_without_emoticons(rest))
         intents = [scores[0]]
         clauses = [c for c in _CLAUSE_SPLIT.split(rest) if len(words(c, parts=True)) >= _CONTENT_MIN]
         clauses = [c for c in clauses if _has_content(c)]
@@ -128,8 +139,19 @@ class Understander:
 
 
 def _has_content(clause: str) -> bool:
-    """A clause worth classifying on its own: more than a filler word or two."""
+    """A clause worth classifying on its own: more than a filler word or two. A bare role noun left
+    when names are taken out ("the Munich and Berlin internships" -> "internships") asks nothing."""
     filler = {"the", "a", "an", "it", "is", "and", "what", "about", "of"}
-    content = [w for w in words(clause, parts=True) if w not in filler]
+    content = [w for w in words(clause, parts=True) if w not in filler and w not in ROLE_NOUNS]
     return len(content) >= 1 and len(clause.strip()) >= 3
+
+
+_EMOTICON = re.compile(r"(?<!\w)(?:[:;=][-'^]?[()\[\]DPpO3|*]+|<3|\^\^)(?!\w)")
+
+
+def _without_emoticons(text: str) -> str:
+    """What is classified: emoji and emoticons say how something is said, not what is asked
+    ("thank you :)" is thanks as surely as "thank you"), and pull the vector off every example."""
+    kept = "".join(ch for ch in _EMOTICON.sub(" ", text) if unicodedata.category(ch) != "So")
+    return " ".join(kept.split()) or text
 

@@ -203,11 +203,15 @@ def _unmatched_phrase(toks: list, matches: list[Match], catalogue: RoleCatalogue
         if word not in ROLE_NOUNS or index == 0:
             continue
         run: list[int] = []
+        ranked = False  # "the best paying role", "the highest-paid internship": described, not named
         for back in range(index - 1, max(-1, index - 5), -1):
+            if texts[back] in catalogue.words.ranking_words:
+                ranked = True
+                break
             if texts[back] in skip or texts[back] in ROLE_NOUNS or texts[back] in _STOP:
                 break
             run.insert(0, back)
-        if run and any(i not in covered for i in run):
+        if run and not ranked and any(i not in covered for i in run):
             return run
     return []
 
