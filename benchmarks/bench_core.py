@@ -21,6 +21,7 @@ import time
 from functools import cache
 from pathlib import Path
 
+from benchmarks.measure import percentile
 from benchmarks.synthetic import AREAS, METRICS, TECH, write_postings
 from bot.config import PROJECT_ROOT, Settings
 from bot.core.answers import AnswerEngine
@@ -43,11 +44,6 @@ SEED_QUESTIONS = [
     "Which roles mention C++?",
     "Is there housing support?",
 ]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def synthetic_questions(index: KnowledgeIndex, count: int, rng: random.Random) -> list[tuple[str, str | None]]:

@@ -39,6 +39,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.measure import percentile, rss_mb
 from benchmarks.synthetic import write_postings
 from bot.config import PROJECT_ROOT, Settings
 from bot.core.answers import AnswerEngine
@@ -63,18 +64,6 @@ QUESTIONS = [
     "does the {title} role need a PhD?",
     "what tech stack does the {title} role use?",
 ]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def read_pool(folder: Path, count: int) -> list[Posting]:

