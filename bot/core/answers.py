@@ -19,7 +19,7 @@ from bot.core.answering.base import MAX_LISTED, Answer, name, passages
 from bot.core.answering.cross import CrossAnswers
 from bot.core.answering.role import RoleAnswers, specific_words
 from bot.core.citations import CitationList
-from bot.core.errors import InvalidQuestion
+from bot.core.errors import checked_text
 from bot.core.roles import AmbiguousRole, which_one
 from bot.core.text import tokens, words
 from bot.core.understanding import FIELD_INTENTS, ROLE_INTENTS, IntentScore, Query, RoleRefs, Understander
@@ -40,12 +40,9 @@ _understanders_lock = threading.Lock()
 
 
 def validate_question(question: str) -> str:
-    text = question.strip()
-    if not text:
-        raise InvalidQuestion("The question is empty: ask something about a role, e.g. 'what does the PhD role pay?'.")
-    if len(text) > MAX_QUESTION_CHARS:
-        raise InvalidQuestion(f"The question is {len(text):,} characters; please keep it under {MAX_QUESTION_CHARS:,}.")
-    return text
+    """The question stripped, or InvalidQuestion when it is empty or over MAX_QUESTION_CHARS."""
+    return checked_text(question, "question", MAX_QUESTION_CHARS,
+                        "ask something about a role, e.g. 'what does the PhD role pay?'.")
 
 
 def understander_for(embeddings: CachedEmbeddings, cache_dir: Path | None) -> Understander:

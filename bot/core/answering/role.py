@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.answering.base import name, passages
 from bot.core.citations import CitationList
+from bot.core.english import zipf_frequency
 from bot.core.fields_answers import FIELD_NAMES, field_sentence, missing_sentence, section_sentence
 from bot.core.lexical import STOPWORDS
 from bot.core.text import words
@@ -142,13 +143,11 @@ def specific_words(text: str) -> list[str]:
     """The words of a question that carry what it asks ("PTO", "relocation", "401k", "return offers"),
     rarest first: a line that answers it has the rarest of them. Very common words and role nouns
     never count."""
-    from wordfreq import zipf_frequency
-
     kept: dict[str, float] = {}
     for word in words(text, parts=True):
         if word in STOPWORDS or word in ROLE_NOUNS or len(word) < 2:
             continue
-        frequency = zipf_frequency(word, "en", wordlist="small")
+        frequency = zipf_frequency(word)
         if frequency < VERY_COMMON_ZIPF:
             kept[word] = frequency
     return sorted(kept, key=kept.__getitem__)  # rarest first
