@@ -1,8 +1,11 @@
 """The architecture rules a reviewer would otherwise check by hand, read from the source with `ast`.
 
-- No import cycles among bot modules at import time (imports inside functions or under
-  `if TYPE_CHECKING:` don't run at import time, so they are not edges).
-- `bot/core` never imports discord: everything that is not Discord must run without it.
+- No import cycles among bot modules, counting every import: at import time, inside functions and
+  under `if TYPE_CHECKING:`. A lazy or type-only import back is still two modules that cannot be
+  understood (or moved) one without the other. A module importing its own package (which re-exports
+  it) is not counted: Python imports the package first anyway.
+- `bot/core` never imports discord, `bot.discord_app` or the CLI: everything that is not Discord
+  must run without it, and the core is what the front ends build on, never the reverse.
 - One error root: the errors a user may see derive from `PrepbotError`.
 """
 
@@ -67,6 +70,18 @@ def _graph(typing: bool = False) -> dict[str, set[str]]:
     return graph
 
 
+def _full_graph() -> dict[str, set[str]]:
+    """Every import statement anywhere in a module (functions, TYPE_CHECKING blocks, try/except),
+    without the edge from a submodule to the package that contains it."""
+    graph: dict[str, set[str]] = {}
+    for module, path in MODULES.items():
+        nodes = [n for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                 if isinstance(n, ast.Import | ast.ImportFrom)]
+        found = {t for node in nodes for t in _targets(module, node)}
+        graph[module] = {t for t in found if t != module and not module.startswith(f"{t}.")}
+    return graph
+
+
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     """Strongly connected components with more than one module (Tarjan)."""
     index: dict[str, int] = {}
@@ -111,6 +126,29 @@ def test_the_checker_sees_a_cycle() -> None:
 def test_no_import_cycles_among_bot_modules() -> None:
     """No bot module imports, at import time, a module that imports it back (directly or in a circle)."""
     assert _cycles(_graph()) == []
+
+
+def test_no_import_cycles_even_lazy_or_for_type_checking() -> None:
+    """Counting imports inside functions and under TYPE_CHECKING too, the modules form no circle: a
+    shared type lives in the lower module, and a higher one is reached through a Protocol or a callable."""
+    assert _cycles(_full_graph()) == []
+
+
+def test_the_full_graph_sees_lazy_and_type_only_imports() -> None:
+    """The full graph has the edges the import-time graph leaves out (so the check above can fail):
+    Services builds the conversation engine lazily, and a package's own submodules are not edges back."""
+    lazy, eager = _full_graph(), _graph()
+    assert "bot.core.conversation" in lazy["bot.core.services"]
+    assert "bot.core.conversation" not in eager["bot.core.services"]
+    assert "bot.core.conversation" not in lazy["bot.core.conversation._engine"]
+
+
+def test_core_never_imports_the_front_ends() -> None:
+    """No module under bot/core imports bot.discord_app or the CLI (bot.cli, bot.cli_*), at any level."""
+    offenders = sorted(f"{module} -> {target}" for module, targets in _full_graph().items()
+                       if module.startswith("bot.core") for target in targets
+                       if target.startswith(("bot.discord_app", "bot.cli")))
+    assert offenders == []
 
 
 def test_the_discord_bot_imports_nothing_that_imports_it() -> None:

@@ -13,6 +13,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
 from rapidfuzz import fuzz, process
 
@@ -196,11 +197,22 @@ def _employer_from_text(role: Posting) -> str | None:
     return _EMPLOYERS[key]
 
 
+@cache
+def technology_words() -> frozenset[str]:
+    """The words of the technology taxonomy ("pytorch", "spark"): postings repeat them, but they
+    name no employer (here and in bot.core.understanding.employers)."""
+    from bot.core.postings import tech
+
+    if hasattr(tech, "taxonomy"):
+        forms = set(tech.taxonomy().by_form)
+    else:
+        forms = {name.lower() for name in getattr(tech, "TECH_TERMS", {})}
+    return frozenset(w for form in forms for w in words(form, parts=True))
+
+
 def _employer_in(role: Posting) -> str | None:
     """The capitalised word the posting repeats most that is not
     an ordinary word — postings name their employer again and again ("At Ferrovia, ...")."""
-    from bot.core.understanding.employers import technology_words
-
     title = words(role.title, parts=True)
     skip = technology_words() | set(title[1:])  # "... Multimodal Recommendation" names a topic, not an employer
     counts: Counter[str] = Counter()

@@ -16,7 +16,7 @@ import yaml
 
 from bot.core.english import is_common_word
 from bot.core.text import tokens, words
-from bot.core.understanding.catalogue import RoleCatalogue
+from bot.core.understanding.catalogue import RoleCatalogue, technology_words
 from bot.core.understanding.data import INTENTS_DIR, intent_examples
 from bot.core.understanding.references import ROLE_NOUNS
 
@@ -43,17 +43,6 @@ def famous_employers() -> frozenset[str]:
 def _ordinary_words() -> frozenset[str]:
     """Words our labelled questions use: how people ask, never whom they ask about."""
     return frozenset(w for phrases in intent_examples().values() for p in phrases for w in words(p, parts=True))
-
-
-@cache
-def technology_words() -> frozenset[str]:
-    from bot.core.postings import tech
-
-    if hasattr(tech, "taxonomy"):
-        forms = set(tech.taxonomy().by_form)
-    else:
-        forms = {name.lower() for name in getattr(tech, "TECH_TERMS", {})}
-    return frozenset(w for form in forms for w in words(form, parts=True))
 
 
 def unknown_employer(question: str, catalogue: RoleCatalogue, posting_words: frozenset[str],
