@@ -8,8 +8,10 @@ model's own (its modules.json): the transformer, mean pooling over real tokens
 (256 word pieces) as the truncation. Vectors match sentence-transformers' to cosine >= 0.999
 (tests/core/test_embeddings.py).
 
-Wrapped as a LangChain `Embeddings` so the Chroma vector store and the optional LLM chain share
-it. Repeated texts are embedded once: ingest often sees the same boilerplate lines across
+`CachedEmbeddings.as_langchain()` wraps it as a LangChain `Embeddings` for the LangChain Chroma
+vector store and chains; the class itself is not one, because importing langchain_core's embeddings
+pulls in its runnables and callbacks (~0.15 s of every cold `prepbot ask`) that prepbot's own search
+never uses. Repeated texts are embedded once: ingest often sees the same boilerplate lines across
 postings, and chat re-asks the same questions. The tokenizer loads at once (chunking counts
 tokens); the ONNX session loads on the first text to embed, so commands that only read the
 catalogue (`prepbot roles`) never pay for it.
@@ -27,12 +29,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from bot.core.errors import PrepbotError
 
 if TYPE_CHECKING:
     import onnxruntime
+    from langchain_core.embeddings import Embeddings
     from tokenizers import Tokenizer
 
 log = logging.getLogger(__name__)
@@ -191,8 +193,10 @@ class OnnxEncoder:
         return (pooled / norms).astype(np.float32)
 
 
-class CachedEmbeddings(Embeddings):
-    """Normalised all-MiniLM-L6-v2 vectors with a bounded cache keyed by the exact text."""
+class CachedEmbeddings:
+    """Normalised all-MiniLM-L6-v2 vectors with a bounded cache keyed by the exact text. It has
+    LangChain's `Embeddings` methods (embed_documents, embed_query); `as_langchain()` is the same
+    vectors as a real LangChain `Embeddings`."""
 
     def __init__(self, model_path: str, cache_size: int = 50_000, batch_size: int = 64) -> None:
         self.model_path = model_path  # which model made these vectors (keys on-disk caches of them)
@@ -224,6 +228,10 @@ class CachedEmbeddings(Embeddings):
             self._remember(text, vector)
         return vector
 
+    def as_langchain(self) -> Embeddings:
+        """These vectors as a LangChain `Embeddings` (same cache, same encoder)."""
+        return _langchain_class()(self)
+
     def token_count(self, text: str) -> int:
         """Word pieces in `text` without special tokens (what chunking budgets against)."""
         return self.encoder.count_tokens(text)
@@ -236,6 +244,24 @@ class CachedEmbeddings(Embeddings):
         self._cache[text] = vector
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
+
+
+@cache
+def _langchain_class() -> type[Embeddings]:
+    """The LangChain adapter class, defined on first use so that langchain_core loads only then."""
+    from langchain_core.embeddings import Embeddings
+
+    class LangChainEmbeddings(Embeddings):
+        def __init__(self, inner: CachedEmbeddings) -> None:
+            self.inner = inner
+
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return self.inner.embed_documents(texts)
+
+        def embed_query(self, text: str) -> list[float]:
+            return self.inner.embed_query(text)
+
+    return LangChainEmbeddings
 
 
 @cache

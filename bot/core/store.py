@@ -137,7 +137,7 @@ class VectorStore:
 
         return self._guard(
             lambda: Chroma(
-                collection_name=CHUNKS, embedding_function=self.embeddings, client=self.client,
+                collection_name=CHUNKS, embedding_function=self.embeddings.as_langchain(), client=self.client,
                 collection_metadata=COSINE,
             )
         )

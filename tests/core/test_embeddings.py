@@ -95,7 +95,8 @@ def test_a_model_with_other_pooling_is_refused(tmp_path):
 @pytest.mark.parametrize("command", [["roles"], ["ask", "Does the e-commerce role involve diffusion models?"], ["--help"]])
 def test_commands_never_import_torch(command, seeded_index, tmp_path):
     """`prepbot roles`, `ask` and `--help` run without torch, sentence-transformers or
-    langchain-huggingface (each costs seconds and hundreds of MB); `roles` not even onnxruntime."""
+    langchain-huggingface (each costs seconds and hundreds of MB), nor langchain-core or wordfreq
+    (a few hundred ms of every cold start); `roles` not even onnxruntime."""
     data = tmp_path / "data"
     shutil.copytree(Path(seeded_index.store.where).parent, data)
     probe = (
@@ -103,7 +104,7 @@ def test_commands_never_import_torch(command, seeded_index, tmp_path):
         "try:\n    runpy.run_module('bot', run_name='__main__')\n"
         "except SystemExit: pass\n"
         "heavy = [m for m in ('torch', 'sentence_transformers', 'langchain_huggingface', 'transformers', "
-        "'onnxruntime') if m in sys.modules]\n"
+        "'onnxruntime', 'langchain_core', 'wordfreq') if m in sys.modules]\n"
         "print('HEAVY', ' '.join(heavy))\n"
     )
     env = {"PREPBOT_DATA_DIR": str(data), "PATH": "/usr/bin:/bin", "LLM_PROVIDER": "", "HOME": str(tmp_path)}
@@ -116,3 +117,13 @@ def test_commands_never_import_torch(command, seeded_index, tmp_path):
     if command[0] == "ask":
         assert "onnxruntime" in heavy  # the probe can see a loaded backend, so the check above can fail
 
+
+
+def test_the_langchain_wrapper_gives_the_same_vectors(embeddings):
+    """The LangChain path (vector store, chains) gets a real `Embeddings` over the same encoder and cache."""
+    from langchain_core.embeddings import Embeddings
+
+    wrapped = embeddings.as_langchain()
+    assert isinstance(wrapped, Embeddings)
+    assert wrapped.embed_query("feature stores") == embeddings.embed_query("feature stores")
+    assert wrapped.embed_documents(["a", "b"]) == embeddings.embed_documents(["a", "b"])
