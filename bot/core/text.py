@@ -30,10 +30,10 @@ _CONTRACTED = frozenset("what it that there who where how here let he she".split
 #: English function words: they say how a sentence is built, not what it is about. "us" is not one
 #: of them here, because "US" is how postings and students name a country.
 STOPWORDS = frozenset(
-    "a about above after again against all also am an and any are as at be because been before being below "
-    "between both but by can could did do does doing down during each either else even ever every few for from "
+    "a about above across after again against all also am among an and any are as at be because been before being "
+    "below between both but by can could did do does doing down during each either else even ever every few for from "
     "further had has have having he her here hers herself him himself his how however i if in into is it its "
-    "itself just let like may me might more most much must my myself no nor not now of off on once only or "
+    "itself just let like many may me might more most much must my myself no nor not now of off on once only or "
     "other our ours ourselves out over own per quite rather really same shall she should so some such than that "
     "the their theirs them themselves then there these they this those though through thus to too under until "
     "up upon very via was we were what whatever when where whether which while who whom whose why will with "

@@ -85,3 +85,9 @@ def test_with_parts_adds_each_side_of_a_pair() -> None:
     name, not the language "r" and a "d"."""
     assert with_parts(["cv/nlp", "r&d", "python"]) == ["cv/nlp", "cv", "nlp", "r&d", "python"]
     assert with_parts(["cv/nlp"])[1:] == words("CV/NLP", parts=True)  # one rule for what a part is
+
+
+def test_quantifiers_and_spatial_function_words_are_stopwords() -> None:
+    """ "many", "across" and "among" say how much or where, not what: role-name detection and
+    search both skip them (the one stopword list)."""
+    assert content_words("many roles across Europe, among others") == ["roles", "europe", "others"]

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.core.postings import Posting
-from bot.core.text import tokens
+from bot.core.text import STOPWORDS, tokens
 from bot.core.understanding.catalogue import Match, RoleCatalogue
 
 ROLE_NOUNS = frozenset(
@@ -25,9 +25,6 @@ _TOP_PAYER = re.compile(
 )
 _LOWEST = re.compile(r"\blowest|\bworst|\bleast\b", re.I)
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
-_STOP = frozenset("a an the this that these those my your our their its of for to in on at with and or is are was "
-                  "what which who how does do did can could should would will about across all any each every "
-                  "both between among per some more most many much few other such than".split())  # function words
 
 
 @dataclass
@@ -208,7 +205,7 @@ def _unmatched_phrase(toks: list, matches: list[Match], catalogue: RoleCatalogue
             if texts[back] in catalogue.words.ranking_words:
                 ranked = True
                 break
-            if texts[back] in skip or texts[back] in ROLE_NOUNS or texts[back] in _STOP:
+            if texts[back] in skip or texts[back] in ROLE_NOUNS or texts[back] in STOPWORDS:
                 break
             run.insert(0, back)
         if run and not ranked and any(i not in covered for i in run):
