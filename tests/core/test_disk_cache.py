@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.core import disk_cache
-from bot.core.disk_cache import cached_json
+from bot.core.disk_cache import cached_json, cached_vectors
 
 
 @pytest.fixture
@@ -58,3 +59,34 @@ def test_gazetteer_and_regions_are_the_same_from_the_cache(cache: Path) -> None:
     assert {p.name.split("-")[0] for p in cache.glob("*.json")} == {"gazetteer", "regions"}
     read = (places.gazetteer(), regions.place_regions("Toronto, ON or Montréal, QC"))
     assert read == built and {"CA", "toronto"} <= read[1]
+
+
+class _FakeEncoder:
+    """Vectors from a seed: another seed is another model at the same path."""
+
+    def __init__(self, seed: int) -> None:
+        self.model_path, self.seed, self.documents_embedded = "/models/same-path", seed, 0
+
+    def _vector(self, text: str) -> list[float]:
+        rng = np.random.default_rng(abs(hash((self.seed, text))) % 2**32)
+        v = rng.normal(size=8)
+        return list(v / np.linalg.norm(v))
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.documents_embedded += len(texts)
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)
+
+
+def test_example_vectors_are_kept_and_a_changed_model_is_noticed(cache: Path) -> None:
+    texts = ["What you'll do", "Qualifications", "Benefits"]
+    first = _FakeEncoder(1)
+    made = cached_vectors("examples", texts, first)
+    again = _FakeEncoder(1)
+    kept = cached_vectors("examples", texts, again)
+    assert again.documents_embedded == 0 and np.allclose(kept, made, atol=1e-6)
+    other_model = _FakeEncoder(2)
+    remade = cached_vectors("examples", texts, other_model)
+    assert other_model.documents_embedded == 3 and not np.allclose(remade, made, atol=1e-3)

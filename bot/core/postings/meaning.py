@@ -5,7 +5,8 @@ nearest example when that example is close enough; otherwise it has no kind (an 
 keeps its own name). Similarity only says what a heading is *about*; nothing here judges whether
 a posting is right. Vectors come from the bundled embedding model through
 `bot.core.embeddings.load_embeddings` (the same encoder the index uses), and every text is
-classified once per process: postings repeat the same few dozen headings.
+classified once per process: postings repeat the same few dozen headings. The examples' own vectors
+are kept between runs (bot/core/disk_cache.py), so a fresh `prepbot ingest` does not embed them again.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+
+from bot.core.disk_cache import cached_vectors
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parents[3] / "knowledge" / "postings_reading"
 _NOISE = re.compile(r"[^\w\s'&/+-]", re.UNICODE)
@@ -38,7 +41,10 @@ def encoder():  # noqa: ANN201 - the embeddings object of bot.core.embeddings
 
 
 def _vectors(texts: list[str]) -> np.ndarray:
-    vectors = np.asarray(encoder().embed_documents(texts), dtype=np.float32)
+    return _normalised(np.asarray(encoder().embed_documents(texts), dtype=np.float32))
+
+
+def _normalised(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.maximum(norms, 1e-9)
 
@@ -62,7 +68,7 @@ class ExampleClassifier:
             missing = list(dict.fromkeys(k for k in keys if k and k not in self._cache and k not in self._exact))
         if missing:
             if self._matrix is None:
-                self._matrix = _vectors(self._texts)
+                self._matrix = _normalised(cached_vectors("posting-examples", self._texts, encoder()))
             scores = _vectors(missing) @ self._matrix.T
             with self._lock:
                 for key, row in zip(missing, scores, strict=True):

@@ -9,8 +9,6 @@ what a message is about; a low best score means "not sure" and leads to a clarif
 
 from __future__ import annotations
 
-import hashlib
-import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,12 +16,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from bot.core.disk_cache import cached_vectors
 from bot.core.understanding.data import intent_examples
 
 if TYPE_CHECKING:
     from bot.core.embeddings import CachedEmbeddings
 
-log = logging.getLogger(__name__)
 NEAREST = 3  # an intent's score: mean similarity of its 3 closest examples (robust to one odd example)
 # Chosen by scripts/eval_intents.py on the tuning half of the development questions: the lowest threshold
 # whose answered questions are >= 95% right (docs/benchmarks.md). Those are questions about roles, so it
@@ -33,7 +31,6 @@ CONFIDENT = 0.30
 # dev questions say nothing about these, so they keep the stricter bar they were built with.
 ACT_CONFIDENT = 0.65
 CLAUSE_CONFIDENT = 0.6  # a second part of a question must be at least this clear to add its intent
-PROBE_AGREEMENT = 0.999  # a cached matrix is reused only if the encoder still agrees on one example
 CONTROL_CONFIDENT = 0.7  # inside a quiz, a control phrase ("harder please") must be this clear
 
 
@@ -97,23 +94,6 @@ class IntentClassifier:
         return np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
 
     def _load_or_embed(self, texts: list[str]) -> np.ndarray:
-        digest = hashlib.sha256(("\n".join(texts) + str(getattr(self.embeddings, "model_path", ""))).encode())
-        path = self._cache_dir / f"intents-{digest.hexdigest()[:16]}.npy" if self._cache_dir else None
-        if path is not None and path.exists():
-            try:
-                cached = np.load(path)
-                probe = np.asarray(self.embeddings.embed_query(texts[0]), dtype=np.float32)
-                if cached.shape[0] == len(texts) and float(cached[0] @ probe) > PROBE_AGREEMENT:
-                    return cached  # same examples, and the encoder still gives the same vectors
-            except (OSError, ValueError):
-                log.info("intent vector cache unreadable; rebuilding it")
-        matrix = np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32)
-        if path is not None:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(".tmp.npy")
-                np.save(tmp, matrix)
-                tmp.replace(path)
-            except OSError:
-                log.info("could not write the intent vector cache to %s", path)
-        return matrix
+        if self._cache_dir is None:
+            return np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32)
+        return cached_vectors("intents", texts, self.embeddings, self._cache_dir)
