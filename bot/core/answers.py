@@ -9,11 +9,11 @@ supports an answer, the answer says so and cites nothing.
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.core import disk_cache
 from bot.core.answering import chat
 from bot.core.answering.base import MAX_LISTED, Answer, name, passages
 from bot.core.answering.cross import CrossAnswers
@@ -54,12 +54,6 @@ def understander_for(embeddings: CachedEmbeddings, cache_dir: Path | None) -> Un
         return found
 
 
-def intent_cache_dir() -> Path:
-    """Where the intent examples' vectors are kept between runs: the user's cache directory, shared by
-    every data dir (they depend only on the examples and the model, which key the file)."""
-    base = os.environ.get("PREPBOT_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    return Path(base) / "prepbot" if base else Path.home() / ".cache" / "prepbot"
-
 
 def without_phrase(question: str, phrase: str | None) -> str:
     """Kept for older callers: the question without the words that named a role."""
@@ -80,7 +74,7 @@ class AnswerEngine:
     # ----- understanding -------------------------------------------------------------------------
     @property
     def understander(self) -> Understander:
-        return understander_for(self.index.embeddings, intent_cache_dir())
+        return understander_for(self.index.embeddings, disk_cache.cache_dir())
 
     def understand(self, question: str, context_roles: list[str] | None = None, role: str | None = None,
                    topics: dict[str, tuple[str, ...]] | None = None) -> Query:
