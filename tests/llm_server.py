@@ -9,6 +9,11 @@ timeouts), an HTTP status (500...), or a raw garbage body.
     with FakeLLMServer() as server:
         server.reply = "The role pays $45 per hour [1]."
         model = ChatOpenAI(base_url=server.base_url, api_key="test", model="test-model")
+
+A test module takes one server for all its tests, each test starting from a clean script:
+
+    from tests.llm_server import FakeLLMServer, fresh_script, llm_settings, server_fixture  # noqa: F401
+    model = build_chat_model(llm_settings(server, timeout=5))
 """
 
 from __future__ import annotations
@@ -16,10 +21,14 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+import pytest
+
+from bot.config import Settings
 
 Reply = str | Callable[[dict[str, Any]], str]
 
@@ -242,3 +251,24 @@ def _completion(body: dict[str, Any], text: str) -> bytes:
 
 def _error(message: str, kind: str) -> bytes:
     return json.dumps({"error": {"message": message, "type": kind, "param": None, "code": None}}).encode()
+
+
+@pytest.fixture(scope="module", name="server")
+def server_fixture() -> Iterator[FakeLLMServer]:
+    """`server`: one fake LLM server for the importing test module."""
+    with FakeLLMServer() as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def fresh_script(server: FakeLLMServer) -> None:
+    """Each test of the importing module starts from the default reply, with no requests recorded."""
+    server.reset()
+
+
+def llm_settings(server: FakeLLMServer, timeout: float = 10.0, **extra: object) -> Settings:
+    """Settings for the OpenAI-compatible backend pointed at `server` (no .env read); `extra` overrides
+    any setting by its environment name (e.g. LLM_PROVIDER="anthropic-ish")."""
+    values = {"LLM_PROVIDER": "openai-compatible", "LLM_MODEL": "test-model", "LLM_BASE_URL": server.base_url,
+              "LLM_TIMEOUT": timeout}
+    return Settings(_env_file=None, **(values | extra))

@@ -9,9 +9,7 @@ measures; it does not teach (nothing here is special-cased in the code).
 
 from __future__ import annotations
 
-import importlib.util
 import re
-from functools import cache
 from pathlib import Path
 
 import pytest
@@ -20,20 +18,12 @@ import yaml
 from bot.core.answers import AnswerEngine
 from bot.core.embeddings import CachedEmbeddings
 from bot.core.index import KnowledgeIndex
+from tests.postings_dev import DEV, score_module
 
-DEV = Path(__file__).parents[2] / ".." / "shared" / "postings-dev"
 SEED = Path(__file__).parents[2] / "knowledge" / "postings"
 ANSWERED = 0.95  # the "done when": >= 95% of the answerable questions
 pytestmark = pytest.mark.skipif(not (DEV / "questions.yaml").exists(),
                                 reason="../shared/postings-dev is not beside the clone")
-
-
-@cache
-def _score():  # noqa: ANN202 - the corpus's own patterns, so refusals count exactly as it counts them
-    spec = importlib.util.spec_from_file_location("postings_dev_score", DEV / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +48,7 @@ def _passes(question: dict, answer: dict) -> bool:
         cited = bool(cites) and (not want or any(
             want in f"{c.get('title', '')} {c.get('company', '')} {c.get('role_id', '')}".lower() for c in cites))
         return facts and cited
-    score = _score()
+    score = score_module()  # the corpus's own patterns, so refusals count exactly as it counts them
     refused = bool(score.REFUSAL.search(text)) and not cites
     return refused and not (question.get("kind") == "unstated" and score.NO_SUCH_ROLE.search(text))
 

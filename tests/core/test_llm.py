@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,7 +31,7 @@ from bot.core.llm import (
     generate_posting_questions,
     make_answer_engine,
 )
-from tests.llm_server import FakeLLMServer
+from tests.llm_server import FakeLLMServer, fresh_script, llm_settings, server_fixture  # noqa: F401  (fixtures)
 
 ChatOpenAI = pytest.importorskip(
     "langchain_openai", reason="needs the optional extra: pip install 'prepbot[llm]'"
@@ -58,27 +57,6 @@ The Must-Haves
 
 
 # ----- fixtures -----------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeLLMServer]:
-    with FakeLLMServer() as running:
-        yield running
-
-
-@pytest.fixture(autouse=True)
-def _clean_server(server: FakeLLMServer) -> None:
-    server.reset()
-
-
-def llm_settings(server: FakeLLMServer, timeout: float = 10.0, **extra: object) -> Settings:
-    values = {
-        "LLM_PROVIDER": "openai-compatible",
-        "LLM_MODEL": "test-model",
-        "LLM_BASE_URL": server.base_url,
-        "LLM_TIMEOUT": timeout,
-    }
-    return Settings(_env_file=None, **(values | extra))
-
-
 @pytest.fixture(scope="module")
 def engine(server: FakeLLMServer, answer_engine: AnswerEngine) -> LLMAnswerEngine:
     return LLMAnswerEngine(answer_engine, build_chat_model(llm_settings(server)))

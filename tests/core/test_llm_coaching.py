@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
@@ -15,28 +14,15 @@ from bot.core.llm import build_chat_model
 from bot.core.llm.coaching import LLMGrader, LLMQuizMaker
 from bot.core.questions import QuestionBank
 from bot.core.quiz import QuizMaker
-from tests.llm_server import FakeLLMServer
+from tests.llm_server import FakeLLMServer, fresh_script, llm_settings, server_fixture  # noqa: F401  (fixtures)
 
 pytest.importorskip("langchain_openai", reason="needs the optional extra: pip install 'prepbot[llm]'")
 ECOM = "tiktok-ml-scientist-intern-global-e-commerce-content-recommendation-phd"
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[FakeLLMServer]:
-    with FakeLLMServer() as running:
-        yield running
-
-
-@pytest.fixture(autouse=True)
-def _clean(server: FakeLLMServer) -> None:
-    server.reset()
-
-
-@pytest.fixture(scope="module")
 def model(server: FakeLLMServer):
-    settings = Settings(_env_file=None, LLM_PROVIDER="openai-compatible", LLM_MODEL="m", LLM_BASE_URL=server.base_url,
-                        LLM_TIMEOUT=5)
-    return build_chat_model(settings)
+    return build_chat_model(llm_settings(server, timeout=5))
 
 
 @pytest.fixture(scope="module")

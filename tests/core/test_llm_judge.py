@@ -5,7 +5,6 @@ tries to credit everything credits nothing; timeouts and bad output fall back to
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
@@ -15,7 +14,7 @@ from bot.core.llm import build_chat_model
 from bot.core.llm.coaching import LLMGrader
 from bot.core.llm.judge import BadJudgement, parse_judgement, verbatim
 from bot.core.questions import QuestionBank
-from tests.llm_server import FakeLLMServer
+from tests.llm_server import FakeLLMServer, fresh_script, llm_settings, server_fixture  # noqa: F401  (fixtures)
 
 pytest.importorskip("langchain_openai", reason="needs the optional extra: pip install 'prepbot[llm]'")
 
@@ -30,20 +29,8 @@ def bank() -> QuestionBank:
     return QuestionBank.load(Settings().questions_dir)
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeLLMServer]:
-    with FakeLLMServer() as running:
-        yield running
-
-
-@pytest.fixture(autouse=True)
-def _clean(server: FakeLLMServer) -> None:
-    server.reset()
-
-
 def _model(server: FakeLLMServer, timeout: float = 5):
-    return build_chat_model(Settings(_env_file=None, LLM_PROVIDER="openai-compatible", LLM_MODEL="m",
-                                     LLM_BASE_URL=server.base_url, LLM_TIMEOUT=timeout))
+    return build_chat_model(llm_settings(server, timeout=timeout))
 
 
 def _grader(bank: QuestionBank, server: FakeLLMServer, timeout: float = 5) -> LLMGrader:

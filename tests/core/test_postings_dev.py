@@ -7,18 +7,16 @@ test_posting_fields.py. Thresholds are the issue's "done when" figures.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from functools import cache
-from pathlib import Path
 
 import pytest
 import yaml
 
 from bot.core.postings import Posting, load_posting
 from bot.core.postings.tech import canonical
+from tests.postings_dev import DEV, score_module
 
-DEV = Path(__file__).parents[2] / ".." / "shared" / "postings-dev"
 FIELD_ACCURACY = 0.95
 TECH_RECALL = 0.95
 SECTION_RECALL = 0.90
@@ -29,14 +27,6 @@ _STOP = set(
 pytestmark = pytest.mark.skipif(
     not (DEV / "truth.yaml").exists(), reason="../shared/postings-dev is not beside the clone"
 )
-
-
-@cache
-def _score_module():  # noqa: ANN202 - the corpus's own scorer, so the test counts exactly as it does
-    spec = importlib.util.spec_from_file_location("postings_dev_score", DEV / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @cache
@@ -51,7 +41,7 @@ def _postings() -> dict[str, Posting]:
 
 def test_field_accuracy_as_score_py_counts_it() -> None:
     """company, title, locations, work mode, level, pay, duration, start dates: >= 95% right."""
-    score = _score_module()
+    score = score_module()
     misses = []
     total = 0
     for name, truth in _truth().items():

@@ -34,7 +34,7 @@ from tests.discord.harness import (
     monotonic,
     running_prepbot,
 )
-from tests.fakediscord import ALL_PERMISSIONS, FakeDiscord, FakeGuild, running_bot
+from tests.fakediscord import ALL_PERMISSIONS, FakeDiscord, FakeGuild, poll_until, running_bot
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 pytest_plugins = ["tests.servers"]
@@ -203,16 +203,25 @@ async def test_shards_resume_after_a_dropped_socket_and_a_reconnect(seeded_index
         pair.check(since)
 
 
-async def test_an_uncertain_claim_is_checked_before_posting(seeded_index, tmp_path):
-    """A claim whose reply is lost (StateUnavailable) is read back: ours means post once; a failed read
-    waits for the next tick; nothing is posted twice or skipped."""
+@contextlib.asynccontextmanager
+async def tokyo_study_group(seeded_index: KnowledgeIndex, tmp_path: Path) -> AsyncIterator[tuple[Pair, Harness, float]]:
+    """A pair on one SQLite database whose shard-0 server has a study group posting at 09:00 Tokyo time,
+    the clock at that minute and the scheduler ticked by hand: (pair, shard 0's harness, start time)."""
     async with running_pair(seeded_index, tmp_path, f"sqlite:///{tmp_path / 'state.db'}",
                             scheduler_interval=3600) as pair:
         since = monotonic()
         harness = pair.harnesses[0]
-        state = harness.bot.state
         pair.clock.now = TOKYO_0900
-        await asyncio.to_thread(state.set_studygroup, harness.guild.id, harness.study.id, "09:00", "Asia/Tokyo")
+        await asyncio.to_thread(harness.bot.state.set_studygroup, harness.guild.id, harness.study.id, "09:00",
+                                "Asia/Tokyo")
+        yield pair, harness, since
+
+
+async def test_an_uncertain_claim_is_checked_before_posting(seeded_index, tmp_path):
+    """A claim whose reply is lost (StateUnavailable) is read back: ours means post once; a failed read
+    waits for the next tick; nothing is posted twice or skipped."""
+    async with tokyo_study_group(seeded_index, tmp_path) as (pair, harness, since):
+        state = harness.bot.state
         claim, get = state.claim_daily_post, state.get_daily_post
         failures = {"get": 1}
 
@@ -338,13 +347,14 @@ async def test_prepbot_run_as_one_shard_process(tmp_path):
     log = tmp_path / "shard1.log"
     sink = log.open("wb")
     # tests.fakediscord.prepbot_process is `prepbot` pointed at the fake (no test hooks in the shipped entry point)
-    proc = subprocess.Popen([sys.executable, "-m", "tests.fakediscord.prepbot_process", "run", "--shard-count", "2",
-                             "--shard-ids", "1"], env=env, stdout=subprocess.DEVNULL, stderr=sink,
+    # -v: the log says "logged in as" once discord.py's READY and guild_ready_timeout are over
+    proc = subprocess.Popen([sys.executable, "-m", "tests.fakediscord.prepbot_process", "-v", "run", "--shard-count",
+                             "2", "--shard-ids", "1"], env=env, stdout=subprocess.DEVNULL, stderr=sink,
                             cwd=Path(__file__).resolve().parents[2])
     try:
         identify = await fake.wait_until_identified(timeout=120)
         assert identify["shard"] == [1, 2]
-        await asyncio.sleep(2.5)  # READY, then guild_ready_timeout
+        await poll_until(lambda: "logged in as" in log.read_text(errors="replace"), 60, "on_ready in the shard's log")
         interaction = await fake.send_slash_command("roles", user=user, channel=channel)
         callback = await fake.wait_for_interaction_response(interaction, timeout=ACK_DEADLINE + 1)
         assert callback.accepted and callback.latency < ACK_DEADLINE
@@ -364,13 +374,8 @@ async def test_prepbot_run_as_one_shard_process(tmp_path):
 
 async def test_a_database_outage_skips_a_tick_without_an_error(seeded_index, tmp_path, caplog):
     """StateUnavailable while listing study groups is a warning and the next tick posts as usual."""
-    async with running_pair(seeded_index, tmp_path, f"sqlite:///{tmp_path / 'state.db'}",
-                            scheduler_interval=3600) as pair:
-        since = monotonic()
-        harness = pair.harnesses[0]
+    async with tokyo_study_group(seeded_index, tmp_path) as (pair, harness, since):
         state = harness.bot.state
-        pair.clock.now = TOKYO_0900
-        await asyncio.to_thread(state.set_studygroup, harness.guild.id, harness.study.id, "09:00", "Asia/Tokyo")
 
         def down():
             raise StateUnavailable("The study database is unavailable right now; try again shortly.")

@@ -114,6 +114,7 @@ from .server import (
     RecordedRequest,
     UploadedFile,
     point_discordpy_at,
+    poll_until,
     running_bot,
 )
 
@@ -132,5 +133,6 @@ __all__ = [
     "RecordedRequest",
     "UploadedFile",
     "point_discordpy_at",
+    "poll_until",
     "running_bot",
 ]

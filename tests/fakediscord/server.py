@@ -248,6 +248,26 @@ class _Session:
 # --------------------------------------------------------------------------------------------
 
 
+_ROUTES: list[tuple[str, re.Pattern[str], str]] = []  # (method, path pattern, handler name), as registered
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _route(method: str, path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register the decorated `_r_*` method as the handler of `method path`. In `path`, `{name}` is a
+    snowflake captured as `name` (`{token}`: an interaction token); other regex is used as written,
+    and the whole path must match."""
+
+    def register(handler: Callable[..., Any]) -> Callable[..., Any]:
+        def group(match: re.Match[str]) -> str:
+            name = match[1]
+            return f"(?P<{name}>[^/]+)" if name == "token" else f"(?P<{name}>\\d+)"
+
+        _ROUTES.append((method, re.compile(_PLACEHOLDER.sub(group, path)), handler.__name__))
+        return handler
+
+    return register
+
+
 class FakeDiscord:
     """In-process fake of Discord's REST API + gateway for one bot application."""
 
@@ -467,21 +487,13 @@ class FakeDiscord:
 
     # ------------------------------------------------------------------ lifecycle
 
-    @property
-    def http_root(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    def _url(self, scheme: str, path: str = "") -> str:
+        return f"{scheme}://127.0.0.1:{self.port}{path}"
 
-    @property
-    def http_base(self) -> str:
-        return f"{self.http_root}/api/v10"
-
-    @property
-    def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/"
-
-    @property
-    def resume_ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/resume/"
+    http_root = property(lambda self: self._url("http"), doc="The fake's HTTP origin.")
+    http_base = property(lambda self: self._url("http", "/api/v10"), doc="The REST base URL (discord.py's).")
+    ws_url = property(lambda self: self._url("ws", "/"), doc="The gateway WebSocket URL.")
+    resume_ws_url = property(lambda self: self._url("ws", "/resume/"), doc="Where READY tells the bot to RESUME.")
 
     async def start(self, *, patch_discordpy: bool = True) -> tuple[str, str]:
         """Bind 127.0.0.1 on a free port; patch discord.py to use it.  Returns ``(http_base, ws_url)``."""
@@ -1298,8 +1310,9 @@ class FakeDiscord:
         subcommand: str | None = None,
         dm: bool = False,
         locale: str = "en-US",
+        focused: str | None = None,
     ) -> FakeInteraction:
-        """Dispatch INTERACTION_CREATE (type 2) for ``/name``.
+        """Dispatch INTERACTION_CREATE (type 2) for ``/name`` (type 4, autocomplete, with ``focused``).
 
         ``name`` may hold the whole path (``"role set"``) or use ``subcommand="set"`` /
         ``subcommand="group sub"``.  ``options`` is ``{name: value}``; option types come from the
@@ -1310,29 +1323,18 @@ class FakeDiscord:
         Defaults: the default user, in the first guild's first text channel (or a DM when
         ``dm=True`` or there is no guild)."""
         user, guild, ch = self._resolve_place(user, guild, channel, dm)
-        data = self._command_data(name, options, subcommand, guild)
-        inter = self._interaction_payload(P.INTERACTION_APPLICATION_COMMAND, data, user, guild, ch, None, locale)
+        data = self._command_data(name, options, subcommand, guild, focused=focused)
+        kind = P.INTERACTION_APPLICATION_COMMAND if focused is None else P.INTERACTION_AUTOCOMPLETE
+        inter = self._interaction_payload(kind, data, user, guild, ch, None, locale)
         return await self._dispatch_interaction(inter)
 
     async def send_autocomplete(
-        self,
-        name: str,
-        options: dict[str, Any] | list[dict[str, Any]] | None,
-        focused: str,
-        *,
-        user: FakeUser | None = None,
-        guild: FakeGuild | None = None,
-        channel: FakeChannel | int | None = None,
-        subcommand: str | None = None,
-        dm: bool = False,
-        locale: str = "en-US",
+        self, name: str, options: dict[str, Any] | list[dict[str, Any]] | None, focused: str, **where: Any
     ) -> FakeInteraction:
-        """Dispatch an autocomplete interaction (type 4); the bot answers with callback type 8
-        (``(await fake.wait_for_interaction_response(i)).choices``)."""
-        user, guild, ch = self._resolve_place(user, guild, channel, dm)
-        data = self._command_data(name, options, subcommand, guild, focused=focused)
-        inter = self._interaction_payload(P.INTERACTION_AUTOCOMPLETE, data, user, guild, ch, None, locale)
-        return await self._dispatch_interaction(inter)
+        """Dispatch an autocomplete interaction (type 4) for option ``focused``; the bot answers with
+        callback type 8 (``(await fake.wait_for_interaction_response(i)).choices``). ``where``: user,
+        guild, channel, subcommand, dm, locale, as for `send_slash_command`."""
+        return await self.send_slash_command(name, options, focused=focused, **where)
 
     def find_component(
         self, message: dict[str, Any] | int | str, *, custom_id: str | None = None, label: str | None = None
@@ -1690,90 +1692,8 @@ class FakeDiscord:
     # ------------------------------------------------------------------ REST plumbing
 
     def _build_routes(self) -> list[tuple[str, re.Pattern[str], Callable[..., Any]]]:
-        S = r"(?P<{}>\d+)"
-        T = r"(?P<token>[^/]+)"
-        table = [
-            ("GET", "/users/@me", self._r_me),
-            ("GET", f"/users/{S.format('user_id')}", self._r_user),
-            ("POST", "/users/@me/channels", self._r_create_dm),
-            ("GET", "/oauth2/applications/@me", self._r_app_info),
-            ("GET", "/applications/@me", self._r_app_info),
-            ("GET", "/gateway", self._r_gateway),
-            ("GET", "/gateway/bot", self._r_gateway_bot),
-            ("GET", f"/applications/{S.format('app_id')}/commands", self._r_get_commands),
-            ("PUT", f"/applications/{S.format('app_id')}/commands", self._r_put_commands),
-            ("POST", f"/applications/{S.format('app_id')}/commands", self._r_upsert_command),
-            ("GET", f"/applications/{S.format('app_id')}/guilds/{S.format('guild_id')}/commands", self._r_get_commands),
-            ("PUT", f"/applications/{S.format('app_id')}/guilds/{S.format('guild_id')}/commands", self._r_put_commands),
-            (
-                "POST",
-                f"/applications/{S.format('app_id')}/guilds/{S.format('guild_id')}/commands",
-                self._r_upsert_command,
-            ),
-            ("DELETE", f"/applications/{S.format('app_id')}/commands/{S.format('command_id')}", self._r_delete_command),
-            (
-                "DELETE",
-                f"/applications/{S.format('app_id')}/guilds/{S.format('guild_id')}/commands/{S.format('command_id')}",
-                self._r_delete_command,
-            ),
-            ("POST", f"/interactions/{S.format('interaction_id')}/{T}/callback", self._r_callback),
-            ("POST", f"/webhooks/{S.format('app_id')}/{T}", self._r_followup),
-            ("GET", f"/webhooks/{S.format('app_id')}/{T}/messages/(?P<message_id>@original|\\d+)", self._r_wh_get),
-            ("PATCH", f"/webhooks/{S.format('app_id')}/{T}/messages/(?P<message_id>@original|\\d+)", self._r_wh_edit),
-            (
-                "DELETE",
-                f"/webhooks/{S.format('app_id')}/{T}/messages/(?P<message_id>@original|\\d+)",
-                self._r_wh_delete,
-            ),
-            ("GET", f"/channels/{S.format('channel_id')}", self._r_get_channel),
-            ("PATCH", f"/channels/{S.format('channel_id')}", self._r_edit_channel),
-            ("DELETE", f"/channels/{S.format('channel_id')}", self._r_delete_channel),
-            ("POST", f"/channels/{S.format('channel_id')}/typing", self._r_no_content),
-            ("GET", f"/channels/{S.format('channel_id')}/messages", self._r_history),
-            ("POST", f"/channels/{S.format('channel_id')}/messages", self._r_create_message),
-            ("GET", f"/channels/{S.format('channel_id')}/messages/{S.format('message_id')}", self._r_get_message),
-            ("PATCH", f"/channels/{S.format('channel_id')}/messages/{S.format('message_id')}", self._r_edit_message),
-            ("DELETE", f"/channels/{S.format('channel_id')}/messages/{S.format('message_id')}", self._r_delete_message),
-            (
-                "PUT",
-                f"/channels/{S.format('channel_id')}/messages/{S.format('message_id')}/reactions/(?P<emoji>[^/]+)/@me",
-                self._r_add_reaction,
-            ),
-            (
-                "DELETE",
-                f"/channels/{S.format('channel_id')}/messages/{S.format('message_id')}"
-                r"/reactions/(?P<emoji>[^/]+)/(?P<user>@me|\d+)",
-                self._r_remove_reaction,
-            ),
-            (
-                "DELETE",
-                f"/channels/{S.format('channel_id')}/messages/{S.format('message_id')}/reactions(?:/(?P<emoji>[^/]+))?",
-                self._r_clear_reactions,
-            ),
-            (
-                "POST",
-                f"/channels/{S.format('channel_id')}/messages/{S.format('message_id')}/threads",
-                self._r_thread_from_message,
-            ),
-            ("POST", f"/channels/{S.format('channel_id')}/threads", self._r_thread),
-            ("PUT", f"/channels/{S.format('channel_id')}/thread-members/(?:@me|\\d+)", self._r_no_content),
-            ("DELETE", f"/channels/{S.format('channel_id')}/thread-members/(?:@me|\\d+)", self._r_no_content),
-            ("GET", f"/guilds/{S.format('guild_id')}", self._r_get_guild),
-            ("GET", f"/guilds/{S.format('guild_id')}/channels", self._r_guild_channels),
-            ("GET", f"/guilds/{S.format('guild_id')}/roles", self._r_guild_roles),
-            ("GET", f"/guilds/{S.format('guild_id')}/members/{S.format('user_id')}", self._r_get_member),
-            (
-                "PUT",
-                f"/guilds/{S.format('guild_id')}/members/{S.format('user_id')}/roles/{S.format('role_id')}",
-                self._r_add_member_role,
-            ),
-            (
-                "DELETE",
-                f"/guilds/{S.format('guild_id')}/members/{S.format('user_id')}/roles/{S.format('role_id')}",
-                self._r_remove_member_role,
-            ),
-        ]
-        return [(m, re.compile(p), h) for m, p, h in table]
+        """The REST routes the `_r_*` handlers registered with `@_route`, bound to this fake."""
+        return [(method, pattern, getattr(self, name)) for method, pattern, name in _ROUTES]
 
     async def _read_body(self, request: web.Request) -> tuple[Any, list[UploadedFile]]:
         ctype = request.headers.get("Content-Type", "")
@@ -1866,18 +1786,24 @@ class FakeDiscord:
             raise ApiError(404, 10008, "Unknown Message")
         return msg
 
+    @_route("POST", r"/channels/{channel_id}/typing")
+    @_route("PUT", r"/channels/{channel_id}/thread-members/(?:@me|\d+)")
+    @_route("DELETE", r"/channels/{channel_id}/thread-members/(?:@me|\d+)")
     async def _r_no_content(self, rec, p):
         return 204, None
 
+    @_route("GET", r"/users/@me")
     async def _r_me(self, rec, p):
         return 200, self.bot_user.me_payload()
 
+    @_route("GET", r"/users/{user_id}")
     async def _r_user(self, rec, p):
         user = self.users.get(int(p["user_id"]))
         if user is None:
             raise ApiError(404, 10013, "Unknown User")
         return 200, user.payload()
 
+    @_route("POST", r"/users/@me/channels")
     async def _r_create_dm(self, rec, p):
         rid = int((rec.json or {}).get("recipient_id", 0))
         user = self.users.get(rid)
@@ -1885,6 +1811,8 @@ class FakeDiscord:
             raise ApiError(400, 50033, "Invalid Recipient(s)")
         return 200, self.dm_channel_for(user).payload()
 
+    @_route("GET", r"/oauth2/applications/@me")
+    @_route("GET", r"/applications/@me")
     async def _r_app_info(self, rec, p):
         return 200, {
             "id": str(self.application_id),
@@ -1906,9 +1834,11 @@ class FakeDiscord:
             "bot": self.bot_user.payload(),
         }
 
+    @_route("GET", r"/gateway")
     async def _r_gateway(self, rec, p):
         return 200, {"url": self.ws_url.rstrip("/")}
 
+    @_route("GET", r"/gateway/bot")
     async def _r_gateway_bot(self, rec, p):
         return 200, {
             "url": self.ws_url.rstrip("/"),
@@ -1950,10 +1880,14 @@ class FakeDiscord:
             errors[f"{idx}.options"] = "Must be 25 or fewer in length."
         return errors
 
+    @_route("GET", r"/applications/{app_id}/commands")
+    @_route("GET", r"/applications/{app_id}/guilds/{guild_id}/commands")
     async def _r_get_commands(self, rec, p):
         scope = self._check_app(p)
         return 200, copy.deepcopy(self.commands.get(scope, []))
 
+    @_route("PUT", r"/applications/{app_id}/commands")
+    @_route("PUT", r"/applications/{app_id}/guilds/{guild_id}/commands")
     async def _r_put_commands(self, rec, p):
         scope = self._check_app(p)
         cmds = rec.json or []
@@ -1969,6 +1903,8 @@ class FakeDiscord:
         self.command_syncs.append((scope, time.monotonic()))
         return 200, copy.deepcopy(self.commands[scope])
 
+    @_route("POST", r"/applications/{app_id}/commands")
+    @_route("POST", r"/applications/{app_id}/guilds/{guild_id}/commands")
     async def _r_upsert_command(self, rec, p):
         scope = self._check_app(p)
         cmd = self._register(scope, rec.json or {})
@@ -1977,6 +1913,8 @@ class FakeDiscord:
         self.command_syncs.append((scope, time.monotonic()))
         return 201, copy.deepcopy(cmd)
 
+    @_route("DELETE", r"/applications/{app_id}/commands/{command_id}")
+    @_route("DELETE", r"/applications/{app_id}/guilds/{guild_id}/commands/{command_id}")
     async def _r_delete_command(self, rec, p):
         scope = self._check_app(p)
         before = self.commands.get(scope, [])
@@ -1988,6 +1926,7 @@ class FakeDiscord:
 
     # interactions -------------------------------------------------------------
 
+    @_route("POST", r"/interactions/{interaction_id}/{token}/callback")
     async def _r_callback(self, rec, p):
         now = rec.time
         inter = self.interactions.get(int(p["interaction_id"]))
@@ -2047,31 +1986,23 @@ class FakeDiscord:
         flags = int(data.get("flags") or 0)
         info: dict[str, Any] = {"id": str(inter.id), "type": inter.type}
         resource: dict[str, Any] = {"type": ctype}
-        if ctype == P.CALLBACK_CHANNEL_MESSAGE:
-            self._validate_message(data, creating=True, files=rec.files)
+        if ctype in (P.CALLBACK_CHANNEL_MESSAGE, P.CALLBACK_DEFERRED_CHANNEL_MESSAGE):
+            # the original response: the message itself, or (deferred) a "thinking…" placeholder
+            loading = ctype == P.CALLBACK_DEFERRED_CHANNEL_MESSAGE
             mtype = P.MSG_CHAT_INPUT_COMMAND if inter.type == P.INTERACTION_APPLICATION_COMMAND else P.MSG_DEFAULT
-            msg = self._bot_message(inter.channel, data, rec.files, type_=mtype, interaction=inter)
+            if loading:
+                msg = self._bot_message(inter.channel, {}, [], type_=mtype, interaction=inter,
+                                        flags=P.FLAG_LOADING | (flags & P.FLAG_EPHEMERAL))
+                inter.deferred_pending = True
+            else:
+                self._validate_message(data, creating=True, files=rec.files)
+                msg = self._bot_message(inter.channel, data, rec.files, type_=mtype, interaction=inter)
             self._store_message(msg, inter.channel)
             inter.original_message_id = int(msg["id"])
             cb.message = msg
             info.update(
                 response_message_id=msg["id"],
-                response_message_loading=False,
-                response_message_ephemeral=bool(flags & P.FLAG_EPHEMERAL),
-            )
-            resource["message"] = self._public(msg)
-        elif ctype == P.CALLBACK_DEFERRED_CHANNEL_MESSAGE:
-            mtype = P.MSG_CHAT_INPUT_COMMAND if inter.type == P.INTERACTION_APPLICATION_COMMAND else P.MSG_DEFAULT
-            msg = self._bot_message(
-                inter.channel, {}, [], type_=mtype, interaction=inter, flags=P.FLAG_LOADING | (flags & P.FLAG_EPHEMERAL)
-            )
-            self._store_message(msg, inter.channel)
-            inter.original_message_id = int(msg["id"])
-            inter.deferred_pending = True
-            cb.message = msg
-            info.update(
-                response_message_id=msg["id"],
-                response_message_loading=True,
+                response_message_loading=loading,
                 response_message_ephemeral=bool(flags & P.FLAG_EPHEMERAL),
             )
             resource["message"] = self._public(msg)
@@ -2133,6 +2064,7 @@ class FakeDiscord:
             raise ApiError(404, 10008, "Unknown Message")
         return msg
 
+    @_route("POST", r"/webhooks/{app_id}/{token}")
     async def _r_followup(self, rec, p):
         inter = self._webhook_interaction(p)
         body = rec.json or {}
@@ -2157,10 +2089,12 @@ class FakeDiscord:
             await self._announce_bot_message(msg)
         return (200, self._public(msg)) if wait else (204, None)
 
+    @_route("GET", r"/webhooks/{app_id}/{token}/messages/(?P<message_id>@original|\d+)")
     async def _r_wh_get(self, rec, p):
         inter = self._webhook_interaction(p)
         return 200, self._public(self._webhook_message(inter, p["message_id"]))
 
+    @_route("PATCH", r"/webhooks/{app_id}/{token}/messages/(?P<message_id>@original|\d+)")
     async def _r_wh_edit(self, rec, p):
         inter = self._webhook_interaction(p)
         msg = self._webhook_message(inter, p["message_id"])
@@ -2174,6 +2108,7 @@ class FakeDiscord:
         await self._announce_bot_message(msg, "MESSAGE_UPDATE")
         return 200, self._public(msg)
 
+    @_route("DELETE", r"/webhooks/{app_id}/{token}/messages/(?P<message_id>@original|\d+)")
     async def _r_wh_delete(self, rec, p):
         inter = self._webhook_interaction(p)
         msg = self._webhook_message(inter, p["message_id"])
@@ -2182,9 +2117,11 @@ class FakeDiscord:
 
     # channels & messages --------------------------------------------------------
 
+    @_route("GET", r"/channels/{channel_id}")
     async def _r_get_channel(self, rec, p):
         return 200, self._channel(p["channel_id"]).payload()
 
+    @_route("PATCH", r"/channels/{channel_id}")
     async def _r_edit_channel(self, rec, p):
         ch = self._channel(p["channel_id"])
         body = rec.json or {}
@@ -2196,6 +2133,7 @@ class FakeDiscord:
             await self._maybe_dispatch(event, ch.payload(), guild_id=ch.guild_id)
         return 200, ch.payload()
 
+    @_route("DELETE", r"/channels/{channel_id}")
     async def _r_delete_channel(self, rec, p):
         ch = self._channel(p["channel_id"])
         payload = ch.payload()
@@ -2206,6 +2144,7 @@ class FakeDiscord:
             await self._maybe_dispatch(event, payload, guild_id=ch.guild_id)
         return 200, payload
 
+    @_route("GET", r"/channels/{channel_id}/messages")
     async def _r_history(self, rec, p):
         ch = self._channel(p["channel_id"])
         limit = int(rec.query.get("limit", 50))
@@ -2219,6 +2158,7 @@ class FakeDiscord:
         ids = ids[-limit:]
         return 200, [self._public(self.messages[i]) for i in reversed(ids)]  # newest first
 
+    @_route("POST", r"/channels/{channel_id}/messages")
     async def _r_create_message(self, rec, p):
         ch = self._channel(p["channel_id"])
         if ch.is_dm and ch.recipient is not None and not ch.recipient.accepts_dms:
@@ -2234,10 +2174,12 @@ class FakeDiscord:
         await self._announce_bot_message(msg)
         return 200, self._public(msg)
 
+    @_route("GET", r"/channels/{channel_id}/messages/{message_id}")
     async def _r_get_message(self, rec, p):
         ch = self._channel(p["channel_id"])
         return 200, self._public(self._stored_message(ch, p["message_id"]))
 
+    @_route("PATCH", r"/channels/{channel_id}/messages/{message_id}")
     async def _r_edit_message(self, rec, p):
         ch = self._channel(p["channel_id"])
         msg = self._stored_message(ch, p["message_id"])
@@ -2262,6 +2204,7 @@ class FakeDiscord:
             intent = P.INTENT_GUILD_MESSAGES if gid else P.INTENT_DIRECT_MESSAGES
             await self._maybe_dispatch("MESSAGE_DELETE", data, guild_id=gid, intent=intent)
 
+    @_route("DELETE", r"/channels/{channel_id}/messages/{message_id}")
     async def _r_delete_message(self, rec, p):
         ch = self._channel(p["channel_id"])
         msg = self._stored_message(ch, p["message_id"])
@@ -2276,6 +2219,7 @@ class FakeDiscord:
             return {"id": eid, "name": name}
         return {"id": None, "name": text}
 
+    @_route("PUT", r"/channels/{channel_id}/messages/{message_id}/reactions/(?P<emoji>[^/]+)/@me")
     async def _r_add_reaction(self, rec, p):
         ch = self._channel(p["channel_id"])
         msg = self._stored_message(ch, p["message_id"])
@@ -2290,6 +2234,7 @@ class FakeDiscord:
             entry["me"] = True
         return 204, None
 
+    @_route("DELETE", r"/channels/{channel_id}/messages/{message_id}/reactions/(?P<emoji>[^/]+)/(?P<user>@me|\d+)")
     async def _r_remove_reaction(self, rec, p):
         ch = self._channel(p["channel_id"])
         msg = self._stored_message(ch, p["message_id"])
@@ -2304,6 +2249,7 @@ class FakeDiscord:
                     msg["reactions"].remove(entry)
         return 204, None
 
+    @_route("DELETE", r"/channels/{channel_id}/messages/{message_id}/reactions(?:/(?P<emoji>[^/]+))?")
     async def _r_clear_reactions(self, rec, p):
         ch = self._channel(p["channel_id"])
         msg = self._stored_message(ch, p["message_id"])
@@ -2359,6 +2305,7 @@ class FakeDiscord:
         await self._maybe_dispatch("THREAD_CREATE", event, guild_id=thread.guild_id)
         return payload
 
+    @_route("POST", r"/channels/{channel_id}/messages/{message_id}/threads")
     async def _r_thread_from_message(self, rec, p):
         parent = self._channel(p["channel_id"])
         msg = self._stored_message(parent, p["message_id"])
@@ -2372,6 +2319,7 @@ class FakeDiscord:
         payload = await self._announce_thread(thread)
         return 201, payload
 
+    @_route("POST", r"/channels/{channel_id}/threads")
     async def _r_thread(self, rec, p):
         parent = self._channel(p["channel_id"])
         body = rec.json or {}
@@ -2398,19 +2346,23 @@ class FakeDiscord:
             raise ApiError(404, 10004, "Unknown Guild")
         return guild
 
+    @_route("GET", r"/guilds/{guild_id}")
     async def _r_get_guild(self, rec, p):
         data = self._guild(p["guild_id"]).payload(include_members=False)
         for key in ("channels", "threads", "members", "voice_states", "presences", "joined_at", "member_count"):
             data.pop(key, None)
         return 200, data
 
+    @_route("GET", r"/guilds/{guild_id}/channels")
     async def _r_guild_channels(self, rec, p):
         guild = self._guild(p["guild_id"])
         return 200, [c.payload() for c in guild.channels.values() if not c.is_thread]
 
+    @_route("GET", r"/guilds/{guild_id}/roles")
     async def _r_guild_roles(self, rec, p):
         return 200, [r.payload() for r in self._guild(p["guild_id"]).roles.values()]
 
+    @_route("GET", r"/guilds/{guild_id}/members/{user_id}")
     async def _r_get_member(self, rec, p):
         guild = self._guild(p["guild_id"])
         member = guild.members.get(int(p["user_id"]))
@@ -2434,9 +2386,11 @@ class FakeDiscord:
         await self._maybe_dispatch("GUILD_MEMBER_UPDATE", data, guild_id=guild.id, intent=P.INTENT_GUILD_MEMBERS)
         return 204, None
 
+    @_route("PUT", r"/guilds/{guild_id}/members/{user_id}/roles/{role_id}")
     async def _r_add_member_role(self, rec, p):
         return await self._member_role(p, True)
 
+    @_route("DELETE", r"/guilds/{guild_id}/members/{user_id}/roles/{role_id}")
     async def _r_remove_member_role(self, rec, p):
         return await self._member_role(p, False)
 
@@ -2444,6 +2398,18 @@ class FakeDiscord:
 # --------------------------------------------------------------------------------------------
 # Running a bot against the fake
 # --------------------------------------------------------------------------------------------
+
+
+async def poll_until(predicate: Callable[[], Any], timeout: float, what: str) -> Any:
+    """Poll a condition nothing notifies us of (another process's log, a file) until it is truthy;
+    ``timeout`` is a hang guard, not a limit on how fast it must happen."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not (result := predicate()):
+        if loop.time() > deadline:
+            raise TimeoutError(f"no {what} within {timeout}s")
+        await asyncio.sleep(0.02)
+    return result
 
 
 @contextlib.asynccontextmanager
