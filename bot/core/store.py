@@ -48,7 +48,8 @@ CHUNKS = "prepbot_chunks"
 ROLES = "prepbot_roles"
 COSINE = {"hnsw:space": "cosine"}
 WRITE_BATCH = 1000
-EMBED_BATCH = 2048  # big enough for sentence-transformers to sort by length and pad little
+EMBED_BATCH = 512  # chunks embedded per call: the encoder sorts them by length (little padding), and each
+# batch is written while the next is embedded; smaller batches would only add calls
 UNAVAILABLE = "The knowledge base is unavailable right now; try again shortly."
 REBUILD = "move it aside and run `prepbot ingest knowledge/postings` to rebuild it"  # after a colon
 RETRY_DELAYS = (0.2, 0.5)  # seconds: rides out a stale keep-alive connection or a quick server restart

@@ -31,7 +31,7 @@ from bot.core.index import KnowledgeIndex
 from bot.core.ingest import read_candidate
 from bot.core.state import StateStore, StateUnavailable
 from bot.core.state.store import UNAVAILABLE as STATE_UNAVAILABLE
-from bot.core.store import UNAVAILABLE
+from bot.core.store import EMBED_BATCH, UNAVAILABLE
 from tests.conftest import SEED_POSTINGS
 
 if TYPE_CHECKING:
@@ -240,21 +240,21 @@ def _versions(folder: Path) -> dict[str, str]:
 
 
 def test_kill_9_during_ingest_never_half_indexes(tmp_path: Path, embeddings: CachedEmbeddings) -> None:
-    """SIGKILL while `prepbot ingest` indexes 200 postings (50 of them new versions of indexed roles):
+    """SIGKILL while `prepbot ingest` indexes 80 postings (20 of them new versions of indexed roles):
     every role is its old or its new version with all of its chunks; re-running the ingest completes
     it and leaves no stale chunks."""
     staging, postings, data = tmp_path / "staging", tmp_path / "postings", tmp_path / "data"
-    synthetic = write_postings(staging, 200)
+    synthetic = write_postings(staging, 80)  # well over EMBED_BATCH new chunks: the kill lands between batches
     postings.mkdir()
-    for path in synthetic[:50]:  # first the seeds and 50 postings, completely
+    for path in synthetic[:20]:  # first the seeds and 20 postings, completely
         shutil.copy(path, postings)
     first = _ingest(data, postings, SEED_POSTINGS)
     assert first.wait(timeout=240) == 0, first.stdout.read()
     old = _versions(postings) | _versions(SEED_POSTINGS)
-    for path in synthetic:  # then all 200, each with new text: 50 roles get a new version, 150 are new
+    for path in synthetic:  # then all 80, each with new text: 20 roles get a new version, 60 are new
         (postings / path.name).write_text(path.read_text() + "\nBonus: Experience with JAX and Triton kernels.\n")
     new = _versions(postings) | _versions(SEED_POSTINGS)
-    assert old.keys() < new.keys() and len(new) == 204 and sum(new[r] != old.get(r) for r in new) == 200
+    assert old.keys() < new.keys() and len(new) == 84 and sum(new[r] != old.get(r) for r in new) == 80
 
     # Kill once the first batch of new chunks is committed to Chroma's log (its sequence number moved),
     # while later batches are still being embedded: well before the role records, the commit point.
@@ -283,6 +283,7 @@ def test_kill_9_during_ingest_never_half_indexes(tmp_path: Path, embeddings: Cac
     assert versions == new
     assert stored == sum(counts.values())  # no stale or leftover chunks
     changed = sum(counts[r] for r in new if new[r] != old.get(r))
+    assert changed > 2 * EMBED_BATCH  # the premise: the new versions span several batches
     assert f"chunks written: {changed - left_over};" in output  # it resumed: stored chunks are not re-embedded
 
 
