@@ -71,7 +71,7 @@ class FitPlan(commands.Cog):
         # Acknowledge first: the first role lookup of a process may build the resolver (seconds).
         await interaction.response.defer(ephemeral=interaction.guild is not None, thinking=True)
         services = self._services(interaction)
-        posting = await asyncio.to_thread(resolve_role, services.index, role)
+        posting = await asyncio.to_thread(lambda: resolve_role(services.index, role))  # the view, built off the loop
         user_id = interaction.user.id
         if resume is not None:
             data, filename, content_type = await resume.read(), resume.filename, resume.content_type
@@ -112,7 +112,7 @@ class FitPlan(commands.Cog):
         interview = parse_date(date)
         await interaction.response.defer(ephemeral=interaction.guild is not None, thinking=True)
         services = self._services(interaction)
-        posting = await asyncio.to_thread(resolve_role, services.index, role)
+        posting = await asyncio.to_thread(lambda: resolve_role(services.index, role))  # the view, built off the loop
         plan, prefs, png = await asyncio.to_thread(self._plan, services, interaction.user.id, posting, interview,
                                                    minutes, timezone, daily_dm, dm_time)
         note = ""
