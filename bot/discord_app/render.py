@@ -122,7 +122,9 @@ def sources_block(citations: Sequence[Citation]) -> str:
 
 # ----- roles --------------------------------------------------------------------------------------
 def role_line(posting: Posting) -> str:
-    return f"• **{posting.display_name}** — {posting.company or 'unknown company'} (`{posting.role_id}`)"
+    """A role as people tell roles apart: title, company, place (never its internal id)."""
+    where = f" · {posting.location}" if posting.location else ""
+    return f"• **{posting.display_name}** — {posting.company or 'unknown company'}{where}"
 
 
 def roles_embed(roles: Sequence[Posting]) -> discord.Embed:
@@ -150,8 +152,8 @@ def role_embed(posting: Posting, sources: Sequence[str], *, is_target: bool = Fa
     if sources:
         named = [source_label(s, posting.source_name if s == posting.source else "") for s in sources]
         embed.add_field(name="Source", value="\n".join(named), inline=False)
-    footer = f"id: {posting.role_id}"
-    embed.set_footer(text=f"{footer} · your target role" if is_target else footer)
+    if is_target:
+        embed.set_footer(text="Your target role")
     return fit(embed)
 
 
@@ -293,7 +295,7 @@ def ingest_summary(report: IngestReport, roles: dict[str, Posting]) -> str:
     for outcome in report.outcomes:
         name = outcome.path if is_url(outcome.path) else Path(outcome.path).name
         role = roles.get(outcome.role_id or "")
-        label = f"**{role.display_name}** (`{role.role_id}`)" if role else f"`{outcome.role_id}`"
+        label = f"**{role.display_name}**" if role else "a role"
         if outcome.status in ("added", "updated"):
             lines.append(f"✅ {outcome.status.capitalize()} {label} from {name}.")
         elif outcome.status == "unchanged":

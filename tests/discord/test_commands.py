@@ -70,12 +70,13 @@ async def test_help_lists_the_commands(h):
 
 
 async def test_roles_lists_every_indexed_role(h):
-    """/roles lists each indexed role with its id."""
+    """/roles lists each indexed role by its title and company, never by its internal id."""
     interaction = await h.command("roles", user=h.user())
     message = await h.reply(interaction)
     description = message["embeds"][0]["description"]
     for posting in h.bot.services.index.roles():
-        assert posting.role_id in description
+        assert f"**{posting.display_name}** — {posting.company}" in description
+        assert posting.role_id not in description
 
 
 async def test_role_show_and_set_make_a_target_role_the_default(h):

@@ -113,7 +113,7 @@ async def test_posting_add_from_an_attachment(h):
     assert is_ephemeral(outcome)
     first = outcome["content"].splitlines()[0]
     assert first.startswith("✅ Added **Machine Learning Engineer, Search Ranking (New Grad)")
-    assert first.endswith(f"(`{acme(h)}`) from acme-search.md.")
+    assert first.endswith("** from acme-search.md.") and acme(h) not in outcome["content"]  # no internal id shown
     assert h.bot.services.index.view(Viewer(h.admin.id, h.guild.id)).role(acme(h)) is not None
     assert h.bot.services.index.role(acme(h)) is None  # a server posting, not the shared library
     answer = await h.reply(await h.command("ask", {"question": "what does the Acme search ranking role pay?"},

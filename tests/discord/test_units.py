@@ -49,7 +49,8 @@ def test_answer_embed_with_many_long_citations_fits():
 
 def test_leaderboard_and_roles_listings_are_bounded():
     """Thousands of roles or rows become a listing that ends with '…and N more'."""
-    roles = [SimpleNamespace(display_name=f"Role {i} " + "x" * 40, company="Co", role_id=f"role-{i}")
+    roles = [SimpleNamespace(display_name=f"Role {i} " + "x" * 40, company="Co", role_id=f"role-{i}",
+                             location="Remote")
              for i in range(3000)]
     embed = render.roles_embed(roles)
     assert embed_ok(embed) and "more" in embed.description
