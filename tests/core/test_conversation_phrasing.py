@@ -1,0 +1,51 @@
+"""Issue 10, found by trying `prepbot chat` as a student: misspellings ("requre", "salry"),
+shorthand ("wat", "reqs", "abt") and follow-ups that open like one ("and the pay?", "plus where
+is it?") are understood as what they mean, through the conversation engine. Each behaviour is
+checked with several phrasings, so no string is special."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.core.test_conversation import Chat, db_dir, engine, grader, make_engine, quiz_maker  # noqa: F401
+
+REQUIREMENTS = ["what does the PhD e-commerce role requre?", "reqs for the e-commerce PhD internship?",
+                "wat are the requirments for the e-commerce phd role"]
+RS_PAY = ["whats the salry for the research scientist one", "how much does the research scientst role pay",
+          "wat does the research scientist intern pay"]
+
+
+@pytest.mark.parametrize("text", REQUIREMENTS)
+def test_misspelt_and_shorthand_requirements(engine, text: str) -> None:  # noqa: F811
+    reply = Chat(engine).say(text)
+    assert "Minimum qualifications" in reply.text and "doesn't say" not in reply.text, reply.text
+    assert reply.citations
+
+
+@pytest.mark.parametrize("text", RS_PAY)
+def test_misspelt_and_shorthand_pay(engine, text: str) -> None:  # noqa: F811
+    reply = Chat(engine).say(text)
+    assert "$60" in reply.text and "$57" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize(("opener", "follow_up"), [
+    ("tell me abt the research scientist role", "and the pay?"),
+    ("where is the research scientist internship?", "what about the pay"),
+    ("is the research scientist one remote?", "plus how much does it pay"),
+])
+def test_a_follow_up_opener_is_about_the_role_just_discussed(engine, opener: str, follow_up: str) -> None:  # noqa: F811
+    chat = Chat(engine)
+    first = chat.say(opener)
+    assert first.citations, first.text
+    reply = chat.say(follow_up)
+    assert "$60" in reply.text and "$57" not in reply.text and "$45" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question", ["and which one pays best?", "also, which role pays the most?"])
+def test_a_ranking_after_one_role_ranks_every_role(engine, question: str) -> None:  # noqa: F811
+    """ "and which one pays best?" after talking about one role compares all of them, not that one."""
+    chat = Chat(engine)
+    chat.say("tell me about the e-commerce PhD role")
+    reply = chat.say(question)
+    assert "$60" in reply.text and "$57" in reply.text and reply.text.index("$60") < reply.text.index("$57"), \
+        reply.text
