@@ -127,6 +127,8 @@ class AnswerEngine:
             return Answer(query.text, chat.practice_pointer(intent), kind="chat")
         if query.refs.via == "unknown" and intent not in SMALL_TALK + PRACTICE:
             return self._no_such_role(query)
+        if intent == "compare" and len(roles) == 1 and query.refs.via == "context":
+            roles = []  # "and which one pays best?" after talking about one role: ranked against every role
         if intent == "compare" and len(roles) == 1:  # "what does the role pay" read as a comparison: one role
             intent = _field_in(query) or "role_overview"
             query.intents = [s for s in query.scores if s.name == intent][:1] or query.intents

@@ -127,3 +127,44 @@ def test_remotely_is_a_work_mode_question(dev_engine: AnswerEngine, question: st
     answer = dev_engine.answer(question)
     assert "hybrid" in answer.text.lower() or "on-site" in answer.text.lower() or "remote" in answer.text.lower()
     assert answer.citations and all("Larkspur" in (c.company or "") for c in answer.citations)
+
+
+@pytest.mark.parametrize("question", ["how do the start dates of the Munich and Berlin roles compare?",
+                                      "compare when the Berlin and Munich internships start",
+                                      "start dates of the munich and berlin internships?"])
+def test_a_field_compared_across_roles_named_by_place(dev_engine: AnswerEngine, question: str) -> None:
+    """Each named role's own start date, cited; never "the posting doesn't say" for a date it states."""
+    answer = dev_engine.answer(question)
+    assert "doesn't say" not in answer.text and answer.text.count("April") >= 2, answer.text
+    assert {c.company for c in answer.citations} >= {"Kestrelwind Robotics", "Fernhollow"}, answer.text
+
+
+def test_a_posting_that_doesnt_say_cites_nothing(results: list[tuple[dict, dict]]) -> None:
+    """An answer that is only "the posting doesn't say" leaves no citation behind (a line that was
+    found and then judged not to answer is not cited)."""
+    for question, answer in results:
+        lines = [ln for ln in answer["answer"].splitlines() if ln.strip() and "roles match" not in ln]
+        if lines and all(ln.rstrip().endswith("posting doesn't say.") for ln in lines):
+            assert not answer["citations"], f"{question['id']}: {answer}"
+
+
+@pytest.mark.parametrize("question", ["is German required for the Kestrelwind internship?",
+                                      "do you have to speak german for the munich robot learning role",
+                                      "does the robot learning intern need German?"])
+def test_a_qualification_asked_about_says_where_it_is_listed(dev_engine: AnswerEngine, question: str) -> None:
+    """German is a preferred qualification (English the working language): the answer says so, cited."""
+    answer = dev_engine.answer(question)
+    assert "German" in answer.text and "preferred" in answer.text.lower(), answer.text
+    assert answer.citations and all(c.company == "Kestrelwind Robotics" for c in answer.citations), answer.text
+
+
+@pytest.mark.parametrize(("question", "found"), [("does the Sablecrest role require C++?", "C++"),
+                                                 ("is C# needed for the munich role?", None)])
+def test_a_technical_name_is_what_is_asked_about(dev_engine: AnswerEngine, question: str, found: str | None) -> None:
+    """ "c++" is a technical name (its letters are common English, the name is not); "require" is
+    how the question asks. A name the posting doesn't have gets "doesn't say" with nothing cited."""
+    answer = dev_engine.answer(question)
+    if found:
+        assert found in answer.text and answer.citations, answer.text
+    else:
+        assert "doesn't say" in answer.text and not answer.citations, answer.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.core.answering.base import name, passages
+from bot.core.answering.base import QUALIFIERS, contains_any, name, passages
 from bot.core.citations import CitationList
 from bot.core.english import zipf_frequency
 from bot.core.fields_answers import FIELD_NAMES, field_sentence, missing_sentence, section_sentence
@@ -113,6 +113,18 @@ class RoleAnswers:
             rows += [f"• {ln.text} {cites.mark(posting, ln)}" for ln in about]
         return "\n".join(rows)
 
+    def _listed(self, posting: Posting, word: str, cites: CitationList, label: str) -> str | None:
+        """ "do I need to speak German?": the thing asked about is one of the role's qualifications, so
+        say where it is listed (required or preferred) beside the minimum qualifications."""
+        sections = ("minimum_qualifications", "preferred_qualifications")
+        listed = [ln for section in sections for ln in posting.section_lines(section)
+                  if ln.kind != "header" and contains_any(ln.text, [word])]
+        if not listed:
+            return None
+        bullets = "\n".join(f"• “{ln.text}”{QUALIFIERS.get(ln.section, '')} {cites.mark(posting, ln)}" for ln in listed)
+        minimum = section_sentence(posting, "minimum_qualifications", cites, label=label)
+        return f"{label} lists it among its qualifications:\n{bullets}" + (f"\n{minimum}" if minimum else "")
+
     def _from_text(self, posting: Posting, intent: str, ask: str, cites: CitationList, label: str,
                    strict: bool = False) -> str:
         """The posting's own lines about the question; if none, say the posting doesn't state it."""
@@ -125,6 +137,8 @@ class RoleAnswers:
                 hits = passages(self.index, query, [posting], cites, limit=3, must_contain=rare[:1],
                                 must_contain_all=rare)
                 found = hits.get(posting.role_id)
+                if not found and (listed := self._listed(posting, rare[0], cites, label)):
+                    return listed
         else:
             found = passages(self.index, query, [posting], cites, limit=3, must_contain=must).get(posting.role_id)
         if found:
@@ -145,9 +159,10 @@ def specific_words(text: str) -> list[str]:
     never count."""
     kept: dict[str, float] = {}
     for word in words(text, parts=True):
-        if word in STOPWORDS or word in ROLE_NOUNS or len(word) < 2:
+        if word in STOPWORDS or word in ROLE_NOUNS or len(word) < 2 or word.isdigit():
             continue
-        frequency = zipf_frequency(word)
+        # "c++", "c#", "node.js": a technical name, however common its letters are in English
+        frequency = zipf_frequency(word) if word.replace("'", "").isalpha() else 0.0
         if frequency < VERY_COMMON_ZIPF:
             kept[word] = frequency
     return sorted(kept, key=kept.__getitem__)  # rarest first

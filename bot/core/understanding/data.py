@@ -14,6 +14,8 @@ import yaml
 
 INTENTS_DIR = Path(__file__).resolve().parents[3] / "knowledge" / "intents"
 ROLE_WORDS_FILE = "role_words.yaml"
+SHORTHAND_FILE = "shorthand.yaml"
+NOT_INTENTS = (ROLE_WORDS_FILE, SHORTHAND_FILE, "employers.yaml")
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class RoleWords:
     other_words: frozenset[str]
     never_role_words: frozenset[str]
     ranking_words: frozenset[str] = frozenset()  # "the best paying role": a comparison, not a name
+    follow_up_openers: tuple[str, ...] = ()  # "and the pay?": carries on about the roles just talked about
 
 
 @cache
@@ -33,7 +36,7 @@ def intent_examples(directory: Path = INTENTS_DIR) -> dict[str, tuple[str, ...]]
     """intent name -> its labelled paraphrases, from every intents file in `directory`."""
     examples: dict[str, tuple[str, ...]] = {}
     for path in sorted(directory.glob("*.yaml")):
-        if path.name in (ROLE_WORDS_FILE, "employers.yaml"):
+        if path.name in NOT_INTENTS:
             continue
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for name, phrases in data.items():
@@ -53,4 +56,12 @@ def role_words(directory: Path = INTENTS_DIR) -> RoleWords:
         other_words=frozenset(str(w).lower() for w in data["other_words"]),
         never_role_words=frozenset(str(w).lower() for w in data["never_role_words"]),
         ranking_words=frozenset(str(w).lower() for w in data.get("ranking_words", ())),
+        follow_up_openers=tuple(str(w).lower() for w in data.get("follow_up_openers", ())),
     )
+
+
+@cache
+def shorthand(directory: Path = INTENTS_DIR) -> dict[str, str]:
+    """Typed shorthand -> the word meant ("abt" -> "about", "reqs" -> "requirements")."""
+    data = yaml.safe_load((directory / SHORTHAND_FILE).read_text(encoding="utf-8")) or {}
+    return {str(k).lower(): str(v) for k, v in data.items()}

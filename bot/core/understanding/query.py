@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.text import remove_spans, words
 from bot.core.understanding.catalogue import RoleCatalogue
+from bot.core.understanding.data import shorthand
 from bot.core.understanding.employers import unknown_employer
 from bot.core.understanding.intents import (
     ACT_CONFIDENT,
@@ -38,6 +39,9 @@ ROLE_INTENTS = FIELD_INTENTS + SECTION_INTENTS + ("role_overview", "how_to_apply
 CROSS_INTENTS = ("compare", "which_roles")
 _CLAUSE_SPLIT = re.compile(r"\s*(?:[,;?+]|\band\b|\balso\b|\bplus\b|(?<=\s)&(?=\s)| - )\s*", re.I)
 _CONTENT_MIN = 1
+_WORD = re.compile(r"(?<![\w/])[A-Za-z]+(?:/[A-Za-z]*)?(?![\w/])")  # "abt", "w/", "b/c"; not "BS/MS"'s parts
+MIN_TYPO_LENGTH = 4  # shorter words are too often abbreviations ("mle", "swe") to be typos
+TYPO_SIMILARITY = 85  # rapidfuzz ratio, as role names and employers use: a letter or two off
 
 
 @dataclass
@@ -100,13 +104,45 @@ class Understander:
 
     def __init__(self, embeddings: CachedEmbeddings, cache_dir: Path | None = None) -> None:
         self.classifier = IntentClassifier(embeddings, cache_dir)
+        self._asking_words: list[str] | None = None
+
+    def asking_words(self) -> list[str]:
+        """Every word the intent examples use: how people ask for things, spelled right."""
+        if self._asking_words is None:
+            self._asking_words = sorted(frozenset().union(*(self.classifier.vocabulary(n)
+                                                            for n in self.classifier.names)))
+        return self._asking_words
+
+    def respell(self, rest: str, posting_words: frozenset[str]) -> str:
+        """ "wat skills do i need", "what does it requre?", "whats the salry": shorthand is spelled out
+        (knowledge/intents/shorthand.yaml), and a word that is neither English nor in any posting,
+        a letter or two away from a word people ask with, is that word. The encoder splits such
+        words into meaningless pieces, and the answer layer would take them for a fact asked about."""
+        from rapidfuzz import fuzz, process
+
+        from bot.core.english import zipf_frequency
+
+        asking = self.asking_words()
+        short = shorthand()
+
+        def fix(match: re.Match[str]) -> str:
+            word = match.group(0)
+            low = word.lower()
+            if low in short and low not in posting_words:
+                return short[low]
+            if len(low) < MIN_TYPO_LENGTH or not low.isalpha() or low in posting_words or zipf_frequency(low) > 0.0:
+                return word
+            found = process.extractOne(low, asking, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY)
+            return found[0] if found else word
+
+        return _WORD.sub(fix, rest)
 
     def parse(self, text: str, catalogue: RoleCatalogue, context: list[Posting] | None = None, *,
               posting_words: frozenset[str] = frozenset(), topics: dict[str, tuple[str, ...]] | None = None,
               ) -> Query:
         """Understand `text` against the roles the caller may see and the roles just talked about."""
         refs = resolve_refs(catalogue, text, context)
-        rest = remove_spans(text, refs.spans) or text
+        rest = self.respell(remove_spans(text, refs.spans) or text, posting_words)
         topic = topic_match(rest, topics) if topics else None
         if topic and topic[1] != topic[2]:  # "quiz me on reccomendation systems": classify the words meant
             rest = re.sub(re.escape(topic[1]), topic[2], rest, flags=re.I) if re.search(

@@ -103,8 +103,12 @@ def _resolve(catalogue: RoleCatalogue, question: str, context: list[Posting] | N
             role = pick(paid, key=lambda r: r.pay.per_hour())  # type: ignore[union-attr]
             span = _TOP_PAYER.search(question).span()  # type: ignore[union-attr]
             return RoleRefs([role], "top", role.display_name, [span])
-    if context and _refers_back(words_, catalogue):
-        return RoleRefs(list(context), "context", "", _context_spans(question, toks, catalogue))
+    opener = _carries_on(words_, catalogue)
+    if context and (_refers_back(words_, catalogue) or opener):
+        spans = _context_spans(question, toks, catalogue)
+        if opener:  # "plus how long is it": the opener asks nothing itself
+            spans = [(toks[0].start, toks[opener - 1].end), *spans]
+        return RoleRefs(list(context), "context", "", spans)
     return RoleRefs()
 
 
@@ -244,6 +248,14 @@ def _refers_back(words_: list[str], catalogue: RoleCatalogue) -> bool:
         if word in pronouns and i + 1 < len(words_) and words_[i + 1] in ROLE_NOUNS:
             return True
     return False
+
+
+def _carries_on(words_: list[str], catalogue: RoleCatalogue) -> int:
+    """ "and the pay?", "what about the deadline?": a message that opens like a follow-up and names
+    no role is about the roles just talked about. Returns how many words the opener has (0: none)."""
+    sizes = [len(o.split()) for o in catalogue.words.follow_up_openers
+             if words_[:len(o.split())] == o.split() and len(words_) > len(o.split())]
+    return max(sizes, default=0)
 
 
 def _context_spans(question: str, toks: list, catalogue: RoleCatalogue) -> list[tuple[int, int]]:
