@@ -6,10 +6,9 @@ words (retrieval within the role) and, failing that, says the posting doesn't st
 
 from __future__ import annotations
 
-import re
-
 from bot.core.citations import CitationList
 from bot.core.postings import SECTION_TITLES, Posting
+from bot.core.text import words
 
 FIELD_NAMES = {
     "pay": "pay",
@@ -103,8 +102,8 @@ def field_sentence(posting: Posting, field: str, cites: CitationList, label: str
 def _same_figure(stated: str, described: str) -> bool:
     """The posting's words add nothing when they are only figures ("$36.00 - $41.00"); words such
     as "LPA", "CTC" or "pro rata" are worth quoting."""
-    said = set(re.findall(r"[a-z]{2,}", stated.lower()))
-    return not said - set(re.findall(r"[a-z]{2,}", described.lower()))
+    said = {word for word in words(stated, parts=True) if word.isalpha() and len(word) > 1}
+    return not said - set(words(described, parts=True))
 
 
 def missing_sentence(posting: Posting, field: str, label: str | None = None) -> str:

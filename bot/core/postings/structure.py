@@ -17,6 +17,7 @@ from functools import cache
 from bot.core.postings.meaning import ExampleClassifier, heading_key, load_yaml
 from bot.core.postings.model import PostingLine
 from bot.core.postings.reading import RawLine
+from bot.core.text import words
 
 HEADING_SIMILARITY = 0.6  # nearest example at least this close: the heading has that kind
 WEAK_HEADING_SIMILARITY = 0.7  # a plain short line must be closer still to count as a heading at all
@@ -46,7 +47,8 @@ class HeadingKinds:
 
 
 def _heading_words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z][a-z']+", text.lower()))
+    """The words that can tie a line to the example headings: single letters and numbers cannot."""
+    return {word for word in words(text) if len(word) > 1 and word[0].isalpha()}
 
 
 @cache
@@ -186,7 +188,7 @@ def _is_repeat(sentence: str, seen: list[set[str]]) -> bool:
 
 
 def _words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z0-9+#']+", text.lower()))
+    return set(words(text))
 
 
 def normalise(text: str) -> str:
