@@ -276,3 +276,36 @@ def test_review_cards_come_back_only_where_their_posting_is_visible(scoped: Know
     for viewer in (Viewer(BOB), Viewer(BOB, GUILD_B)):
         assert for_viewer(services, viewer).engine().due_reviews(str(BOB), later) == []
     assert services.state.get_card(str(BOB), question.id) is not None  # skipped, not deleted
+
+
+def test_forget_with_the_store_down_is_finished_when_it_is_back(scoped: KnowledgeIndex, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """/forget deletes the rows at once; vectors the store could not delete then are owed in the database
+    (same transaction) and deleted by the next retry once the store answers, never left behind."""
+    from types import SimpleNamespace
+
+    from bot.core.forget import finish_pending_forgets, forget_user
+    from bot.core.state import StateStore
+
+    scoped.ingest([_file(tmp_path)], scope=Scope.user(ALICE))
+    state = StateStore.for_data_dir(tmp_path / "state")
+    state.set_target_role(str(ALICE), BASE_ID)
+    services = SimpleNamespace(state=state, index=scoped)
+    real_delete = scoped.store.delete_owner
+
+    def down(_owner: str) -> None:
+        raise KnowledgeBaseUnavailable("the knowledge base is unreachable")
+
+    monkeypatch.setattr("bot.core.forget.NOW_ATTEMPTS", 1)
+    monkeypatch.setattr(scoped.store, "delete_owner", down)
+    forgotten = forget_user(services, str(ALICE))
+    assert forgotten.postings_pending and "as soon as it is back" in forgotten.describe()
+    assert state.get_target_role(str(ALICE)) is None  # the rows went at once
+    assert state.pending_forgets() == [f"user:{ALICE}"] and _chunks(scoped, owner=f"user:{ALICE}")
+    assert finish_pending_forgets(services) == [] and state.pending_forgets() == [f"user:{ALICE}"]  # still down
+
+    monkeypatch.setattr(scoped.store, "delete_owner", real_delete)
+    reopened = StateStore.for_data_dir(tmp_path / "state")  # the debt survives a restart
+    assert finish_pending_forgets(SimpleNamespace(state=reopened, index=scoped)) == [f"user:{ALICE}"]
+    assert _chunks(scoped, owner=f"user:{ALICE}") == [] and reopened.pending_forgets() == []
+    assert scoped.store.owned_role_ids(f"user:{ALICE}") == []

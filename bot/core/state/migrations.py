@@ -196,11 +196,26 @@ def _v3_fit_and_plans(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _v4_pending_forgets(conn: Connection) -> None:
+    """v4: scopes whose postings `/forget` must still delete from the vector store (issue 12): written
+    in the same transaction as the deleted rows, removed once the vectors are gone, so a store that
+    was down at the time is retried until the deletion is done."""
+    md = sa.MetaData()
+    sa.Table(
+        "pending_forgets",
+        md,
+        sa.Column("scope_key", KEY, primary_key=True),
+        sa.Column("requested_at", UTCDateTime, nullable=False),
+    )
+    md.create_all(conn)
+
+
 #: Every migration, oldest first. Version N is ``MIGRATIONS[N - 1]``.
 MIGRATIONS: Sequence[Migration] = (
     _v1_study_state,
     _v2_conversation_state,
     _v3_fit_and_plans,
+    _v4_pending_forgets,
 )
 
 #: The schema version this code writes and expects.

@@ -207,10 +207,13 @@ class PersonalArea:
 
     # ----- forget -------------------------------------------------------------------------------
     @retrying(idempotent=True)
-    def forget_user(self, user_id: Snowflake) -> dict[str, int]:
+    def forget_user(self, user_id: Snowflake, pending_scope: str | None = None,
+                    now: datetime | None = None) -> dict[str, int]:
         """Delete every row about the user (cards, answers, activity, sessions, their DM
         conversation, votes, target role, resume, preferences, plan, DM claims, opt-outs) in one
-        transaction: all of it goes, or none. Returns the rows deleted per table."""
+        transaction: all of it goes, or none. `pending_scope` (their postings' scope key) is recorded
+        in the same transaction as a deletion the vector store still owes (`pending_forgets`).
+        Returns the rows deleted per table."""
         uid = ident(user_id)
         by_user = (t.cards, t.answers, t.activity, t.sessions, t.feedback, t.target_roles, t.resumes,
                    t.user_prefs, t.plans, t.plan_dm_posts, t.leaderboard_optout)
@@ -220,4 +223,20 @@ class PersonalArea:
                 deleted[table.name] = conn.execute(sa.delete(table).where(table.c.user_id == uid)).rowcount
             deleted["turns"] = conn.execute(
                 sa.delete(t.turns).where(t.turns.c.conversation_key == f"dm:{uid}")).rowcount
+            if pending_scope:
+                self._db.upsert(conn, t.pending_forgets, {"scope_key": pending_scope, "requested_at": now_or(now)},
+                                keys=("scope_key",))
         return deleted
+
+    @retrying(idempotent=True)
+    def pending_forgets(self) -> list[str]:
+        """Scope keys whose postings are still to be deleted from the vector store, oldest first."""
+        p = t.pending_forgets.c
+        with self._db.tx() as conn:
+            return list(conn.execute(sa.select(p.scope_key).order_by(p.requested_at, p.scope_key)).scalars())
+
+    @retrying(idempotent=True)
+    def forget_done(self, scope_key: str) -> None:
+        """The vector store holds nothing of `scope_key` any more."""
+        with self._db.tx(write=True) as conn:
+            conn.execute(sa.delete(t.pending_forgets).where(t.pending_forgets.c.scope_key == scope_key))

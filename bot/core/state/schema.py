@@ -221,3 +221,10 @@ leaderboard_optout = sa.Table(
     sa.Column("user_id", ID, primary_key=True),
     sa.Column("created_at", UTCDateTime, nullable=False),
 )
+
+pending_forgets = sa.Table(  # postings /forget still has to delete from the vector store
+    "pending_forgets",
+    metadata,
+    sa.Column("scope_key", KEY, primary_key=True),
+    sa.Column("requested_at", UTCDateTime, nullable=False),
+)

@@ -150,15 +150,24 @@ class FitPlan(commands.Cog):
             "resume, your study plan and settings, and your own postings. It cannot be undone.",
             view=ForgetView(self.bot, interaction.user.id), ephemeral=True)
 
-    # ----- the daily plan DM --------------------------------------------------------------------
+    # ----- the daily plan DM, and /forget deletions still owed -----------------------------------
     async def _run_tick(self) -> None:
         try:
+            await self.finish_forgets()
             await self.tick()
         except StateUnavailable as error:
             log.warning("plan DM tick skipped: %s", error)
         except Exception as error:  # noqa: BLE001 - keep the loop alive; the next tick retries
             log.exception("plan DM tick failed")
             self.bot.notify_unexpected(error)
+
+    async def finish_forgets(self) -> list[str]:
+        """Delete the vectors of personal postings that `/forget` could not reach the store for."""
+        if not self.bot.services_ready:
+            return []
+        from bot.core.forget import finish_pending_forgets
+
+        return await asyncio.to_thread(finish_pending_forgets, self.bot.services)
 
     async def tick(self) -> list[str]:
         """Send each subscriber's plan for their local today once their local time has come."""
