@@ -49,3 +49,23 @@ def test_a_ranking_after_one_role_ranks_every_role(engine, question: str) -> Non
     reply = chat.say(question)
     assert "$60" in reply.text and "$57" in reply.text and reply.text.index("$60") < reply.text.index("$57"), \
         reply.text
+
+
+@pytest.mark.parametrize("question", ["compare the pay of the two phd ones", "how do the 2 PhD roles compare on pay?",
+                                      "compare pay for both phd internships"])
+def test_a_count_before_a_role_noun_is_not_a_name(engine, question: str) -> None:  # noqa: F811
+    """ "the two PhD ones": "two" counts roles, it names none (no posting is looked up by it)."""
+    reply = Chat(engine).say(question)
+    assert "$60" in reply.text and "$57" in reply.text and "doesn't say" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize(("follow_up", "place", "not_place"), [
+    ("where is the first one?", "Seattle", "Los Angeles"), ("where's the 2nd one located", "Los Angeles", "Seattle"),
+    ("and the last role, where is it?", "Los Angeles", "Seattle"),
+])
+def test_an_ordinal_picks_from_the_list_just_given(engine, follow_up: str, place: str, not_place: str) -> None:  # noqa: F811
+    chat = Chat(engine)
+    listing = chat.say("which roles need a PhD?")
+    assert listing.text.index("E-Commerce") < listing.text.index("Research Scientist"), listing.text
+    reply = chat.say(follow_up)
+    assert place in reply.text and not_place not in reply.text, reply.text

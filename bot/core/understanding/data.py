@@ -6,7 +6,7 @@ change, not a new pattern.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -29,6 +29,7 @@ class RoleWords:
     never_role_words: frozenset[str]
     ranking_words: frozenset[str] = frozenset()  # "the best paying role": a comparison, not a name
     follow_up_openers: tuple[str, ...] = ()  # "and the pay?": carries on about the roles just talked about
+    ordinal_words: dict[str, int] = field(default_factory=dict)  # "the second one": 2 (last: -1)
 
 
 @cache
@@ -57,6 +58,7 @@ def role_words(directory: Path = INTENTS_DIR) -> RoleWords:
         never_role_words=frozenset(str(w).lower() for w in data["never_role_words"]),
         ranking_words=frozenset(str(w).lower() for w in data.get("ranking_words", ())),
         follow_up_openers=tuple(str(w).lower() for w in data.get("follow_up_openers", ())),
+        ordinal_words={str(k).lower(): int(v) for k, v in (data.get("ordinal_words") or {}).items()},
     )
 
 

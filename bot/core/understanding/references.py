@@ -77,6 +77,11 @@ def _resolve(catalogue: RoleCatalogue, question: str, context: list[Posting] | N
     other = any(w in catalogue.words.other_words for w in words_)
     naming = [m for m in matches if catalogue.is_naming(m)]
     phrase_weak = [m for m in matches if not catalogue.is_naming(m) and _before_role_noun(m, words_)]
+    if context and len(context) > 1 and not naming and (place := _ordinal(toks, catalogue)):
+        position, span = place  # "where is the first one?" after a list: that place in the list
+        if -len(context) <= position < len(context):
+            role = context[position]
+            return RoleRefs([role], "context", role.display_name, [span])
     if naming and not other:
         return _by_names(catalogue, naming, [m for m in matches if m not in naming])
     if other and context:
@@ -206,6 +211,8 @@ def _unmatched_phrase(toks: list, matches: list[Match], catalogue: RoleCatalogue
         run: list[int] = []
         ranked = False  # "the best paying role", "the highest-paid internship": described, not named
         for back in range(index - 1, max(-1, index - 5), -1):
+            if texts[back].isdigit():  # "the 2 PhD roles": a count, not a name
+                break
             if texts[back] in catalogue.words.ranking_words:
                 ranked = True
                 break
@@ -248,6 +255,15 @@ def _refers_back(words_: list[str], catalogue: RoleCatalogue) -> bool:
         if word in pronouns and i + 1 < len(words_) and words_[i + 1] in ROLE_NOUNS:
             return True
     return False
+
+
+def _ordinal(toks: list, catalogue: RoleCatalogue) -> tuple[int, tuple[int, int]] | None:
+    """ "the first one", "the 2nd role", "the last one": (0-based place, -1 for the last; its span)."""
+    for i, tok in enumerate(toks[:-1]):
+        place = catalogue.words.ordinal_words.get(tok.text)
+        if place is not None and toks[i + 1].text in ROLE_NOUNS:
+            return (place - 1 if place > 0 else place), (tok.start, toks[i + 1].end)
+    return None
 
 
 def _carries_on(words_: list[str], catalogue: RoleCatalogue) -> int:
