@@ -35,6 +35,15 @@ def answer_engine(seeded_index: KnowledgeIndex) -> AnswerEngine:
 
 
 @pytest.fixture
+def indexed_data_dir(tmp_path: Path, seeded_index: KnowledgeIndex) -> Path:
+    """A data dir of its own with the seed postings already indexed (a copy of `seeded_index`'s), for
+    subprocess tests whose subject is not the first-run indexing."""
+    target = tmp_path / "data"
+    shutil.copytree(Path(seeded_index.store.where).parent, target)
+    return target
+
+
+@pytest.fixture
 def fresh_index(tmp_path: Path, embeddings: CachedEmbeddings) -> KnowledgeIndex:
     """An empty index of its own, for tests that ingest."""
     return KnowledgeIndex(tmp_path / "data", "", embeddings=embeddings)

@@ -86,8 +86,8 @@ def chat(lines: list[str], data_dir: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize("turns", [ISSUE_WORDS, PARAPHRASES], ids=["issue-words", "paraphrases"])
-def test_why_examples_in_a_piped_chat(tmp_path: Path, turns: list[tuple[str, Check]]) -> None:
-    result = chat([text for text, _ in turns], tmp_path / "data")
+def test_why_examples_in_a_piped_chat(indexed_data_dir: Path, turns: list[tuple[str, Check]]) -> None:
+    result = chat([text for text, _ in turns], indexed_data_dir)
     assert result.returncode == 0, result.stderr
     replies = result.stdout.split("you> ")[1:]
     assert len(replies) == len(turns), result.stdout[-2000:]

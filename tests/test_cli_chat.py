@@ -30,9 +30,9 @@ def test_piped_chat_resolves_follow_up_and_quizzes(tmp_path: Path) -> None:
     assert (tmp_path / "data" / "state.sqlite3").exists()
 
 
-def test_chat_ends_at_end_of_input(tmp_path: Path) -> None:
+def test_chat_ends_at_end_of_input(indexed_data_dir: Path) -> None:
     """Without "quit", end of input (Ctrl-D) ends the chat cleanly; the conversation is kept for next time."""
-    data_dir = tmp_path / "data"
+    data_dir = indexed_data_dir
     assert chat(["what does the e-commerce PhD role pay?"], data_dir).returncode == 0
     result = chat(["where is it?"], data_dir)
     assert result.returncode == 0, result.stderr
