@@ -564,12 +564,12 @@ class FakeDiscord:
         """interaction id -> seconds from dispatch to the first callback POST (None: never answered)."""
         return {i.id: i.ack_latency for i in self.interactions.values() if i.dispatched_at}
 
-    async def wait_until_identified(self, timeout: float = 5.0, *, count: int = 1) -> dict[str, Any]:
+    async def wait_until_identified(self, timeout: float = 30.0, *, count: int = 1) -> dict[str, Any]:
         """Wait for the ``count``-th IDENTIFY (READY and GUILD_CREATEs have been sent); return its payload."""
         await self._wait_until(lambda: len(self.identifies) >= count, timeout, f"IDENTIFY #{count}")
         return self.identifies[count - 1][1]
 
-    async def wait_until_resumed(self, timeout: float = 5.0) -> float:
+    async def wait_until_resumed(self, timeout: float = 30.0) -> float:
         """Wait for a RESUME (answered with RESUMED) after the last drop_connection/send_reconnect."""
         since = self._disrupted_at
         return await self._wait_until(
@@ -593,7 +593,7 @@ class FakeDiscord:
         self,
         method: str | None,
         path_regex: str | None,
-        timeout: float = 5.0,
+        timeout: float = 30.0,
         *,
         since: float | None = None,
         predicate: Callable[[RecordedRequest], bool] | None = None,
@@ -619,7 +619,7 @@ class FakeDiscord:
         return self.interactions[int(interaction)]
 
     async def wait_for_interaction_response(
-        self, interaction: FakeInteraction | int | str, timeout: float = 5.0
+        self, interaction: FakeInteraction | int | str, timeout: float = 30.0
     ) -> CallbackRecord:
         """The first callback POST for the interaction (``.type``, ``.data``, ``.latency``, ``.accepted``)."""
         inter = self._interaction(interaction)
@@ -628,7 +628,7 @@ class FakeDiscord:
         )
 
     async def wait_for_followup(
-        self, interaction: FakeInteraction | int | str, timeout: float = 5.0, *, index: int = 0
+        self, interaction: FakeInteraction | int | str, timeout: float = 30.0, *, index: int = 0
     ) -> dict[str, Any]:
         """The ``index``-th followup message (``POST /webhooks/{app}/{token}``) as currently stored.
 
@@ -644,7 +644,7 @@ class FakeDiscord:
         return await self._wait_until(find, timeout, f"followup #{index} for interaction {inter.id}")
 
     async def wait_for_response_message(
-        self, interaction: FakeInteraction | int | str, timeout: float = 5.0
+        self, interaction: FakeInteraction | int | str, timeout: float = 30.0
     ) -> dict[str, Any]:
         """The interaction's visible answer: the original response message once it is no longer
         "thinking" (type 4 reply, or a type 5 defer completed by a followup / @original edit)."""
@@ -681,7 +681,7 @@ class FakeDiscord:
         *,
         predicate: Callable[[dict[str, Any]], bool] | None = None,
         since: float | None = None,
-        timeout: float = 5.0,
+        timeout: float = 30.0,
     ) -> dict[str, Any]:
         """First bot-authored, non-"thinking" message (created or edited at/after ``since``)."""
         cid = _id_of(channel) if channel is not None else None
