@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 
 _WORD = re.compile(r"[a-z0-9]+(?:[&/.'][a-z0-9]+)*[+#]*")
+_JOINER_GAP = re.compile(r"[\s/&+-]*")  # what stands between two parts of one joined name
 _CONTRACTED = frozenset("what it that there who where how here let he she".split())  # "what's" is "what is"
 
 #: English function words: they say how a sentence is built, not what it is about. "us" is not one
@@ -132,13 +133,15 @@ def compounds(text: str) -> list[str]:
 
 def remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
     """`text` without the character spans (role names found by `tokens`), spaces tidied; spans that
-    overlap an earlier one are skipped."""
+    overlap an earlier one are skipped. A "/", "&" or "-" left alone between two removed names
+    ("the PhD/e-commerce one") goes with them: it joined them."""
     if not spans:
         return text.strip()
     kept, last = [], 0
     for start, end in sorted(spans):
         if start >= last:
-            kept.append(text[last:start])
+            gap = text[last:start]
+            kept.append(" " if kept and _JOINER_GAP.fullmatch(gap) else gap)
             last = end
     kept.append(text[last:])
     return re.sub(r"\s+", " ", "".join(kept)).strip()

@@ -91,3 +91,10 @@ def test_quantifiers_and_spatial_function_words_are_stopwords() -> None:
     """ "many", "across" and "among" say how much or where, not what: role-name detection and
     search both skip them (the one stopword list)."""
     assert content_words("many roles across Europe, among others") == ["roles", "europe", "others"]
+
+
+def test_a_joiner_between_two_removed_names_goes_with_them() -> None:
+    """ "PhD/e-commerce": the "/" joined the two names; "Berlin and Munich": "and" is a word."""
+    assert remove_spans("Is the PhD/e-commerce one remote?", [(11, 25), (7, 10)]) == "Is the remote?"
+    assert remove_spans("the Berlin and Munich roles?", [(4, 10), (15, 21)]) == "the and roles?"
+    assert remove_spans("C/C++ or Go?", [(0, 1)]) == "/C++ or Go?"  # one name removed: nothing joined
