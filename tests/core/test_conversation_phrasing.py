@@ -69,3 +69,27 @@ def test_an_ordinal_picks_from_the_list_just_given(engine, follow_up: str, place
     assert listing.text.index("E-Commerce") < listing.text.index("Research Scientist"), listing.text
     reply = chat.say(follow_up)
     assert place in reply.text and not_place not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("text", ["hey, what does the research scientist role pay?",
+                                  "hi there! how much does the research scientist internship pay",
+                                  "good morning, what's the pay for the research scientist one?"])
+def test_a_greeting_around_a_question_still_gets_the_answer(engine, text: str) -> None:  # noqa: F811
+    reply = Chat(engine).say(text)
+    assert "$60" in reply.text and "Hi!" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("follow_up", ["thanks! and where is it?", "ok cool, where is it based?",
+                                       "got it, thanks. where is that one located?"])
+def test_thanks_before_a_follow_up_still_answers_it(engine, follow_up: str) -> None:  # noqa: F811
+    chat = Chat(engine)
+    chat.say("what does the research scientist role pay?")
+    reply = chat.say(follow_up)
+    assert "Los Angeles" in reply.text and "welcome" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("text", ["what do interns do on the e-commerce PhD team?",
+                                  "what do the e-commerce PhD interns work on?"])
+def test_what_interns_do_is_the_responsibilities(engine, text: str) -> None:  # noqa: F811
+    reply = Chat(engine).say(text)
+    assert "Responsibilities" in reply.text and reply.citations, reply.text

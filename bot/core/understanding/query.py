@@ -37,8 +37,9 @@ FIELD_INTENTS = ("pay", "location", "work_mode", "start_dates", "duration", "lev
 SECTION_INTENTS = ("requirements", "preferred", "responsibilities")
 ROLE_INTENTS = FIELD_INTENTS + SECTION_INTENTS + ("role_overview", "how_to_apply", "other_fact")
 CROSS_INTENTS = ("compare", "which_roles")
-_CLAUSE_SPLIT = re.compile(r"\s*(?:[,;?+]|\band\b|\balso\b|\bplus\b|(?<=\s)&(?=\s)| - )\s*", re.I)
+_CLAUSE_SPLIT = re.compile(r"\s*(?:[,;?+!]|(?<=[a-z]{2})\.(?=\s)|\band\b|\balso\b|\bplus\b|(?<=\s)&(?=\s)| - )\s*", re.I)
 _CONTENT_MIN = 1
+POLITENESS = ("greeting", "thanks", "acknowledge")  # said around a question, never instead of answering it
 _WORD = re.compile(r"(?<![\w/])[A-Za-z]+(?:/[A-Za-z]*)?(?![\w/])")  # "abt", "w/", "b/c"; not "BS/MS"'s parts
 MIN_TYPO_LENGTH = 4  # shorter words are too often abbreviations ("mle", "swe") to be typos
 TYPO_SIMILARITY = 85  # rapidfuzz ratio, as role names and employers use: a letter or two off
@@ -153,10 +154,19 @@ class Understander:
         clauses = [c for c in clauses if _has_content(c)]
         if len(clauses) > 1:
             parts: list[IntentScore] = []
-            for clause_scores in self.classifier.classify_many(clauses):
+            polite: list[str] = []
+            for clause, clause_scores in zip(clauses, self.classifier.classify_many(clauses), strict=True):
                 best = clause_scores[0]
+                if best.score >= CLAUSE_CONFIDENT and best.name in POLITENESS:
+                    polite.append(clause)
                 if best.score >= CLAUSE_CONFIDENT and best.name not in {i.name for i in parts}:
                     parts.append(best)
+            asked = [p for p in parts if p.name not in POLITENESS]
+            if asked and len(asked) < len(parts):  # "hey, what does it pay?", "thanks! and where is it?"
+                parts = asked  # the polite words are neither answered nor searched for
+                rest = ", ".join(c for c in clauses if c not in polite)
+                if intents[0].name in POLITENESS:
+                    intents = asked
             if len(parts) > 1:  # "pay and start date?": each part answered, in the order asked
                 intents = parts
             elif parts and parts[0].name != intents[0].name and parts[0].score > intents[0].score:
