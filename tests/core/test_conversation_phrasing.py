@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.core.test_conversation import Chat, db_dir, engine, grader, make_engine, quiz_maker  # noqa: F401
+from tests.core.test_conversation import (  # noqa: F401  (fixtures)
+    USER,
+    Chat,
+    db_dir,
+    engine,
+    grader,
+    make_engine,
+    quiz_maker,
+)
 
 REQUIREMENTS = ["what does the PhD e-commerce role requre?", "reqs for the e-commerce PhD internship?",
                 "wat are the requirments for the e-commerce phd role"]
@@ -93,3 +101,31 @@ def test_thanks_before_a_follow_up_still_answers_it(engine, follow_up: str) -> N
 def test_what_interns_do_is_the_responsibilities(engine, text: str) -> None:  # noqa: F811
     reply = Chat(engine).say(text)
     assert "Responsibilities" in reply.text and reply.citations, reply.text
+
+
+@pytest.mark.parametrize("text", ["im done", "thanks, im done", "i wanna stop"])
+def test_stopping_without_apostrophes_stops_the_quiz(engine, text: str) -> None:  # noqa: F811
+    chat = Chat(engine)
+    assert chat.say("quiz me on pytorch").question is not None
+    reply = chat.say(text)
+    assert "Quiz stopped" in reply.text and reply.feedback is None, reply.text
+
+
+@pytest.mark.parametrize("text", ["set my role to the research scientist one",
+                                  "change my target role to the research scientist internship"])
+def test_setting_the_target_role_mid_quiz_is_a_request(engine, text: str) -> None:  # noqa: F811
+    """Not graded as an answer; the practice question keeps waiting."""
+    chat = Chat(engine)
+    question = chat.say("quiz me on pytorch").question
+    reply = chat.say(text)
+    assert reply.feedback is None and "target role" in reply.text and "Research Scientist" in reply.text, reply.text
+    assert engine.quizzes.load(USER).current == question.id
+    assert "Research Scientist" in chat.say("whats my target role?").text
+
+
+@pytest.mark.parametrize("text", ["what should i focus on?", "what do I need to focus on to prepare?"])
+def test_what_to_focus_on_is_study_advice(engine, text: str) -> None:  # noqa: F811
+    chat = Chat(engine)
+    chat.say("set my role to the research scientist one")
+    reply = chat.say(text)
+    assert "What to study for" in reply.text and "Research Scientist" in reply.text, reply.text

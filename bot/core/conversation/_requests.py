@@ -27,6 +27,7 @@ MAX_COMMAND_WORDS = 12  # while a practice question waits, longer messages are a
 MAX_QUESTION_WORDS = 14  # ...and a short message ending in "?" is a question about the roles
 CONTROLS = ("stop", "skip", "hint", "harder", "easier", "list_topics", "help")
 STARTERS = ("quiz", "mock", "review", "progress")
+TARGET = ("set_role", "show_role", "clear_role")  # "set my role to the Berlin one" mid-quiz is a request
 HOOKS = ("add_posting", "fit_check", "plan", "forget", "leaderboard")
 # Said to the bot, not an answer: mid-quiz these get a friendly reply and the question keeps waiting.
 ASIDES = ("thanks", "acknowledge", "greeting")
@@ -92,7 +93,7 @@ def route(query: Query, *, answering: bool = False) -> Request:
     if answering:
         if intent in CONTROLS and size <= MAX_CONTROL_WORDS and score >= CONTROL_CONFIDENT:
             return _request(intent, query)
-        if intent in STARTERS and size <= MAX_COMMAND_WORDS and score >= CONTROL_CONFIDENT:
+        if intent in STARTERS + TARGET and size <= MAX_COMMAND_WORDS and score >= CONTROL_CONFIDENT:
             return _request(intent, query)
         if all(i.name in ASIDES for i in query.intents) and size <= MAX_CONTROL_WORDS and (
                 score >= CONTROL_CONFIDENT or len(query.intents) > 1):  # "thanks, got it": each part clear

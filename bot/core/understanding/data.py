@@ -30,6 +30,7 @@ class RoleWords:
     ranking_words: frozenset[str] = frozenset()  # "the best paying role": a comparison, not a name
     follow_up_openers: tuple[str, ...] = ()  # "and the pay?": carries on about the roles just talked about
     ordinal_words: dict[str, int] = field(default_factory=dict)  # "the second one": 2 (last: -1)
+    possessive_words: frozenset[str] = frozenset()  # "my target role": described, not named
 
 
 @cache
@@ -59,6 +60,7 @@ def role_words(directory: Path = INTENTS_DIR) -> RoleWords:
         ranking_words=frozenset(str(w).lower() for w in data.get("ranking_words", ())),
         follow_up_openers=tuple(str(w).lower() for w in data.get("follow_up_openers", ())),
         ordinal_words={str(k).lower(): int(v) for k, v in (data.get("ordinal_words") or {}).items()},
+        possessive_words=frozenset(str(w).lower() for w in data.get("possessive_words", ())),
     )
 
 

@@ -37,7 +37,8 @@ FIELD_INTENTS = ("pay", "location", "work_mode", "start_dates", "duration", "lev
 SECTION_INTENTS = ("requirements", "preferred", "responsibilities")
 ROLE_INTENTS = FIELD_INTENTS + SECTION_INTENTS + ("role_overview", "how_to_apply", "other_fact")
 CROSS_INTENTS = ("compare", "which_roles")
-_CLAUSE_SPLIT = re.compile(r"\s*(?:[,;?+!]|(?<=[a-z]{2})\.(?=\s)|\band\b|\balso\b|\bplus\b|(?<=\s)&(?=\s)| - )\s*", re.I)
+_CLAUSE_SPLIT = re.compile(  # "hi there! what does it pay", "got it, thanks. where is it?": not "U.S. persons"
+    r"\s*(?:[,;?+!]|(?<=[a-z]{2})\.(?=\s)|\band\b|\balso\b|\bplus\b|(?<=\s)&(?=\s)| - )\s*", re.I)
 _CONTENT_MIN = 1
 POLITENESS = ("greeting", "thanks", "acknowledge")  # said around a question, never instead of answering it
 _WORD = re.compile(r"(?<![\w/])[A-Za-z]+(?:/[A-Za-z]*)?(?![\w/])")  # "abt", "w/", "b/c"; not "BS/MS"'s parts
@@ -163,10 +164,10 @@ class Understander:
                     parts.append(best)
             asked = [p for p in parts if p.name not in POLITENESS]
             if asked and len(asked) < len(parts):  # "hey, what does it pay?", "thanks! and where is it?"
-                parts = asked  # the polite words are neither answered nor searched for
+                parts = asked  # the polite words are neither answered nor searched for, nor scored
                 rest = ", ".join(c for c in clauses if c not in polite)
-                if intents[0].name in POLITENESS:
-                    intents = asked
+                scores = self.classifier.classify(_without_emoticons(rest))
+                intents = [scores[0]]
             if len(parts) > 1:  # "pay and start date?": each part answered, in the order asked
                 intents = parts
             elif parts and parts[0].name != intents[0].name and parts[0].score > intents[0].score:

@@ -209,11 +209,11 @@ def _unmatched_phrase(toks: list, matches: list[Match], catalogue: RoleCatalogue
         if word not in ROLE_NOUNS or index == 0:
             continue
         run: list[int] = []
-        ranked = False  # "the best paying role", "the highest-paid internship": described, not named
+        ranked = False  # "the best paying role", "my target role": described, not named
         for back in range(index - 1, max(-1, index - 5), -1):
             if texts[back].isdigit():  # "the 2 PhD roles": a count, not a name
                 break
-            if texts[back] in catalogue.words.ranking_words:
+            if texts[back] in catalogue.words.ranking_words or texts[back] in catalogue.words.possessive_words:
                 ranked = True
                 break
             if texts[back] in skip or texts[back] in ROLE_NOUNS or texts[back] in STOPWORDS:
