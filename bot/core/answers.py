@@ -21,8 +21,16 @@ from bot.core.answering.role import RoleAnswers, specific_words
 from bot.core.citations import CitationList
 from bot.core.errors import checked_text
 from bot.core.roles import AmbiguousRole, which_one
-from bot.core.text import tokens, words
-from bot.core.understanding import FIELD_INTENTS, ROLE_INTENTS, IntentScore, Query, RoleRefs, Understander
+from bot.core.text import content_words, tokens, words
+from bot.core.understanding import (
+    FIELD_INTENTS,
+    ROLE_INTENTS,
+    SECTION_INTENTS,
+    IntentScore,
+    Query,
+    RoleRefs,
+    Understander,
+)
 
 if TYPE_CHECKING:
     from bot.core.embeddings import CachedEmbeddings
@@ -127,6 +135,9 @@ class AnswerEngine:
             return Answer(query.text, chat.practice_pointer(intent), kind="chat")
         if query.refs.via == "unknown" and intent not in SMALL_TALK + PRACTICE:
             return self._no_such_role(query)
+        if roles and len(roles) <= MAX_ROLES_PER_ANSWER and not query.confident and self._asks_only_the_role(query):
+            query.intents = [IntentScore("role_overview", query.confidence)]  # "what about cobaltreed?", "lumenfold"
+            return self._about_roles(query)
         if intent == "compare" and len(roles) == 1 and query.refs.via == "context":
             roles = []  # "and which one pays best?" after talking about one role: ranked against every role
         if intent == "compare" and len(roles) == 1:  # "what does the role pay" read as a comparison: one role
@@ -152,17 +163,28 @@ class AnswerEngine:
         if len(query.roles) > 1:  # "compare start dates for the Munich and Berlin roles": how, not what
             names.add("compare")
         vocabulary = frozenset().union(*(self.understander.classifier.vocabulary(n) for n in names))
-        named = {w for m in self.index.resolver.catalogue.find(tokens(query.rest, parts=True)) for w in m.key.split()}
+        named = self._role_name_words(query)
         named |= set(words(query.unknown_employer or "", parts=True))  # "a student at NUS" says who asks, not what
         rare = [w for w in specific_words(query.rest) if w not in vocabulary and w not in named]
         return bool(rare)
+
+    def _role_name_words(self, query: Query) -> set[str]:
+        """The words of the question that are some role's name (company, title, place...)."""
+        return {w for m in self.index.resolver.catalogue.find(tokens(query.rest, parts=True)) for w in m.key.split()}
+
+    def _asks_only_the_role(self, query: Query) -> bool:
+        """Nothing is asked besides naming the role ("lumenfold", "what about the Oslo one?")."""
+        named = self._role_name_words(query)
+        return not [w for w in content_words(query.rest) if w not in named]
 
     # ----- the parts -----------------------------------------------------------------------------
     def _about_roles(self, query: Query) -> Answer:
         roles = query.roles
         if not roles:
             everyone = self.index.roles()
-            filtered = self.cross.filtered(query, everyone, with_term=False)
+            # "which roles need PyTorch?" read as a skills question: the named technology is the filter
+            wants_term = bool(query.term) and query.intent in ("skills", *SECTION_INTENTS)
+            filtered = self.cross.filtered(query, everyone, with_term=wants_term)
             if filtered is not None:  # "which internships pay monthly in euros?" read as a pay question
                 return filtered
             if query.intent in FIELD_INTENTS and not _specific(query):

@@ -1,0 +1,80 @@
+"""Questions about no particular role: a named technology filters the roles; a bare role name is an overview.
+
+Postings written here (not the bundled or development ones), so the rule is tested on text nobody tuned on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.answers import AnswerEngine
+from bot.core.index import KnowledgeIndex
+
+POSTINGS = {
+    "harbor.md": """# Perception Intern | Harborline Robotics
+
+Harborline Robotics · Oslo, Norway · On-site
+
+## What you'll do
+- Train grasp detection models in PyTorch on our warehouse data.
+- Profile inference on the robot computer.
+
+## What we look for
+- Experience with deep learning frameworks (we use PyTorch daily).
+- Python and C++.
+""",
+    "quarry.md": """# Analytics Engineer, New Grad | Quarrystone Insurance
+
+Quarrystone Insurance · Leeds, UK · Hybrid
+
+## Responsibilities
+- Build claims dashboards and dbt models.
+- Forecast claim volumes with gradient boosted trees.
+
+## Requirements
+- SQL and Python; TensorFlow is a plus.
+""",
+    "lumen.md": """# Speech ML Intern | Lumenfold Audio
+
+Lumenfold Audio · Remote (EU)
+
+A 12-week summer internship with our speech team, paid €2,400 per month.
+
+## The work
+- Fine-tune speech recognition models with PyTorch Lightning.
+- Evaluate word error rates across accents and noisy recordings.
+- Write up what you learn for the team.
+
+## You have
+- Coursework in signal processing or machine learning.
+- Python.
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory, embeddings) -> AnswerEngine:
+    folder = tmp_path_factory.mktemp("across")
+    for name, text in POSTINGS.items():
+        (folder / name).write_text(text)
+    index = KnowledgeIndex(tmp_path_factory.mktemp("across-data"), "", embeddings=embeddings)
+    index.ingest([Path(folder)])
+    return AnswerEngine(index)
+
+
+@pytest.mark.parametrize("question", ["which roles need pytorch?", "which ones require PyTorch",
+                                      "any roles using pytorch?", "which roles mention pytorch?"])
+def test_a_named_technology_filters_the_roles(engine: AnswerEngine, question: str) -> None:
+    answer = engine.answer(question)
+    assert "Harborline" in answer.text and "Lumenfold" in answer.text, answer.text
+    assert "Quarrystone" not in answer.text, answer.text  # it never names PyTorch
+    assert answer.citations and all("pytorch" in c.quote.lower() for c in answer.citations)
+
+
+@pytest.mark.parametrize("question", ["what about quarrystone", "and harborline?", "lumenfold"])
+def test_a_bare_role_name_gets_its_overview(engine: AnswerEngine, question: str) -> None:
+    answer = engine.answer(question)
+    assert "doesn't say" not in answer.text and answer.citations, answer.text
+    assert len(answer.role_ids) == 1
