@@ -160,7 +160,7 @@ class ConversationEngine:
         roles = context.focus or context.roles
         query = self.services.answers.understand(text, roles or None, topics=TOPIC_ALIASES)
         if (context.intents and query.refs.via in ("name", "phrase", "other", "context", "top")
-                and not query.has(*CONTROLS) and not _says_what(query.rest)):
+                and not (query.has(*CONTROLS) and query.confident) and not _says_what(query.rest)):
             # "what about the other PhD one?": nothing asked but a role, so what was asked before
             query.intents = [IntentScore(name, 1.0) for name in context.intents]
             query.scores = query.intents + query.scores
