@@ -15,10 +15,9 @@ from pathlib import Path
 import yaml
 
 from bot.core.lexical import STOPWORDS
+from bot.core.text import words as text_words
 
 VOCABULARY_FILE = Path(__file__).resolve().parents[3] / "knowledge" / "fit" / "vocabulary.yaml"
-# Words with inner dots ("M.S.", "Ph.D.", "B.Tech") or symbols ("C++", "C#") stay one token.
-_TOKEN = re.compile(r"[a-z0-9](?:[a-z0-9+#]|\.(?=[a-z0-9]))*\.?")
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
@@ -76,10 +75,9 @@ def stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Lower-case word tokens; hyphens and slashes split ('two-tower', 'CV/NLP')."""
-    lowered = text.lower().replace("’", "'").replace("'s", " ")
-    lowered = re.sub(r"[-/_@]", " ", lowered)
-    return [w.rstrip(".") for w in _TOKEN.findall(lowered) if w.rstrip(".")]
+    """The words of `text` by the one tokenizer (bot/core/text.py), a "/" pair as its parts
+    ('two-tower' -> two, tower; 'CV/NLP' -> cv, nlp; 'Ph.D.' -> ph.d; 'C++' stays whole)."""
+    return text_words(text, parts=True)
 
 
 def content_stems(text: str) -> list[str]:
@@ -87,8 +85,8 @@ def content_stems(text: str) -> list[str]:
     vocab = vocabulary()
     seen: dict[str, None] = {}
     for word in words(text):
-        if word in STOPWORDS or word in vocab.filler or word.replace(".", "") in vocab.filler:
-            continue
+        if word in STOPWORDS or word in vocab.filler or word.replace(".", "") in vocab.filler or "'" in word:
+            continue  # a contraction ("you'll", "didn't") never names what a requirement asks for
         if word.isdigit() and not YEAR.fullmatch(word):
             continue
         if len(word) == 1 and word not in {"c", "r"}:
