@@ -129,3 +129,9 @@ def test_what_to_focus_on_is_study_advice(engine, text: str) -> None:  # noqa: F
     chat.say("set my role to the research scientist one")
     reply = chat.say(text)
     assert "What to study for" in reply.text and "Research Scientist" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("text", ["what does tiktok look for in a phd intern", "what is TikTok looking for in PhD interns?"])
+def test_what_a_company_looks_for_is_the_requirements(engine, text: str) -> None:  # noqa: F811
+    reply = Chat(engine).say(text)
+    assert "Minimum qualifications" in reply.text and reply.citations, reply.text

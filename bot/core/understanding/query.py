@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.core.text import remove_spans, words
+from bot.core.text import remove_spans, tokens, words
 from bot.core.understanding.catalogue import RoleCatalogue
 from bot.core.understanding.data import shorthand
 from bot.core.understanding.employers import unknown_employer
@@ -144,7 +144,10 @@ class Understander:
               ) -> Query:
         """Understand `text` against the roles the caller may see and the roles just talked about."""
         refs = resolve_refs(catalogue, text, context)
-        rest = self.respell(remove_spans(text, refs.spans) or text, posting_words)
+        # A company's name is never what is asked, even when every role shares it ("what does TikTok
+        # look for?" with only TikTok roles): the encoder would read the message as about the name.
+        companies = [m.span for m in catalogue.find(tokens(text)) if "company" in m.kinds]
+        rest = self.respell(remove_spans(text, _union(refs.spans + companies)) or text, posting_words)
         topic = topic_match(rest, topics) if topics else None
         if topic and topic[1] != topic[2]:  # "quiz me on reccomendation systems": classify the words meant
             rest = re.sub(re.escape(topic[1]), topic[2], rest, flags=re.I) if re.search(
@@ -183,6 +186,17 @@ class Understander:
             topic=topic[0] if topic else None, count=find_count(rest),
             difficulty=find_difficulty(rest), term=term, clauses=clauses,
         )
+
+
+def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping spans as one ("Nilgiri Cart" inside "Nilgiri Cart role")."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _has_content(clause: str) -> bool:
