@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from bot.core.quiz.lines import Focus, natural_case
+from bot.core.text import compounds, words
 
 INTERVIEWER_FILE = Path(__file__).resolve().parents[3] / "knowledge" / "quiz" / "interviewer.yaml"
 MAX_SUBJECT_WORDS = 5
@@ -50,7 +51,10 @@ def _words(name: str) -> frozenset[str]:
 
 def is_admin(text: str) -> bool:
     """Eligibility, not skill: "Currently enrolled in a PhD program", "CA$8,500 per month"."""
-    return bool(set(re.findall(r"[a-z][a-z.'-]*", text.lower())) & _words("admin_words")) or "$" in text
+    joined = compounds(text)  # "hour-long videos" is not about hours; "full-time" is one admin word
+    parts = {part for compound in joined for part in compound.split("-")}
+    found = {w for w in words(text) if w not in parts} | set(joined)
+    return bool(found & _words("admin_words")) or "$" in text
 
 
 def subject_of(text: str, *, duty: bool) -> str | None:
