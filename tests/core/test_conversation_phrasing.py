@@ -135,3 +135,9 @@ def test_what_to_focus_on_is_study_advice(engine, text: str) -> None:  # noqa: F
 def test_what_a_company_looks_for_is_the_requirements(engine, text: str) -> None:  # noqa: F811
     reply = Chat(engine).say(text)
     assert "Minimum qualifications" in reply.text and reply.citations, reply.text
+
+
+@pytest.mark.parametrize("text", ["where is the LA one?", "what does the LA internship pay", "tell me about the role in LA"])
+def test_a_shortened_place_name_names_the_role_there(engine, text: str) -> None:  # noqa: F811
+    reply = Chat(engine).say(text)
+    assert "Research Scientist" in reply.text and "E-Commerce" not in reply.text, reply.text

@@ -152,7 +152,9 @@ class RoleCatalogue:
             places = place_regions(location)
             place_words = [w for w in words(location, parts=True) if w not in self.words.never_role_words]
             places |= {p.removesuffix(" city") for p in places if p.endswith(" city")}  # "New York City"
-            names += [(gram, "place") for gram in _ngrams(place_words, 3) if gram in places]
+            grams = [gram for gram in _ngrams(place_words, 3) if gram in places]
+            names += [(gram, "place") for gram in grams]
+            names += [(short, "place") for short, spelled in self.words.place_abbreviations.items() if spelled in grams]
         level = (role.level or "").lower()
         for code, spelled in _LEVEL_WORDS.items():
             if re.search(rf"\b{code}\b", level):

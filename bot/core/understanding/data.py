@@ -31,6 +31,7 @@ class RoleWords:
     follow_up_openers: tuple[str, ...] = ()  # "and the pay?": carries on about the roles just talked about
     ordinal_words: dict[str, int] = field(default_factory=dict)  # "the second one": 2 (last: -1)
     possessive_words: frozenset[str] = frozenset()  # "my target role": described, not named
+    place_abbreviations: dict[str, str] = field(default_factory=dict)  # "la" -> "los angeles"
 
 
 @cache
@@ -61,6 +62,8 @@ def role_words(directory: Path = INTENTS_DIR) -> RoleWords:
         follow_up_openers=tuple(str(w).lower() for w in data.get("follow_up_openers", ())),
         ordinal_words={str(k).lower(): int(v) for k, v in (data.get("ordinal_words") or {}).items()},
         possessive_words=frozenset(str(w).lower() for w in data.get("possessive_words", ())),
+        place_abbreviations={str(k).lower(): str(v).lower()
+                             for k, v in (data.get("place_abbreviations") or {}).items()},
     )
 
 
