@@ -168,3 +168,13 @@ def test_a_technical_name_is_what_is_asked_about(dev_engine: AnswerEngine, quest
         assert found in answer.text and answer.citations, answer.text
     else:
         assert "doesn't say" in answer.text and not answer.citations, answer.text
+
+
+@pytest.mark.parametrize("question", ["compare the berlin and munich roles", "Berlin vs Munich internship",
+                                      "what's the difference between the Fernhollow and Kestrelwind internships?"])
+def test_comparing_roles_without_a_field_shows_their_key_facts(dev_engine: AnswerEngine, question: str) -> None:
+    """No field named: each role's place, level, pay, length and dates, cited, not one arbitrary field."""
+    answer = dev_engine.answer(question)
+    for fact in ("Berlin", "Munich", "€2,600", "€2,100", "3 months", "6 months"):
+        assert fact in answer.text, answer.text
+    assert {c.company for c in answer.citations} == {"Fernhollow", "Kestrelwind Robotics"}, answer.text

@@ -16,10 +16,12 @@ from bot.core.answering.base import MAX_LISTED, Answer, name, passages
 from bot.core.answering.regions import asked_regions, place_regions
 from bot.core.citations import CitationList
 from bot.core.fields_answers import field_sentence, missing_sentence
+from bot.core.lexical import STOPWORDS
 from bot.core.postings.fields import detect_level
 from bot.core.text import words
 from bot.core.understanding import FIELD_INTENTS
 from bot.core.understanding.employers import technology_words
+from bot.core.understanding.references import ROLE_NOUNS
 
 if TYPE_CHECKING:
     from bot.core.index import KnowledgeIndex
@@ -37,6 +39,12 @@ MONTHS = "january february march april may june july august september october no
 _LOW = re.compile(r"\b(?:lowest|least|worst|smallest)\b", re.I)
 FIELD_OF = {"skills": "tech_stack"}
 MAX_LISTING = 25  # one short line per role: a list answer may name more roles than a comparison
+MAX_SIDE_BY_SIDE = 3  # "compare these roles" with no field named: a few roles' key facts side by side
+SIDE_BY_SIDE = (("location", "Where"), ("level", "Level"), ("pay", "Pay"), ("duration", "Length"),
+                ("start_dates", "Starts"), ("deadline", "Deadline"))
+# Words that ask for a comparison without naming what to compare on.
+_COMPARING = frozenset("compare comparison compared comparing versus vs difference differences different between "
+                       "contrast side stack up against two both three".split())
 
 
 class CrossAnswers:
@@ -45,6 +53,8 @@ class CrossAnswers:
 
     # ----- comparisons --------------------------------------------------------------------------
     def compare(self, query: Query, roles: list[Posting]) -> Answer:
+        if 2 <= len(roles) <= MAX_SIDE_BY_SIDE and _names_no_field(query):
+            return self._side_by_side(query, roles)  # "compare the Berlin and Munich roles"
         field = _compared_field(query)
         if field == "pay":
             return self._compare_pay(query, roles)
@@ -53,6 +63,20 @@ class CrossAnswers:
         lines = [f"• {_sentence(p, FIELD_OF.get(field, field), cites)}" for p in shown]
         return Answer(query.text, "\n".join(lines) + _more(roles, shown), None, cites.items, "cross-role",
                       [p.role_id for p in shown])
+
+    def _side_by_side(self, query: Query, roles: list[Posting]) -> Answer:
+        """No field named: the facts people weigh roles on, role by role, each cited."""
+        cites = CitationList()
+        blocks = []
+        for posting in roles:
+            label = name(posting)
+            rows = [f"**{label}**"]
+            for field, heading in SIDE_BY_SIDE:
+                sentence = field_sentence(posting, field, cites, label)
+                rows.append(f"• {heading}: " + (sentence.removeprefix(label).lstrip(" :—-") if sentence
+                                                 else "not stated in the posting"))
+            blocks.append("\n".join(rows))
+        return Answer(query.text, "\n".join(blocks), None, cites.items, "cross-role", [p.role_id for p in roles])
 
     def _compare_pay(self, query: Query, roles: list[Posting]) -> Answer:
         """Highest first within each currency, on annualised figures; no exchange rates are invented."""
@@ -216,12 +240,23 @@ def _sentence(posting: Posting, field: str, cites: CitationList) -> str:
     return field_sentence(posting, field, cites, name(posting)) or missing_sentence(posting, field, name(posting))
 
 
+def _names_no_field(query: Query) -> bool:
+    """ "compare the Berlin and Munich roles", "Berlin vs Munich": no field intent and no word beyond
+    the asking of a comparison (role names are already out of `rest`)."""
+    if any(i.name in FIELD_INTENTS for i in query.intents):
+        return False
+    asked = [w.removesuffix("'s") for w in words(query.rest)]  # "what's the difference": "what"
+    return not [w for w in asked if w not in STOPWORDS and w not in ROLE_NOUNS and w not in _COMPARING]
+
+
 def _compared_field(query: Query) -> str:
     """The field a comparison is about: the strongest field intent in the question, else pay."""
     fields = [s for s in query.scores if s.name in FIELD_INTENTS]
     for intent in query.intents:
         if intent.name in FIELD_INTENTS:
             return intent.name
+    if _names_no_field(query):  # "compare all the roles": pay, not whichever field scored a little
+        return "pay"
     if fields and fields[0].score >= 0.5:
         return fields[0].name
     return "pay"
