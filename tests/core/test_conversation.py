@@ -4,22 +4,13 @@ memory across turns, plain-language requests, quizzes, mock interviews, ratings 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from fsrs import Scheduler
 
-from bot.config import Settings
 from bot.core.answers import AnswerEngine
 from bot.core.conversation import ConversationEngine, Reply
 from bot.core.conversation._requests import TOPIC_ALIASES, Request, route
-from bot.core.embeddings import CachedEmbeddings
-from bot.core.grading import Grader
-from bot.core.index import KnowledgeIndex
-from bot.core.questions import QuestionBank
-from bot.core.quiz import QuizMaker, QuizQuestion
-from bot.core.services import Services
-from bot.core.state import StateStore
+from bot.core.quiz import QuizQuestion
 
 ECOM = "tiktok-ml-scientist-intern-global-e-commerce-content-recommendation-phd"
 RS = "tiktok-research-scientist-intern-recommendation-phd"
@@ -27,50 +18,6 @@ MM = "tiktok-ml-engineer-intern-short-video-content-understanding-multimodal-ca1
 USER = "1001"
 T0 = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 WEAK = "I am not sure, I would probably just try a bigger model and see what happens."
-
-
-class FixtureServices(Services):
-    """Services over the session's seeded index and a state store of the test's own."""
-
-    def __init__(self, index: KnowledgeIndex, answers: AnswerEngine, state: StateStore) -> None:
-        super().__init__(Settings())
-        self.__dict__.update(index=index, answers=answers, state=state)
-
-
-@pytest.fixture(scope="session")
-def quiz_maker(seeded_index: KnowledgeIndex) -> QuizMaker:
-    return QuizMaker(QuestionBank.load(Settings().questions_dir), seeded_index)
-
-
-@pytest.fixture(scope="session")
-def grader(embeddings: CachedEmbeddings) -> Grader:
-    return Grader(embeddings)
-
-
-@pytest.fixture
-def db_dir(tmp_path: Path) -> Path:
-    return tmp_path / "state"
-
-
-@pytest.fixture
-def make_engine(db_dir: Path, seeded_index: KnowledgeIndex, answer_engine: AnswerEngine, quiz_maker: QuizMaker,
-                grader: Grader):
-    """Builds an engine on a fresh StateStore over the same database file (a "restart" each call)."""
-    stores: list[StateStore] = []
-
-    def build() -> ConversationEngine:
-        store = StateStore.for_data_dir(db_dir, scheduler=Scheduler(enable_fuzzing=False))
-        stores.append(store)
-        return ConversationEngine(FixtureServices(seeded_index, answer_engine, store), quiz_maker, grader)
-
-    yield build
-    for store in stores:
-        store.close()
-
-
-@pytest.fixture
-def engine(make_engine) -> ConversationEngine:
-    return make_engine()
 
 
 class Chat:

@@ -8,16 +8,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.answers import AnswerEngine
-from tests.core.test_conversation import (  # noqa: F401  (fixtures)
-    USER,
-    Chat,
-    db_dir,
-    engine,
-    grader,
-    make_engine,
-    parse_request,
-    quiz_maker,
-)
+from tests.core.test_conversation import USER, Chat, parse_request
 
 ASIDES = ["thanks!", "thank you so much :)", "ok cool", "got it", "ah ok, I see", "gotcha, thx", "cool thx",
           "alright, makes sense"]
@@ -36,7 +27,7 @@ def test_answers_that_start_like_an_aside_stay_answers(answer_engine: AnswerEngi
     assert parse_request(answer_engine, text, answering=True).kind == "answer"
 
 
-def test_thanks_in_a_quiz_leaves_the_question_waiting(engine) -> None:  # noqa: F811
+def test_thanks_in_a_quiz_leaves_the_question_waiting(engine) -> None:
     """The quiz keeps its question through several asides; then an answer is graded as usual."""
     chat = Chat(engine)
     question = chat.say("quiz me on deep learning").question
@@ -50,7 +41,7 @@ def test_thanks_in_a_quiz_leaves_the_question_waiting(engine) -> None:  # noqa: 
     assert graded.kind == "feedback" and graded.feedback is not None
 
 
-def test_acknowledgement_outside_a_quiz_is_small_talk(engine) -> None:  # noqa: F811
+def test_acknowledgement_outside_a_quiz_is_small_talk(engine) -> None:
     chat = Chat(engine)
     reply = chat.say("okay, got it")
     assert reply.kind == "answer" and "couldn't find" not in reply.text and not reply.citations
@@ -61,7 +52,7 @@ BEST_PAID = ["what's the best paying role", "which role pays the most?", "highes
 
 
 @pytest.mark.parametrize("text", BEST_PAID)
-def test_best_paying_role_is_the_pay_comparison(engine, text: str) -> None:  # noqa: F811
+def test_best_paying_role_is_the_pay_comparison(engine, text: str) -> None:
     """Ranked by pay across every role (the research scientist's $60/hour first), not a role card."""
     reply = Chat(engine).say(text)
     assert "$60" in reply.text and "$57" in reply.text, reply.text

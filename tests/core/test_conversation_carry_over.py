@@ -5,19 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.core.test_conversation import (  # noqa: F401  (fixtures)
-    Chat,
-    db_dir,
-    engine,
-    grader,
-    make_engine,
-    quiz_maker,
-)
+from tests.core.test_conversation import Chat
 
 
 @pytest.mark.parametrize("follow_up", ["what about multimodal", "what about the multimodal one",
                                        "and the multimodal one?", "how about the multimodal internship"])
-def test_what_about_another_role_repeats_the_question(engine, follow_up: str) -> None:  # noqa: F811
+def test_what_about_another_role_repeats_the_question(engine, follow_up: str) -> None:
     chat = Chat(engine)
     first = chat.say("what does the e-commerce PhD role pay?")
     assert "$" in first.text, first.text
