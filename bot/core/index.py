@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 ROLE_VECTOR_CACHE = 512  # roles whose vectors stay in memory (about 25 KB each)
 SCOPE_CACHE_ROLES = 4000  # server and personal roles kept in memory (about 25 KB each); the library always is
 SCOPE_TTL = 30.0  # seconds: with a shared Chroma server, re-read a scope this old (another process may have changed it)
-VIEW_CACHE = 256
+VIEW_CACHE = 64  # viewers' views kept (resolver, vocabulary); 256 held ~57 MB more at 10k roles, a rebuild costs ~20 ms
 
 
 class KnowledgeIndex:
