@@ -1,6 +1,11 @@
 """The words claims are read with (knowledge/grading/language.yaml), and the tokenizer that turns an
 answer and a key term into the same tokens so they can be compared.
 
+Why not bot/core/text.py's tokenizer: answers are partly code. "torch.no_grad()" and "model.eval()"
+must give "no_grad" and "eval" (the key terms' words), so a "." between letters splits here, while
+text.py keeps "node.js" whole because in postings and questions it is one name. Tried on 2026-11-30:
+with text.py's words, 10 key points were no longer credited by their own sentences.
+
 Loaded once per process: the data is small and reviewed like code.
 """
 
