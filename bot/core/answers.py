@@ -147,6 +147,10 @@ class AnswerEngine:
             return self._list_roles(query)
         if intent == "compare":
             pool = roles if len(roles) >= 2 else self.index.roles()
+            if words(query.text)[:1] == ["which"]:  # "which internships are hybrid?" selects, not ranks
+                filtered = self.cross.filtered(query, pool, with_term=False)
+                if filtered is not None:
+                    return filtered
             return self.cross.compare(query, pool)
         if intent == "which_roles":
             return self._which(query)

@@ -78,3 +78,25 @@ def test_a_bare_role_name_gets_its_overview(engine: AnswerEngine, question: str)
     answer = engine.answer(question)
     assert "doesn't say" not in answer.text and answer.citations, answer.text
     assert len(answer.role_ids) == 1
+
+
+@pytest.mark.parametrize("question", ["which roles aren't remote?", "which roles are not remote",
+                                      "which ones arent remote?"])
+def test_a_negated_filter_lists_the_other_roles(engine: AnswerEngine, question: str) -> None:
+    answer = engine.answer(question)
+    assert "Harborline" in answer.text and "Quarrystone" in answer.text, answer.text
+    assert "Lumenfold" not in answer.text, answer.text  # the remote one
+
+
+@pytest.mark.parametrize("question", ["which roles don't mention PyTorch?", "which roles dont use pytorch"])
+def test_a_negated_technology_lists_the_roles_without_it(engine: AnswerEngine, question: str) -> None:
+    answer = engine.answer(question)
+    assert "Quarrystone" in answer.text and "Harborline" not in answer.text and "Lumenfold" not in answer.text, \
+        answer.text
+
+
+@pytest.mark.parametrize("question", ["which internships are hybrid?", "which roles are hybrid"])
+def test_which_roles_have_a_work_mode(engine: AnswerEngine, question: str) -> None:
+    answer = engine.answer(question)
+    assert "Quarrystone" in answer.text and "Harborline" not in answer.text and "Lumenfold" not in answer.text, \
+        answer.text

@@ -9,13 +9,14 @@ says so.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from bot.core.answering.base import MAX_LISTED, Answer, name, passages
 from bot.core.answering.regions import asked_regions, place_regions
 from bot.core.citations import CitationList
 from bot.core.fields_answers import field_sentence, missing_sentence
+from bot.core.grading.language import language
 from bot.core.lexical import STOPWORDS
 from bot.core.postings.fields import detect_level
 from bot.core.text import words
@@ -111,12 +112,28 @@ class CrossAnswers:
     def filtered(self, query: Query, roles: list[Posting], with_term: bool = True) -> Answer | None:
         """The roles a filter in the question selects (place, pay kind, mode, deadline month, level,
         a term), or None when the question has no such filter."""
+        negated = _negates(query.rest)  # "which roles don't need a PhD?", "which aren't remote?"
         finders = [self._by_region, self._by_pay_kind, self._by_mode, self._by_deadline, self._by_level]
-        for finder in finders + ([self._by_term] if with_term else []):
-            result = finder(query, query.rest, roles)
-            if result is not None:
-                return result
+        for finder in finders:
+            found = finder(query, query.rest, roles)
+            if found is not None:
+                if negated:
+                    return self._complement(query, roles, found)
+                return self.listing(query, found.matching, len(roles), found.what, found.evidence)
+        if with_term and query.term:
+            if negated:
+                pattern = _term_pattern(query.term)
+                named = [p for p in roles if any(pattern.search(line.text) for line in p.lines)]
+                return self._complement(query, roles, Selection(named, f"mention “{query.term}”", None))
+            return self._by_term(query, query.rest, roles)
         return None
+
+    def _complement(self, query: Query, roles: list[Posting], found: Selection) -> Answer:
+        """The roles a negated filter asks for: every role the filter does not select."""
+        rest = [p for p in roles if p not in found.matching]
+        if not rest:
+            return Answer(query.text, f"All {len(roles)} indexed roles {found.what}.", kind="cross-role")
+        return self.listing(query, rest, len(roles), _negated(found.what), found.evidence)
 
     def which(self, query: Query, roles: list[Posting]) -> Answer:
         """Roles that match what the question filters by; 'none' plainly when none do."""
@@ -149,16 +166,16 @@ class CrossAnswers:
         text = f"{count} {what}:\n" + "\n".join(rows) + _more(matching, matching[:MAX_LISTING])
         return Answer(query.text, text, None, cites.items, "cross-role", [p.role_id for p in matching[:MAX_LISTING]])
 
-    def _by_region(self, query: Query, rest: str, roles: list[Posting]) -> Answer | None:
+    def _by_region(self, query: Query, rest: str, roles: list[Posting]) -> Selection | None:
         asked = asked_regions(query.text)
         if not asked:
             return None
         words_, key = asked[0]
         matching = [p for p in roles if key in set().union(*(place_regions(loc) for loc in p.locations or [""]))]
         label = words_.title() if len(words_) > 3 else words_.upper()
-        return self.listing(query, matching, len(roles), f"are in {label}", "location")
+        return Selection(matching, f"are in {label}", "location")
 
-    def _by_pay_kind(self, query: Query, rest: str, roles: list[Posting]) -> Answer | None:
+    def _by_pay_kind(self, query: Query, rest: str, roles: list[Posting]) -> Selection | None:
         tokens = words(query.text, parts=True)
         currency = next((CURRENCY_WORDS[w] for w in tokens if w in CURRENCY_WORDS), None)
         unit = next((UNIT_WORDS[w] for w in tokens if UNIT_WORDS.get(w)), None)
@@ -167,16 +184,16 @@ class CrossAnswers:
         matching = [p for p in roles if p.pay and (not currency or p.pay.currency == currency)
                     and (not unit or p.pay.unit == unit)]
         what = " ".join(x for x in ("pay", f"per {unit}" if unit else "", f"in {currency}" if currency else "") if x)
-        return self.listing(query, matching, len(roles), what, "pay")
+        return Selection(matching, what, "pay")
 
-    def _by_mode(self, query: Query, rest: str, roles: list[Posting]) -> Answer | None:
+    def _by_mode(self, query: Query, rest: str, roles: list[Posting]) -> Selection | None:
         mode = next((MODE_WORDS[w] for w in words(rest, parts=True) if w in MODE_WORDS), None)
         if not mode:
             return None
         matching = [p for p in roles if (p.work_mode or "").lower().replace("-", "") == mode]
-        return self.listing(query, matching, len(roles), f"are {mode}", "work_mode")
+        return Selection(matching, f"are {mode}", "work_mode")
 
-    def _by_deadline(self, query: Query, rest: str, roles: list[Posting]) -> Answer | None:
+    def _by_deadline(self, query: Query, rest: str, roles: list[Posting]) -> Selection | None:
         if not (query.has("deadline") or query.score_of("deadline") > 0.5):
             return None
         tokens = words(rest, parts=True)
@@ -188,9 +205,9 @@ class CrossAnswers:
         matching = [p for p in roles if (d := getattr(p, "deadline", None)) and d[5:7] == f"{month:02d}"
                     and d.startswith(prefix)]
         when = f"{MONTHS[month - 1].title()} {year or ''}".strip()
-        return self.listing(query, matching, len(roles), f"close applications in {when}", "deadline")
+        return Selection(matching, f"close applications in {when}", "deadline")
 
-    def _by_level(self, query: Query, rest: str, roles: list[Posting]) -> Answer | None:
+    def _by_level(self, query: Query, rest: str, roles: list[Posting]) -> Selection | None:
         level = detect_level(rest)
         if level is None and re.search(r"\bundergrad|\bbachelor|\bjuniors?\b|\bsophomores?\b", rest, re.I):
             level = "BS"
@@ -201,7 +218,7 @@ class CrossAnswers:
         matching = [p for p in roles if p.level and (
             set(p.level.split("/")) == asked if only else asked & set(p.level.split("/")))]
         what = f"are {level}{' only' if only else ''} roles" if level != "BS" else "take undergraduates (BS)"
-        return self.listing(query, matching, len(roles), what, "level")
+        return Selection(matching, what, "level")
 
     def _by_term(self, query: Query, rest: str, roles: list[Posting]) -> Answer | None:
         term = query.term
@@ -229,10 +246,32 @@ class CrossAnswers:
                       [p.role_id for p in matching[:MAX_LISTED]])
 
 
+@dataclass(frozen=True)
+class Selection:
+    """The roles a filter in a question selects, and how to say what they have in common."""
+
+    matching: list[Posting]
+    what: str  # "are in Europe", "are PhD roles", "take undergraduates (BS)"
+    evidence: str | None  # the field whose cited line shows it
+
+
+def _negates(text: str) -> bool:
+    """The question asks for the roles a filter does *not* select: a negation word anywhere in it
+    (the words are data: knowledge/grading/language.yaml, "not", "without", "don't", "dont"...)."""
+    negation = language()
+    return any(negation.is_negation(word) for word in words(text))
+
+
+def _negated(what: str) -> str:
+    """ "are remote" -> "are not remote"; "take undergraduates (BS)" -> "do not take undergraduates (BS)"."""
+    return f"are not {what[4:]}" if what.startswith("are ") else f"do not {what}"
+
+
 def _singular(what: str) -> str:
     """ "are in Tokyo" -> "is in Tokyo", "take undergraduates" -> "takes undergraduates"."""
     first, _, rest = what.partition(" ")
-    verb = {"are": "is", "take": "takes", "close": "closes", "pay": "pays", "match": "matches"}.get(first, first)
+    verb = {"are": "is", "take": "takes", "close": "closes", "pay": "pays", "match": "matches", "do": "does"
+            }.get(first, first)
     return f"{verb} {rest}".strip()
 
 

@@ -41,7 +41,8 @@ _CLAUSE_SPLIT = re.compile(  # "hi there! what does it pay", "got it, thanks. wh
     r"\s*(?:[,;?+!]|(?<=[a-z]{2})\.(?=\s)|\band\b|\balso\b|\bplus\b|(?<=\s)&(?=\s)| - )\s*", re.I)
 _CONTENT_MIN = 1
 POLITENESS = ("greeting", "thanks", "acknowledge")  # said around a question, never instead of answering it
-_WORD = re.compile(r"(?<![\w/])[A-Za-z]+(?:/[A-Za-z]*)?(?![\w/])")  # "abt", "w/", "b/c"; not "BS/MS"'s parts
+# "abt", "w/", "b/c"; not "BS/MS"'s parts, nor the halves of "aren't" ("aren" is no typo of "are")
+_WORD = re.compile(r"(?<![\w/'’])[A-Za-z]+(?:/[A-Za-z]*)?(?![\w/'’])")
 MIN_TYPO_LENGTH = 4  # shorter words are too often abbreviations ("mle", "swe") to be typos
 TYPO_SIMILARITY = 85  # rapidfuzz ratio, as role names and employers use: a letter or two off
 
