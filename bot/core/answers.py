@@ -31,6 +31,7 @@ from bot.core.understanding import (
     RoleRefs,
     Understander,
 )
+from bot.core.understanding.data import role_words
 
 if TYPE_CHECKING:
     from bot.core.embeddings import CachedEmbeddings
@@ -147,7 +148,9 @@ class AnswerEngine:
             return self._list_roles(query)
         if intent == "compare":
             pool = roles if len(roles) >= 2 else self.index.roles()
-            if words(query.text)[:1] == ["which"]:  # "which internships are hybrid?" selects, not ranks
+            asked = words(query.text)
+            ranks = role_words().ranking_words.intersection(asked)  # "which has the highest hourly pay?" ranks
+            if asked[:1] == ["which"] and not ranks:  # "which internships are hybrid?" selects
                 filtered = self.cross.filtered(query, pool, with_term=False)
                 if filtered is not None:
                     return filtered

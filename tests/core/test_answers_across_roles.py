@@ -100,3 +100,10 @@ def test_which_roles_have_a_work_mode(engine: AnswerEngine, question: str) -> No
     answer = engine.answer(question)
     assert "Quarrystone" in answer.text and "Harborline" not in answer.text and "Lumenfold" not in answer.text, \
         answer.text
+
+
+def test_a_superlative_with_a_filter_word_still_ranks(engine: AnswerEngine) -> None:
+    """ "which internship has the highest monthly pay?" ranks pay; it is not the list of monthly payers."""
+    answer = engine.answer("which internship has the highest monthly pay?")
+    assert "Lumenfold" in answer.text and "€2,400" in answer.text, answer.text
+    assert "of 3 roles pay" not in answer.text, answer.text
