@@ -89,7 +89,7 @@ def field_sentence(posting: Posting, field: str, cites: CitationList, label: str
     if field == "employment_type" and posting.employment_type:
         return f"{name} is listed as {posting.employment_type} {marks}."
     if field == "visa" and _value(posting, "visa"):
-        quote = posting.evidence[key][0].text
+        quote = _with_its_paragraph(posting, posting.evidence[key][0].text)
         return f"{name} on visas and work authorisation: “{quote}” {marks}"
     if field == "deadline" and (_value(posting, "deadline") or _value(posting, "deadline_note")):
         quote = posting.evidence[key][0].text
@@ -117,3 +117,16 @@ def section_sentence(posting: Posting, section: str, cites: CitationList, limit:
         return None
     bullets = "\n".join(f"• {line.text} {cites.mark(posting, line)}" for line in lines)
     return f"**{SECTION_TITLES[section]}** for {label or posting.display_name}:\n{bullets}"
+
+
+ELIGIBILITY_PARAGRAPH_MAX = 320  # characters: a short paragraph is quoted whole, a long one only in part
+
+
+def _with_its_paragraph(posting: Posting, quote: str) -> str:
+    """An eligibility statement with the rest of its short paragraph: a restriction usually comes with
+    its reason ("requires access to technology subject to export control", "a government contract"),
+    which a student asking whether they can apply needs as much as the rule."""
+    for line in posting.lines:
+        if quote in line.text and len(line.text) <= ELIGIBILITY_PARAGRAPH_MAX:
+            return line.text
+    return quote

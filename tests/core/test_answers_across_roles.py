@@ -36,6 +36,22 @@ Quarrystone Insurance · Leeds, UK · Hybrid
 ## Requirements
 - SQL and Python; TensorFlow is a plus.
 """,
+    "tarn.md": """# Radar Perception Intern | Tarnwick Defense Systems
+
+Tarnwick Defense Systems · Huntsville, AL · On-site
+
+A 12-week summer internship building radar perception models, paid $48 per hour.
+
+## What you'll do
+- Train detection models on radar returns.
+- Evaluate them in our test range.
+
+## Requirements
+- Coursework in signal processing or machine learning.
+
+## Eligibility
+The work is performed under a government contract with classified components. Applicants must be U.S. citizens. We cannot sponsor visas.
+""",
     "lumen.md": """# Speech ML Intern | Lumenfold Audio
 
 Lumenfold Audio · Remote (EU)
@@ -106,4 +122,9 @@ def test_a_superlative_with_a_filter_word_still_ranks(engine: AnswerEngine) -> N
     """ "which internship has the highest monthly pay?" ranks pay; it is not the list of monthly payers."""
     answer = engine.answer("which internship has the highest monthly pay?")
     assert "Lumenfold" in answer.text and "€2,400" in answer.text, answer.text
-    assert "of 3 roles pay" not in answer.text, answer.text
+    assert "roles pay per month" not in answer.text, answer.text
+
+
+def test_an_eligibility_rule_is_quoted_with_its_reason(engine: AnswerEngine) -> None:
+    answer = engine.answer("can international students apply to the tarnwick radar internship?")
+    assert "U.S. citizens" in answer.text and "government contract" in answer.text, answer.text
