@@ -21,6 +21,7 @@ from bot.core.lexical import STOPWORDS
 from bot.core.postings.fields import detect_level
 from bot.core.text import words
 from bot.core.understanding import FIELD_INTENTS
+from bot.core.understanding.data import role_words
 from bot.core.understanding.employers import technology_words
 from bot.core.understanding.references import ROLE_NOUNS
 
@@ -43,9 +44,6 @@ MAX_LISTING = 25  # one short line per role: a list answer may name more roles t
 MAX_SIDE_BY_SIDE = 3  # "compare these roles" with no field named: a few roles' key facts side by side
 SIDE_BY_SIDE = (("location", "Where"), ("level", "Level"), ("pay", "Pay"), ("duration", "Length"),
                 ("start_dates", "Starts"), ("deadline", "Deadline"))
-# Words that ask for a comparison without naming what to compare on.
-_COMPARING = frozenset("compare comparison compared comparing versus vs difference differences different between "
-                       "contrast side stack up against two both three".split())
 
 
 class CrossAnswers:
@@ -285,7 +283,8 @@ def _names_no_field(query: Query) -> bool:
     if any(i.name in FIELD_INTENTS for i in query.intents):
         return False
     asked = [w.removesuffix("'s") for w in words(query.rest)]  # "what's the difference": "what"
-    return not [w for w in asked if w not in STOPWORDS and w not in ROLE_NOUNS and w not in _COMPARING]
+    comparing = role_words().comparing_words
+    return not [w for w in asked if w not in STOPWORDS and w not in ROLE_NOUNS and w not in comparing]
 
 
 def _compared_field(query: Query) -> str:

@@ -32,6 +32,7 @@ class RoleWords:
     ordinal_words: dict[str, int] = field(default_factory=dict)  # "the second one": 2 (last: -1)
     possessive_words: frozenset[str] = frozenset()  # "my target role": described, not named
     place_abbreviations: dict[str, str] = field(default_factory=dict)  # "la" -> "los angeles"
+    comparing_words: frozenset[str] = frozenset()  # "compare", "vs": a comparison, with nothing named to compare on
 
 
 @cache
@@ -64,6 +65,7 @@ def role_words(directory: Path = INTENTS_DIR) -> RoleWords:
         possessive_words=frozenset(str(w).lower() for w in data.get("possessive_words", ())),
         place_abbreviations={str(k).lower(): str(v).lower()
                              for k, v in (data.get("place_abbreviations") or {}).items()},
+        comparing_words=frozenset(str(w).lower() for w in data.get("comparing_words", ())),
     )
 
 
