@@ -19,7 +19,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import numpy as np
 
@@ -49,13 +49,7 @@ def cached_json(name: str, key: str, build: Callable[[], Any]) -> Any:
     except (OSError, ValueError) as error:  # corrupt or unreadable: rebuild and overwrite
         log.warning("ignoring the cached %s at %s: %s", name, path, error)
     table = build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False) as out:
-            json.dump(table, out, separators=(",", ":"))
-        os.replace(out.name, path)  # atomic: a concurrent reader sees the old file or the whole new one
-    except OSError as error:
-        log.info("could not keep the %s table in %s: %s", name, path.parent, error)
+    _keep(path, lambda out: out.write(json.dumps(table, separators=(",", ":")).encode("utf-8")))
     return table
 
 
@@ -80,11 +74,21 @@ def cached_vectors(name: str, texts: list[str], embeddings: CachedEmbeddings, di
     except (OSError, ValueError) as error:
         log.warning("ignoring the kept %s vectors at %s: %s", name, path, error)
     matrix = np.asarray(embeddings.embed_documents(texts), dtype=np.float32)
+    _keep(path, lambda out: np.save(out, matrix, allow_pickle=False))
+    return matrix
+
+
+def _keep(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write `path` through a temporary file and an atomic rename (a concurrent reader sees the old
+    file or the whole new one); a cache that cannot be written is only logged."""
     try:
-        where.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=where, suffix=".tmp.npy", delete=False) as out:
-            np.save(out, matrix, allow_pickle=False)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as out:
+            try:
+                write(out)
+            except BaseException:
+                os.unlink(out.name)
+                raise
         os.replace(out.name, path)
     except OSError as error:
-        log.info("could not keep the %s vectors in %s: %s", name, where, error)
-    return matrix
+        log.info("could not keep %s: %s", path, error)
