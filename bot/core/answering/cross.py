@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bot.core.answering.base import MAX_LISTED, Answer, name, passages
@@ -27,7 +28,7 @@ from bot.core.understanding.references import ROLE_NOUNS
 
 if TYPE_CHECKING:
     from bot.core.index import KnowledgeIndex
-    from bot.core.postings import Posting
+    from bot.core.postings import Posting, PostingLine
     from bot.core.understanding import Query
 
 CURRENCY_WORDS = {"euro": "EUR", "euros": "EUR", "eur": "EUR", "€": "EUR", "dollars": "USD", "usd": "USD",
@@ -120,8 +121,7 @@ class CrossAnswers:
                 return self.listing(query, found.matching, len(roles), found.what, found.evidence)
         if with_term and query.term:
             if negated:
-                pattern = _term_pattern(query.term)
-                named = [p for p in roles if any(pattern.search(line.text) for line in p.lines)]
+                named = [p for p in roles if _lines_naming(query.term, p)]
                 return self._complement(query, roles, Selection(named, f"mention “{query.term}”", None))
             return self._by_term(query, query.rest, roles)
         return None
@@ -219,15 +219,12 @@ class CrossAnswers:
         return Selection(matching, what, "level")
 
     def _by_term(self, query: Query, rest: str, roles: list[Posting]) -> Answer | None:
-        term = query.term
-        if not term:
-            return None
-        pattern = _term_pattern(term)
+        term = query.term or ""
         cites = CitationList()
         rows = []
         matching = []
         for posting in roles:
-            lines = [line for line in posting.lines if pattern.search(line.text)]
+            lines = _lines_naming(term, posting)
             if lines:
                 matching.append(posting)
                 if len(rows) < MAX_LISTED:
@@ -315,6 +312,13 @@ def _more(all_: list[Posting], shown: list[Posting]) -> str:
     return f"\n…and {extra} more; name one to see it." if extra > 0 else ""
 
 
+def _lines_naming(term: str, posting: Posting) -> list[PostingLine]:
+    """The posting's lines that name `term` as a whole term."""
+    pattern = _term_pattern(term)
+    return [line for line in posting.lines if pattern.search(line.text)]
+
+
+@lru_cache(maxsize=256)
 def _term_pattern(term: str) -> re.Pattern[str]:
     """Whole-term, case-insensitive; 'C++' must not match 'C' and 'ML' must not match 'HTML'."""
     escaped = re.escape(term.strip())
