@@ -14,14 +14,12 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import re
-import threading
 from functools import cache
 from pathlib import Path
 
 import msgpack
 
 COMMON_ZIPF = 3.0  # ordinary English words are above this, invented names ("quillfeather") below
-_LOCK = threading.Lock()
 _PLAIN = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
@@ -44,13 +42,12 @@ def is_common_word(word: str) -> bool:
 
 @cache
 def _centibels() -> dict[str, int]:
-    with _LOCK:
-        spec = importlib.util.find_spec("wordfreq")
-        if spec is None or not spec.submodule_search_locations:
-            raise ModuleNotFoundError("wordfreq is not installed")  # a broken install, not a user error
-        path = Path(next(iter(spec.submodule_search_locations))) / "data" / "small_en.msgpack.gz"
-        with gzip.open(path) as handle:
-            header, *buckets = msgpack.load(handle, raw=False)
-        if header.get("format") != "cB":
-            raise ValueError(f"unexpected wordfreq list format: {header!r}")
-        return {word: -index for index, bucket in enumerate(buckets) for word in bucket}
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("wordfreq is not installed")  # a broken install, not a user error
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "small_en.msgpack.gz"
+    with gzip.open(path) as handle:
+        header, *buckets = msgpack.load(handle, raw=False)
+    if header.get("format") != "cB":
+        raise ValueError(f"unexpected wordfreq list format: {header!r}")
+    return {word: -index for index, bucket in enumerate(buckets) for word in bucket}
