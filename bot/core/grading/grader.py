@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from bot.core.errors import PrepbotError
-from bot.core.grading.claims import NEGATION_REACH, Sentence, clauses, read_sentence, sentences
+from bot.core.grading.claims import AUXILIARIES, NEGATION_REACH, Sentence, clauses, read_sentence, sentences
 from bot.core.grading.feedback import CONTRADICTED, MISSING, STATED, Feedback, PointVerdict
 from bot.core.grading.language import language, tokens
 from bot.core.grading.terms import GroupMatch, KeyTerms, Plain, cached_key_terms
@@ -142,10 +142,29 @@ def _denied(matches: list[GroupMatch], text: Sentence | Plain) -> frozenset[int]
     for i, word in enumerate(text.words):
         if i in consumed or not lang.is_negation(word):
             continue
-        following = [a for a in starts if i < a <= i + NEGATION_REACH and text.scope_of[a] == text.scope_of[i]]
+        following = [a for a in starts if i < a and text.scope_of[a] == text.scope_of[i]
+                     and _words_between(text, i, a) < NEGATION_REACH]
         if following:
             denied_starts.add(following[0])
+            continue
+        # Nothing of the point after it: the negation denies what it follows ("skew isn't an issue").
+        before = [a for spans in deciding for a, b in spans if b <= i and text.scope_of[a] == text.scope_of[i]
+                  and all(w in AUXILIARIES or w in lang.fillers for w in text.words[b:i])]
+        if before:
+            denied_starts.add(max(before))
+    # A mention continuing a denied one is denied with it ("aren't RAII wrappers").
+    for spans in deciding:
+        for a, b in sorted(spans):
+            if a in denied_starts:
+                denied_starts.update(c for c, _ in spans if c == b)
     return frozenset(k for k, spans in enumerate(deciding) if spans and all(a in denied_starts for a, _ in spans))
+
+
+def _words_between(text: Sentence | Plain, i: int, j: int) -> int:
+    """Words strictly between positions i and j, not counting fillers ("never *really* pinned down
+    *a* root cause" is three words from its negation to "root cause")."""
+    fillers = language().fillers
+    return sum(1 for w in text.words[i + 1:j] if w not in fillers)
 
 
 def topic_groups(terms: KeyTerms, asked: str) -> frozenset[int]:
@@ -162,7 +181,9 @@ def point_verdict(point: str, terms: KeyTerms, read: list[Sentence], asked: str 
     polarity = point_polarity(terms, point)
     topics = topic_groups(terms, asked) if asked else frozenset()
     own = Plain(tuple(tokens(point)))
-    own_rivals = terms.rivals(own, terms.match(own), apart=False)  # "L2 ..., while L1 ...": both expected
+    # "L2 ..., while L1 ...": both sides expected. A relation group is not exempted: it binds clause by
+    # clause, so a point saying "large C ..., while small C ..." is still read part by part.
+    own_rivals = frozenset(k for k in terms.rivals(own, terms.match(own), apart=False) if not terms.groups[k].relation)
     stated: str | None = None
     previous: Sentence | None = None
     contradicted: str | None = None

@@ -35,6 +35,7 @@ class Language:
     negations: frozenset[str]
     opposites: dict[str, frozenset[str]]  # word -> the words on the other side of its row
     alike: dict[str, frozenset[str]]  # word -> the words on its own side of its rows (lower: less, reduce...)
+    fillers: frozenset[str] = frozenset()  # words a negation reaches past ("not *really* the cause")
 
     def is_negation(self, token: str) -> bool:
         return token in self.negations or bool(_APOSTROPHE_NT.search(token))
@@ -69,4 +70,5 @@ def language(path: Path = LANGUAGE_FILE) -> Language:
                 alike.setdefault(word, set()).update(side)
     verbs = frozenset(t for w in data["claim_verbs"] for t in tokens(str(w)))
     return Language(verbs, frozenset(tokens(" ".join(map(str, data["negations"])))),
-                    {w: frozenset(o) for w, o in opposites.items()}, {w: frozenset(a) for w, a in alike.items()})
+                    {w: frozenset(o) for w, o in opposites.items()}, {w: frozenset(a) for w, a in alike.items()},
+                    frozenset(t for w in data.get("fillers", ()) for t in tokens(str(w))))

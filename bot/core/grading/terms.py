@@ -88,6 +88,7 @@ class GroupMatch:
     flipped: tuple[Span, ...] = ()
     bound: tuple[Span, ...] = ()  # the relation words a relation group was decided by
     anchored: bool = False  # the group's own term is there (a flipped relation group)
+    opposed: tuple[Span, ...] = ()  # a found relation group's heads bound the other way ("small C")
 
     @property
     def found(self) -> bool:
@@ -118,6 +119,9 @@ class KeyTerms:
         taken += [span for group in self.groups for span in _find_all(group.terms, text)]
         found = set()
         for k, group in enumerate(self.groups):
+            if apart and matches[k].found and _opposed_apart(matches[k], text):
+                found.add(k)  # "large C overfits, while small C ...": the idea bound both ways, clause by clause
+                continue
             other = [span for span in _find_all(_contrary_terms(group.terms, group.contrary), text)
                      if not any(_overlap(span, t) for t in taken)]
             if not other:
@@ -232,9 +236,18 @@ def _bind(group: Group, heads: list[Span], text: Readable, others: list[Span], r
         (span, agrees) = min(near, key=lambda c: (_distance(c[0], head), c[1]))  # ties: the opposite
         (found if agrees else flipped).append(head + span)
     if found:
-        return GroupMatch(tuple((s[0], s[1]) for s in found), bound=tuple((s[2], s[3]) for s in found))
+        return GroupMatch(tuple((s[0], s[1]) for s in found), bound=tuple((s[2], s[3]) for s in found),
+                          opposed=tuple((s[0], s[1]) for s in flipped))
     return GroupMatch((), tuple((s[0], s[1]) for s in flipped), tuple((s[2], s[3]) for s in flipped),
                       anchored=bool(flipped))
+
+
+def _opposed_apart(match: GroupMatch, text: Readable) -> bool:
+    """A relation group bound one way in some clauses and the other way in others ("large C ...,
+    while small C ..."): which way the sentence says it must be read clause by clause."""
+    agree = {text.clause_of[a] for a, _ in match.spans}
+    oppose = {text.clause_of[a] for a, _ in match.opposed}
+    return bool(oppose - agree) and bool(agree)
 
 
 def _nearer_rival(span: Span, heads: list[Span], rival_heads: list[Span], text: Readable) -> bool:
