@@ -3,26 +3,23 @@ and on a Chroma server, measured in one run.
 
 The index holds the library (the bundled + development postings) and, for every server and every
 student, a few postings drawn from a pool of synthetic ones, so the same posting repeats across
-scopes as it will in life; copies reuse the pool's vectors (each chunk text is embedded once).
-Roles are written through `VectorStore` the way an ingest writes them (chunks with their owner, then
-the role records), in large batches rather than 2,500 separate ingests, to keep the set-up short.
+scopes as it will in life; copies share their version's vectors record (each chunk text is embedded
+once). Roles are written through the store the way an ingest writes them (a vectors record per
+posting version, then the role records with their owner), in large batches rather than 2,500
+separate ingests, to keep the set-up short.
 
 Measured:
 - ask: the whole offline answer (`AnswerEngine` over the viewer's `IndexView`) for a random viewer
   (a student in a server: library + that server's + their own postings). "cold" = the first question
-  of a viewer whose scopes are not in memory yet (their catalogues are read from the store), "warm" =
-  a later one. Target: p95 <= 100 ms.
+  of a viewer whose scopes are not in memory yet (their catalogues and vectors are read from the
+  store), "warm" = a later one. Target: p95 <= 100 ms.
 - the scope filter's cost: a viewer's hybrid search inside the 10,000-role index against the same
-  search in an index that holds only that viewer's roles, unscoped (the same size); and, at the
-  Chroma level, an HNSW query filtered on the owner field against the same query unfiltered.
-- the layouts: one collection filtered by owner (what prepbot does) against a collection per scope
-  (three queries, library + server + user, merged), for a sample of scopes: query time and the cost
-  of creating the collections.
+  search in an index that holds only that viewer's roles, as its library, unscoped (the same size).
 - memory: this process's RSS after the asks ("rss_after_asks_mb": what a bot process holds at this
   size after answering that many viewers, its caches filled; with the embedded store it includes
-  Chroma's own segments) — the figure for the target, <= 1 GB — and once everything ran
-  ("rss_mb": the filter and layout experiments add throw-away indexes and collections and an
-  unfiltered HNSW query over every chunk, which a bot never makes).
+  Chroma's own segments) and after the process also adds a personal posting through a real ingest
+  ("rss_after_add_mb"; a write into Chroma's chunk collection would load its whole HNSW segment) —
+  the figures for the target, <= 1 GB — and once everything ran ("rss_mb").
 
 Run: .venv/bin/python -m benchmarks.bench_scopes [--servers 500 --students 2000 --pool 300]
      [--store embedded|server|both]   (both: one process per store)
@@ -42,6 +39,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 from benchmarks.measure import percentile, rss_mb
 from benchmarks.synthetic import write_postings
 from bot.config import PROJECT_ROOT, Settings
@@ -51,8 +50,7 @@ from bot.core.embeddings import load_embeddings
 from bot.core.errors import BadPostingFile
 from bot.core.index import KnowledgeIndex
 from bot.core.postings import Posting, load_posting
-from bot.core.scopes import LIBRARY, Scope, Viewer
-from bot.core.store import COSINE
+from bot.core.scopes import Scope, Viewer
 
 DEV = PROJECT_ROOT.parent / "shared" / "postings-dev"
 SERVER_POSTINGS = (6, 14)  # a server holds between these many postings
@@ -102,29 +100,16 @@ def populate(index: KnowledgeIndex, pool: list[Posting], servers: int, students:
     for scope in scopes:
         low, high = SERVER_POSTINGS if scope.kind == "server" else STUDENT_POSTINGS
         holdings[scope] = rng.sample(pool, rng.randint(low, high))
-    collection = index.store.chunks._collection
-    ids, docs, metas, embs = [], [], [], []
-    role_records: list[tuple[str, Posting, list[float]]] = []
     started = time.perf_counter()
-
-    def flush() -> None:
-        if ids:
-            collection.upsert(ids=list(ids), documents=list(docs), metadatas=list(metas), embeddings=list(embs))
-            ids.clear(), docs.clear(), metas.clear(), embs.clear()
-
+    index.store.posting_vectors.put({
+        version: ([c.text for c in chunks], np.asarray([vectors[c.text] for c in chunks], dtype=np.float32))
+        for version, chunks in chunked.items() if chunks
+    })
+    role_records: list[tuple[str, Posting, list[float]]] = []
     for scope, postings in holdings.items():
         for base in postings:
             posting = dataclasses.replace(base, role_id=scope.role_id(base.role_id))
-            for chunk in chunked[base.content_hash]:
-                chunk_id = chunk.id.replace(base.role_id, posting.role_id, 1)
-                ids.append(chunk_id)
-                docs.append(chunk.text)
-                metas.append(chunk.metadata() | {"role_id": posting.role_id, "owner": scope.key})
-                embs.append(vectors[chunk.text])
-                if len(ids) >= (500 if index.store.remote else 4000):  # a busy server times out on big batches
-                    flush()
             role_records.append((scope.key, posting, title_vectors[base.content_hash]))
-    flush()
     by_owner: dict[str, list] = {}
     for owner, posting, vector in role_records:
         by_owner.setdefault(owner, []).append((posting, vector))
@@ -136,8 +121,9 @@ def populate(index: KnowledgeIndex, pool: list[Posting], servers: int, students:
             batch = []
     _write_roles(index, batch)
     written = time.perf_counter() - started
-    return {"holdings": holdings, "roles": len(role_records), "chunks": collection.count(),
-            "distinct_chunk_texts": len(texts), "embed_s": embedded, "write_s": written}
+    chunk_rows = sum(len(chunked[p.content_hash]) for postings in holdings.values() for p in postings)
+    return {"holdings": holdings, "roles": len(role_records), "chunks": chunk_rows, "distinct_chunk_texts": len(texts),
+            "version_records": len(chunked), "embed_s": embedded, "write_s": written}
 
 
 def _write_roles(index: KnowledgeIndex, batch: list[tuple[str, Posting, list[float]]]) -> None:
@@ -181,8 +167,7 @@ def measure_asks(index: KnowledgeIndex, holdings: dict, count: int, rng: random.
 def measure_filter(index: KnowledgeIndex, holdings: dict, folder: Path, rng: random.Random, samples: int) -> dict:
     """The same searches for a viewer inside the big index and in an index holding only their roles."""
     embeddings = index.embeddings
-    scoped, alone, hnsw_filtered, hnsw_plain = [], [], [], []
-    collection = index.store.chunks._collection
+    scoped, alone = [], []
     servers = [s for s in holdings if s.kind == "server"]
     students = [s for s in holdings if s.kind == "user"]
     for number in range(samples):
@@ -192,7 +177,7 @@ def measure_filter(index: KnowledgeIndex, holdings: dict, folder: Path, rng: ran
         _copy_into(index, small, view)
         queries = [f"experience with {word} for production models" for word in ("PyTorch", "Spark", "ranking")]
         for query in queries:
-            vector = embeddings.embed_query(query)
+            embeddings.embed_query(query)  # the query vector is cached: both searches below reuse it
             view.search(query, k=8)
             started = time.perf_counter()
             view.search(query, k=8)
@@ -201,68 +186,34 @@ def measure_filter(index: KnowledgeIndex, holdings: dict, folder: Path, rng: ran
             started = time.perf_counter()
             small.search(query, k=8)
             alone.append((time.perf_counter() - started) * 1000)
-            owners = sorted(viewer.keys)
-            started = time.perf_counter()
-            collection.query(query_embeddings=[vector], n_results=24, where={"owner": {"$in": owners}},
-                             include=["distances"])
-            hnsw_filtered.append((time.perf_counter() - started) * 1000)
-            started = time.perf_counter()
-            collection.query(query_embeddings=[vector], n_results=24, include=["distances"])
-            hnsw_plain.append((time.perf_counter() - started) * 1000)
     return {"search_scoped_p50_ms": statistics.median(scoped), "search_same_size_unscoped_p50_ms":
-            statistics.median(alone), "hnsw_owner_filter_p50_ms": statistics.median(hnsw_filtered),
-            "hnsw_unfiltered_p50_ms": statistics.median(hnsw_plain)}
+            statistics.median(alone)}
 
 
 def _copy_into(index: KnowledgeIndex, small: KnowledgeIndex, view) -> None:
     """The viewer's roles, as library roles of their own index (vectors copied, not embedded)."""
     roles = view.roles()
     chunks = [c for p in roles for c in view.chunks_for(p.role_id)]
-    stored = index.store.vectors([c.id for c in chunks])
+    by_role = {p.role_id: view.chunks_for(p.role_id) for p in roles}
+    matrix = np.vstack([m for _, m in index.vectors_of_roles(by_role)])
     small.store.chunks._collection.upsert(
-        ids=[c.id for c in chunks], documents=[c.text for c in chunks], embeddings=[stored[c.id] for c in chunks],
+        ids=[c.id for c in chunks], documents=[c.text for c in chunks], embeddings=matrix.tolist(),
         metadatas=[c.metadata() | {"owner": "library"} for c in chunks])
+    versions: dict[str, list] = {}
+    for chunk, row in zip(chunks, matrix, strict=True):
+        texts, rows = versions.setdefault(chunk.version, ([], []))
+        texts.append(chunk.text), rows.append(row)
+    small.store.posting_vectors.put({v: (texts, np.vstack(rows)) for v, (texts, rows) in versions.items()})
     _write_roles(small, [("library", p, [0.0] * 383 + [1.0]) for p in roles])
     small._load()
 
 
-def measure_layouts(index: KnowledgeIndex, holdings: dict, client, rng: random.Random, scopes: int) -> dict:
-    """A collection per scope (library + server + user queried and merged) against one filtered collection."""
-    collection = index.store.chunks._collection
-    sample_servers = rng.sample([s for s in holdings if s.kind == "server"], scopes // 2)
-    sample_students = rng.sample([s for s in holdings if s.kind == "user"], scopes // 2)
-    created = {}
+def measure_add(index: KnowledgeIndex, folder: Path) -> dict:
+    """What a bot process does besides answering: a student adds a personal posting (a real ingest)."""
+    path = write_postings(folder / "personal", 1, seed=97)[0]  # a posting no scope holds yet: embedded, written
     started = time.perf_counter()
-    for scope in [LIBRARY, *sample_servers, *sample_students]:
-        found = collection.get(where={"owner": scope.key}, include=["documents", "embeddings", "metadatas"])
-        own = client.get_or_create_collection(f"bench_scope_{scope.kind}_{scope.owner}", metadata=COSINE,
-                                              embedding_function=None)
-        if found["ids"]:
-            own.upsert(ids=found["ids"], documents=found["documents"], embeddings=found["embeddings"],
-                       metadatas=found["metadatas"])
-        created[scope.key] = own
-    create_s = (time.perf_counter() - started) / len(created)
-    per_scope, filtered = [], []
-    vector = index.embeddings.embed_query("experience with PyTorch for production models")
-    for server, student in zip(sample_servers, sample_students, strict=False):
-        keys = ["library", server.key, student.key]
-        for col in (created[k] for k in keys):  # warm each segment once
-            col.query(query_embeddings=[vector], n_results=8, include=["distances"])
-        started = time.perf_counter()
-        merged = []
-        for key in keys:
-            got = created[key].query(query_embeddings=[vector], n_results=8, include=["distances"])
-            merged.extend(zip(got["ids"][0], got["distances"][0], strict=True))
-        sorted(merged, key=lambda item: item[1])[:8]
-        per_scope.append((time.perf_counter() - started) * 1000)
-        started = time.perf_counter()
-        collection.query(query_embeddings=[vector], n_results=8, where={"owner": {"$in": keys}}, include=["distances"])
-        filtered.append((time.perf_counter() - started) * 1000)
-    for name in list(created):
-        client.delete_collection(created[name].name)
-    return {"layout_collection_per_scope_query_p50_ms": statistics.median(per_scope),
-            "layout_owner_filter_query_p50_ms": statistics.median(filtered),
-            "layout_create_collection_ms_each": create_s * 1000}
+    report = index.ingest([path], scope=Scope.user(99_999_999))
+    return {"add_personal_posting_s": time.perf_counter() - started, "add_personal_chunks": report.chunks_written}
 
 
 def build(store: str, args: argparse.Namespace, folder: Path, url: str | None) -> None:
@@ -288,8 +239,9 @@ def measure(store: str, args: argparse.Namespace, folder: Path, url: str | None)
     result = {"store": store, "library_roles": len(index.roles())} | saved["info"] | {"rss_opened_mb": rss_mb()}
     result |= measure_asks(index, holdings, args.asks, rng)
     result["rss_after_asks_mb"] = rss_mb()
+    result |= measure_add(index, folder)
+    result["rss_after_add_mb"] = rss_mb()
     result |= measure_filter(index, holdings, folder / "alone", rng, args.filter_samples)
-    result |= measure_layouts(index, holdings, index.store.chunks._client, rng, args.layout_scopes)
     result["rss_mb"] = rss_mb()
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
@@ -302,7 +254,6 @@ def main() -> None:
     parser.add_argument("--pool", type=int, default=300, help="distinct synthetic postings the scopes draw from")
     parser.add_argument("--asks", type=int, default=200, help="viewers asked (two questions each)")
     parser.add_argument("--filter-samples", type=int, default=10)
-    parser.add_argument("--layout-scopes", type=int, default=40)
     parser.add_argument("--store", choices=("embedded", "server", "both"), default="both")
     parser.add_argument("--phase", choices=("all", "build", "measure"), default="all", help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
@@ -330,7 +281,7 @@ def main() -> None:
             try:
                 common = [f"--servers={args.servers}", f"--students={args.students}", f"--pool={args.pool}",
                           f"--asks={args.asks}", f"--filter-samples={args.filter_samples}",
-                          f"--layout-scopes={args.layout_scopes}", f"--store={store}", f"--folder={folder}"]
+                          f"--store={store}", f"--folder={folder}"]
                 if server is not None:
                     common.append(f"--url={server.url}")
                 for phase in ("build", "measure"):  # the measuring process opens the index like a bot does

@@ -24,14 +24,14 @@ from bot.core.chunks import Chunk, chunk_posting
 from bot.core.lexical import LexicalIndex
 from bot.core.postings import Posting
 from bot.core.roles import RoleResolver
-from bot.core.scopes import Viewer
+from bot.core.scopes import LIBRARY_KEY, Viewer
 from bot.core.unknown import vocabulary
 
 if TYPE_CHECKING:
     from bot.core.embeddings import CachedEmbeddings
 
 RRF_K = 60
-SCOPED_EXACT_MAX = 3000  # chunks; above this a search goes to Chroma's HNSW index with an owner filter
+SCOPED_EXACT_MAX = 3000  # library chunks; above this the library is searched with Chroma's HNSW index
 _GENERATION = itertools.count(1)
 
 
@@ -188,28 +188,28 @@ class IndexView:
         return [Hit(chunk, score, sim, lex) for chunk, score, sim, lex in ranked]
 
     def _dense(self, vector: list[float], k: int, role_ids: list[str] | None) -> list[tuple[Chunk, float]]:
-        """Within a few thousand chunks, score their own vectors exactly (one get by id, cached per
-        role); a filtered HNSW query costs several times more. Beyond that, ask Chroma's index with
-        a filter on the roles or on the visible owners, and keep only chunks this view knows."""
+        """Dense ranking of the wanted roles' chunks. Server and personal roles are always scored
+        exactly on their own vectors (the posting caps keep them few; their vectors are not in
+        Chroma's HNSW index at all, bot/core/store.py). So is the library when it is small; a
+        library of more than SCOPED_EXACT_MAX chunks asks Chroma's HNSW index instead, filtered to
+        the wanted library roles, and only chunks this view knows are kept."""
         wanted = role_ids or [rid for cat in self.catalogues for rid in cat.chunks_by_role]
-        if role_ids:
-            size = sum(len(self.chunks_for(rid)) for rid in wanted)
+        library = [rid for rid in wanted if self._owner.get(rid) == LIBRARY_KEY]
+        exact = [rid for rid in wanted if self._owner.get(rid) != LIBRARY_KEY]
+        pairs: list[tuple[str, float]] = []
+        if library and sum(len(self.chunks_for(rid)) for rid in library) > SCOPED_EXACT_MAX:
+            pairs = self._index.store.query(vector, k, role_ids and library, [LIBRARY_KEY])
         else:
-            size = sum(len(c.chunks) for c in self.catalogues)
-        if size <= SCOPED_EXACT_MAX:
-            ids: list[str] = []
-            blocks = []
-            for found, matrix in self._index.vectors_of_roles({rid: self.chunks_for(rid) for rid in wanted}):
-                ids.extend(found)
-                blocks.append(matrix)
-            if not ids:
-                return []
+            exact += library
+        ids: list[str] = []
+        blocks = []
+        for found, matrix in self._index.vectors_of_roles({rid: self.chunks_for(rid) for rid in exact}):
+            ids.extend(found)
+            blocks.append(matrix)
+        if ids:
             sims = np.vstack(blocks) @ np.asarray(vector, dtype=np.float32)
-            top = np.argsort(-sims)[:k]
-            pairs = [(ids[i], float(sims[i])) for i in top]
-        else:
-            owners = None if role_ids else sorted(self.viewer.keys)
-            pairs = self._index.store.query(vector, k, role_ids, owners)
+            pairs += [(ids[i], float(sims[i])) for i in np.argsort(-sims)[:k]]
+        pairs = sorted(pairs, key=lambda pair: -pair[1])[:k]
         by_id = {}
         for cat in self.catalogues:
             by_id.update({cid: cat.chunk_by_id[cid] for cid, _ in pairs if cid in cat.chunk_by_id})

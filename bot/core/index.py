@@ -27,8 +27,16 @@ from bot.core.chunks import Chunk
 from bot.core.embeddings import CachedEmbeddings, load_embeddings
 from bot.core.errors import KnowledgeBaseUnavailable
 from bot.core.fetch import FetchLimits
-from bot.core.index_write import Progress, in_scope, plan_ingest, sweep_leftovers, write_plan
+from bot.core.index_write import (
+    Progress,
+    in_scope,
+    plan_ingest,
+    record_missing_versions,
+    sweep_leftovers,
+    write_plan,
+)
 from bot.core.ingest import IngestReport, expand_paths, read_candidate
+from bot.core.posting_vectors import text_key
 from bot.core.postings import Posting
 from bot.core.roles import RoleResolver
 from bot.core.scopes import EVERYONE_LIBRARY, LIBRARY, LIBRARY_KEY, PostingCapReached, Scope, Viewer
@@ -196,7 +204,9 @@ class KnowledgeIndex:
             if cap is not None and added and len(current.roles) - len(report.roles_removed) + len(added) > cap:
                 raise PostingCapReached(scope, cap)
             write_plan(self.store, self.embeddings, plan, report, progress, current, scope)
-            sweep_leftovers(self.store, self._read(scope.key))
+            now = self._read(scope.key)
+            record_missing_versions(self.store, self.embeddings, now)
+            sweep_leftovers(self.store, now)
         return report
 
     def remove(self, scope: Scope, role_id: str) -> Posting | None:
@@ -238,45 +248,33 @@ class KnowledgeIndex:
 
     # ----- vectors -------------------------------------------------------------------------------
     def vectors_of_roles(self, roles: dict[str, list[Chunk]]) -> list[tuple[list[str], np.ndarray]]:
-        """`vectors_of` for several roles, fetching every uncached one in a single get: a viewer's
-        first question needs the vectors of all their server's and personal roles at once."""
+        """Each role's (chunk ids, vectors), cached for the most recently searched roles; the
+        uncached ones read from their versions' records in one get (a viewer's first question needs
+        all their server's and personal roles at once). Chunks without a stored row — a role removed
+        since this view was taken, or a store written before version records — are embedded here and
+        kept in memory only: a read never writes vectors back (a removed posting stays removed)."""
         with self._lock:
-            missing = [rid for rid in roles if rid not in self._role_vectors]
-        wanted = [c.id for rid in missing for c in roles[rid]]
-        stored = self.store.vectors(wanted) if wanted else {}
-        found = []
-        for role_id, chunks in roles.items():
-            if role_id in missing:
-                ids = [c.id for c in chunks if c.id in stored]
-                if not ids:
-                    continue
-                matrix = np.asarray([stored[cid] for cid in ids], dtype=np.float32).reshape(len(ids), -1)
-                with self._lock:
-                    self._role_vectors[role_id] = (ids, matrix)
-                    if len(self._role_vectors) > ROLE_VECTOR_CACHE:
-                        self._role_vectors.popitem(last=False)
-                found.append((ids, matrix))
-            else:
-                found.append(self.vectors_of(role_id, chunks))
-        return found
-
-    def vectors_of(self, role_id: str, chunks: list[Chunk]) -> tuple[list[str], np.ndarray]:
-        """A role's chunk vectors (one get by id), cached for the most recently searched roles."""
-        with self._lock:
-            if role_id in self._role_vectors:
-                self._role_vectors.move_to_end(role_id)
-                return self._role_vectors[role_id]
-        wanted = [c.id for c in chunks]
-        stored = self.store.vectors(wanted) if wanted else {}
-        ids = [cid for cid in wanted if cid in stored]
-        if not ids:  # removed meanwhile (a view taken before a removal): nothing to score, nothing to cache
-            return [], np.empty((0, len(self.embeddings.embed_query("dimension"))), dtype=np.float32)
-        matrix = np.asarray([stored[cid] for cid in ids], dtype=np.float32).reshape(len(ids), -1)
-        with self._lock:
-            self._role_vectors[role_id] = (ids, matrix)
-            if len(self._role_vectors) > ROLE_VECTOR_CACHE:
-                self._role_vectors.popitem(last=False)
-        return ids, matrix
+            cached = {rid: self._role_vectors[rid] for rid in roles if rid in self._role_vectors}
+            for rid in cached:
+                self._role_vectors.move_to_end(rid)
+        missing = {rid: chunks for rid, chunks in roles.items() if rid not in cached and chunks}
+        held = self.store.posting_vectors.get({c.version for chunks in missing.values() for c in chunks})
+        unheld = sorted({c.text for chunks in missing.values() for c in chunks
+                         if text_key(c.text) not in held.get(c.version, {})})
+        if unheld:
+            log.info("embedding %d posting lines that have no stored vectors", len(unheld))
+        made = dict(zip(unheld, self.embeddings.embed_documents(unheld), strict=True)) if unheld else {}
+        for role_id, chunks in missing.items():
+            rows = held.get(chunks[0].version, {})
+            matrix = np.asarray(
+                [made[c.text] if c.text in made else rows[text_key(c.text)] for c in chunks], dtype=np.float32
+            )
+            cached[role_id] = ([c.id for c in chunks], matrix)
+            with self._lock:
+                self._role_vectors[role_id] = cached[role_id]
+                if len(self._role_vectors) > ROLE_VECTOR_CACHE:
+                    self._role_vectors.popitem(last=False)
+        return [cached[rid] for rid in roles if rid in cached]
 
     def similarity(self, query: str, texts: list[str]) -> list[float]:
         """Cosine similarity of a query to given texts (both embedded with the shared model)."""

@@ -14,9 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from bot.core.chunks import chunk_posting
 from bot.core.dedupe import ShingleIndex
 from bot.core.ingest import Candidate, FileOutcome, IngestReport, duplicate_of, posting_shingles
+from bot.core.posting_vectors import text_key
 from bot.core.scopes import LIBRARY_KEY, Scope
 
 if TYPE_CHECKING:
@@ -116,22 +119,41 @@ def write_plan(store: VectorStore, embeddings: CachedEmbeddings, plan: Writes, r
     fresh = [p for p, _ in plan.values() if current.roles.get(p.role_id) is not p]
     fresh = [p for p in fresh if (old := current.roles.get(p.role_id)) is None or old.content_hash != p.content_hash]
     chunks = [c for p in fresh for c in chunk_posting(p, embeddings.token_count)]
-    if chunks:  # an interrupted ingest of the same versions already stored some: ids name role, version, line
+    # Every fresh version needs its vectors record (the same posting already stored in any scope has
+    # one: reused). Library chunks also go to the chunk collection, less those an interrupted ingest
+    # of the same versions already stored (ids name role, version, line): their vectors are read back.
+    held = store.posting_vectors.get({c.version for c in chunks}) if chunks else {}
+    reuse = {key: vector for rows in held.values() for key, vector in rows.items()}
+    to_chunks: set[str] = set()
+    if chunks and scope.is_library:
         stored = store.existing([c.id for c in chunks])
-        chunks = [c for c in chunks if c.id not in stored]
-    known: dict[str, list[float]] = {}
-    if chunks and not scope.is_library:  # the same posting in another scope: reuse its vectors
-        for version in {c.version for c in chunks}:
-            known.update(store.vectors_for_version(version))
+        to_chunks = {c.id for c in chunks} - stored
+        resumed = [c for c in chunks if c.id in stored and c.version not in held]
+        by_id = store.chunk_vectors([c.id for c in resumed]) if resumed else {}
+        reuse |= {text_key(c.text): np.asarray(by_id[c.id], dtype=np.float32) for c in resumed if c.id in by_id}
+    chunks = [c for c in chunks if c.id in to_chunks or c.version not in held]
     embedded = (lambda done: progress("embed", done, len(chunks))) if progress else None
-    store.write_chunks(chunks, embedded, scope.key, known)
+    store.write_vectors(chunks, embedded, scope.key, reuse, set(held), to_chunks)
     records = list(plan.values())
     vectors = embeddings.embed_documents([f"{p.display_name} {p.company or ''}" for p, _ in records])
     store.write_roles(records, vectors, scope.key)
     store.sweep_stale([posting for posting, _ in records])
     for role_id in report.roles_removed:
         store.delete_role(role_id)
-    report.chunks_written = len(chunks)
+    replaced = {old.content_hash for p in fresh if (old := current.roles.get(p.role_id)) is not None}
+    store.posting_vectors.drop_unused(replaced)
+    report.chunks_written = len(to_chunks) if scope.is_library else len(chunks)
+
+
+def record_missing_versions(store: VectorStore, embeddings: CachedEmbeddings, current: Catalogue) -> None:
+    """Write the vectors record of every role in this scope whose version has none: a store written
+    before version records existed, or a record dropped by a removal racing with an add of the
+    same posting elsewhere. An ingest finishes that job; a read only embeds in memory."""
+    recorded = store.posting_vectors.existing(p.content_hash for p in current.roles.values())
+    lacking = [c for c in current.chunks if c.version not in recorded]
+    if lacking:
+        log.info("recording the vectors of %d posting versions", len({c.version for c in lacking}))
+        store.write_vectors(lacking, owner=current.owner)  # embedded again: nothing here loads Chroma's segment
 
 
 def sweep_leftovers(store: VectorStore, current: Catalogue) -> None:

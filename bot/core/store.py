@@ -1,9 +1,13 @@
 """Chroma, embedded on disk by default or a server when CHROMA_URL is set.
 
-Two collections: `prepbot_chunks` (one vector per posting line; `VectorStore.chunks` is LangChain's Chroma) and
-`prepbot_roles` (one record per role holding the parsed posting as JSON). A role record is written
-after its chunks, so it is the commit point of an ingest: chunks of an unrecorded version are
-never searched and are swept on the next ingest of that role.
+Three collections: `prepbot_roles` (one record per role holding the parsed posting as JSON),
+`prepbot_vectors` (one record per posting version holding its chunk vectors; bot/core/posting_vectors.py
+says why) and `prepbot_chunks` (one vector per line of the library's postings, for Chroma's HNSW
+search of a library too large to score exactly; `VectorStore.chunks` is LangChain's Chroma over it).
+Server and personal postings are not written to `prepbot_chunks`: with the embedded store a write
+there loads its whole HNSW segment into the bot process. A role record is written after its vectors,
+so it is the commit point of an ingest: vectors of an unrecorded version are never searched and
+are swept on the next ingest of that role.
 
 Scopes (bot/core/scopes.py) are an `owner` metadata field on every chunk and role record
 ("library", "server:<id>", "user:<id>"): one collection, filtered by owner. docs/deploy.md says
@@ -26,17 +30,17 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
-from urllib.parse import urlparse
 
 import chromadb
 import httpx
-import tenacity
-from chromadb.config import Settings as ChromaSettings
+import numpy as np
 from chromadb.errors import ChromaError, InternalError, NotFoundError
 
+from bot.core.chroma_client import briefly_retrying, open_client, unreadable
 from bot.core.chunks import Chunk
 from bot.core.embeddings import CachedEmbeddings
 from bot.core.errors import KnowledgeBaseUnavailable
+from bot.core.posting_vectors import VERSIONS, PostingVectors, VersionRecorder, text_key
 from bot.core.postings import Posting
 from bot.core.scopes import LIBRARY_KEY
 
@@ -51,63 +55,7 @@ WRITE_BATCH = 1000
 EMBED_BATCH = 512  # chunks embedded per call: the encoder sorts them by length (little padding), and each
 # batch is written while the next is embedded; smaller batches would only add calls
 UNAVAILABLE = "The knowledge base is unavailable right now; try again shortly."
-REBUILD = "move it aside and run `prepbot ingest knowledge/postings` to rebuild it"  # after a colon
-RETRY_DELAYS = (0.2, 0.5)  # seconds: rides out a stale keep-alive connection or a quick server restart
-HTTP_TIMEOUT = httpx.Timeout(30.0, connect=3.0)  # chromadb's own default is to wait forever
 T = TypeVar("T")
-
-
-def open_client(data_dir: Path, chroma_url: str | None) -> chromadb.ClientAPI:
-    """A client for the server at `chroma_url`, else for the store in `<data_dir>/chroma`."""
-    settings = ChromaSettings(anonymized_telemetry=False)
-    if chroma_url:
-        url = urlparse(chroma_url)
-        connect = functools.partial(chromadb.HttpClient, host=url.hostname or "127.0.0.1", port=url.port or 8000,
-                                    ssl=url.scheme == "https", settings=settings)
-        try:
-            client = _briefly_retrying(lambda err: True)(connect)
-        except Exception as err:  # ValueError "Could not connect...", httpx errors, ChromaError
-            log.info("Chroma server at %s: %r", chroma_url, err)
-            raise KnowledgeBaseUnavailable(
-                f"The knowledge base server at {chroma_url} is unavailable right now ({_reason(err)}); "
-                "try again shortly."
-            ) from err
-        session = getattr(getattr(client, "_server", None), "_session", None)
-        if isinstance(session, httpx.Client):
-            session.timeout = HTTP_TIMEOUT
-        return client
-    path = Path(data_dir) / "chroma"
-    for folder in (Path(data_dir), path):
-        if folder.exists() and not folder.is_dir():
-            raise KnowledgeBaseUnavailable(f"The knowledge base folder {folder} is a file, not a folder: {REBUILD}.")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(path), settings=settings)
-    except Exception as err:  # chroma raises many types for an unreadable store
-        raise KnowledgeBaseUnavailable(_unreadable(str(path), err)) from err
-
-
-def _briefly_retrying(transient: Callable[[BaseException], bool]) -> tenacity.Retrying:
-    """Run a call again after the `RETRY_DELAYS` pauses while `transient(error)` says it may pass; then
-    re-raise the last error for the caller to report."""
-    return tenacity.Retrying(
-        retry=tenacity.retry_if_exception(transient),
-        stop=tenacity.stop_after_attempt(len(RETRY_DELAYS) + 1),
-        wait=tenacity.wait_chain(*(tenacity.wait_fixed(delay) for delay in RETRY_DELAYS)),
-        reraise=True,
-    )
-
-
-def _reason(err: BaseException) -> str:
-    """One short line saying what went wrong, without exception class names."""
-    if isinstance(err, OSError) and err.strerror:
-        return f"{err.strerror}: {err.filename}" if err.filename else err.strerror
-    text = str(err).strip().splitlines()
-    return text[0][:200] if text else type(err).__name__
-
-
-def _unreadable(where: str, err: BaseException) -> str:
-    return f"The knowledge base at {where} cannot be read ({_reason(err)}): {REBUILD}."
 
 
 class VectorStore:
@@ -128,6 +76,10 @@ class VectorStore:
         self.roles = self._guard(
             lambda: client.get_or_create_collection(ROLES, metadata=COSINE, embedding_function=None)
         )
+        versions = self._guard(
+            lambda: client.get_or_create_collection(VERSIONS, metadata=COSINE, embedding_function=None)
+        )
+        self.posting_vectors = PostingVectors(versions, self.roles, self._guard)
         self._migrate_owners()
 
     @functools.cached_property
@@ -179,7 +131,7 @@ class VectorStore:
     def _guard(self, call: Callable[[], T]) -> T:
         """Run one Chroma call; retry a transient server failure briefly, then report it readably."""
         try:
-            return _briefly_retrying(lambda err: self._failure(err)[0])(call)
+            return briefly_retrying(lambda err: self._failure(err)[0])(call)
         except KnowledgeBaseUnavailable:
             raise
         except Exception as err:
@@ -203,7 +155,7 @@ class VectorStore:
             )
             return (True, UNAVAILABLE) if unreachable else (False, None)
         if isinstance(err, InternalError | OSError) or (isinstance(err, ChromaError) and "database" in str(err)):
-            return False, _unreadable(self.where, err)
+            return False, unreadable(self.where, err)
         return False, None
 
     def count(self) -> int:
@@ -257,41 +209,49 @@ class VectorStore:
         """The ids of one owner's roles (ids only), e.g. to count them against a cap."""
         return list(self._guard(lambda: self.roles.get(where={"owner": owner}, include=[]))["ids"])
 
-    def vectors_for_version(self, version: str) -> dict[str, list[float]]:
-        """chunk text -> stored vector, from any role whose posting has this content hash: the
-        same posting added in another scope reuses its vectors instead of being embedded again."""
-        found = self._guard(
-            lambda: self.chunk_collection.get(where={"version": version}, include=["documents", "embeddings"])
-        )
-        return dict(zip(found["documents"], found["embeddings"], strict=True))
-
-    def write_chunks(
+    def write_vectors(
         self,
         chunks: list[Chunk],
         progress: Callable[[int], None] | None = None,
         owner: str = LIBRARY_KEY,
-        known: dict[str, list[float]] | None = None,
+        reuse: dict[str, np.ndarray] | None = None,
+        recorded: set[str] = frozenset(),
+        to_chunks: set[str] = frozenset(),
     ) -> None:
-        """Embed in large batches and upsert each batch while the next one is being embedded.
-
-        Encoding is the expensive part; overlapping Chroma's writes with it keeps ingest close to
-        the cost of encoding alone. `known` (text -> vector) are vectors already stored for the
-        same text in another scope: reused, not embedded again."""
-        known = known or {}
+        """Embed in large batches and store each batch while the next one is being embedded:
+        encoding is the expensive part, and overlapping the writes with it keeps ingest close to the
+        cost of encoding alone. Every version among `chunks` not in `recorded` gets its record (its
+        chunks must all be here, in order); the chunks whose ids are in `to_chunks` are also written
+        to the chunk collection. `reuse` (text key -> vector) are vectors stored already: not
+        embedded again."""
+        reuse = reuse or {}
+        recorder = VersionRecorder([c for c in chunks if c.version not in recorded], self.posting_vectors)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chroma-write") as writer:
             pending: Future | None = None
             for start in range(0, len(chunks), EMBED_BATCH):
                 batch = chunks[start : start + EMBED_BATCH]
-                fresh = [c.text for c in batch if c.text not in known]
+                held = [reuse.get(text_key(c.text)) for c in batch]
+                fresh = sorted({c.text for c, vector in zip(batch, held, strict=True) if vector is None})
                 made = dict(zip(fresh, self.embeddings.embed_documents(fresh), strict=True)) if fresh else {}
-                vectors = [known[c.text] if c.text in known else made[c.text] for c in batch]
+                vectors = np.asarray(
+                    [made[c.text] if vector is None else vector for c, vector in zip(batch, held, strict=True)],
+                    dtype=np.float32,
+                )
                 if pending:
                     pending.result()
-                pending = writer.submit(self._upsert_chunks, batch, vectors, owner)
+                pending = writer.submit(self._store_batch, batch, vectors, owner, recorder, to_chunks)
                 if progress:
                     progress(start + len(batch))
             if pending:
                 pending.result()
+
+    def _store_batch(
+        self, chunks: list[Chunk], vectors: np.ndarray, owner: str, recorder: VersionRecorder, to_chunks: set[str]
+    ) -> None:
+        rows = [i for i, c in enumerate(chunks) if c.id in to_chunks]
+        if rows:
+            self._upsert_chunks([chunks[i] for i in rows], vectors[rows].tolist(), owner)
+        recorder.add(chunks, vectors)
 
     def _upsert_chunks(self, chunks: list[Chunk], vectors: list[list[float]], owner: str = LIBRARY_KEY) -> None:
         for start in range(0, len(chunks), WRITE_BATCH):
@@ -349,19 +309,26 @@ class VectorStore:
             self._guard(lambda where=where: self.chunk_collection.delete(where=where))
 
     def delete_role(self, role_id: str) -> None:
+        """One role record, its chunks, and its version's vectors unless another role shares them."""
+        found = self._guard(lambda: self.roles.get(ids=[role_id], include=["metadatas"]))
         self._guard(lambda: self.roles.delete(ids=[role_id]))
         self.sweep_chunks(role_id, None)
+        self.posting_vectors.drop_unused(meta.get("version", "") for meta in found["metadatas"])
 
     def delete_owner(self, owner: str) -> None:
-        """Every role record and chunk of one owner (a user's `/forget`). The records go first, so a
-        run cut short leaves only unrecorded chunks, which the next run (or ingest) deletes."""
+        """Every role record, chunk and (unshared) version record of one owner (a user's
+        `/forget`). The records go first, so a run cut short leaves only unrecorded chunks and
+        vectors, which the next run (or ingest) deletes."""
         if owner == LIBRARY_KEY:
             raise ValueError("the library is never deleted wholesale")
+        held = self._guard(lambda: self.roles.get(where={"owner": owner}, include=["metadatas"]))
         self._guard(lambda: self.roles.delete(where={"owner": owner}))
         self._guard(lambda: self.chunk_collection.delete(where={"owner": owner}))
+        self.posting_vectors.drop_unused(meta.get("version", "") for meta in held["metadatas"])
 
-    def vectors(self, ids: list[str]) -> dict[str, list[float]]:
-        """Stored vectors by chunk id (ids that are missing are simply absent)."""
+    def chunk_vectors(self, ids: list[str]) -> dict[str, list[float]]:
+        """Vectors of library chunks by id. Only a library ingest reads them (to finish an interrupted
+        one): with the embedded store this loads the chunk collection's whole HNSW segment."""
         found = self._guard(lambda: self.chunk_collection.get(ids=ids, include=["embeddings"]))
         return dict(zip(found["ids"], found["embeddings"], strict=True))
 
@@ -380,3 +347,4 @@ class VectorStore:
             )
         )
         return [(cid, 1.0 - dist) for cid, dist in zip(result["ids"][0], result["distances"][0], strict=True)]
+

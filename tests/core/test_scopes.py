@@ -16,7 +16,7 @@ from bot.core.questions import QuestionBank
 from bot.core.quiz import QuizMaker
 from bot.core.scopes import LIBRARY, BadScope, Scope, Viewer
 from tests.conftest import SEED_POSTINGS
-from tests.scope_postings import ZEPH
+from tests.scope_postings import ZEPH, stored_vectors
 
 pytest_plugins = ["tests.servers"]
 GUILD_A, GUILD_B, ALICE, BOB = 1001, 1002, 2001, 2002
@@ -52,9 +52,8 @@ def _answer(index: KnowledgeIndex, viewer: Viewer, question: str):
     return AnswerEngine(index.view(viewer)).answer(question)
 
 
-def _chunks(index: KnowledgeIndex, **where) -> list[str]:
-    key, value = next(iter(where.items()))
-    return index.store.chunks._collection.get(where={key: value}, include=[])["ids"]
+def _version(index: KnowledgeIndex, viewer: Viewer, role_id: str) -> str:
+    return index.view(viewer).role(role_id).content_hash
 
 
 def test_scope_keys_and_role_ids() -> None:
@@ -120,12 +119,17 @@ def test_same_posting_in_two_scopes_is_two_roles_and_dedupes_within_one(scoped: 
         thread.join()
     ids = {g: Scope.server(g).role_id(BASE_ID) for g in (GUILD_A, GUILD_B)}
     assert all(reports[g].count("added") == 1 for g in ids)
-    a, b = (_chunks(scoped, role_id=ids[g]) for g in (GUILD_A, GUILD_B))
-    assert len(a) == len(b) > 0 and not set(a) & set(b)
-    stored = scoped.store.vectors(a + b)
-    by_line = {g: {c.rsplit(":", 1)[1]: stored[c] for c in found} for g, found in ((GUILD_A, a), (GUILD_B, b))}
-    assert by_line[GUILD_A].keys() == by_line[GUILD_B].keys()
-    assert all(np.allclose(by_line[GUILD_A][n], by_line[GUILD_B][n], atol=1e-6) for n in by_line[GUILD_A])
+    views = {g: scoped.view(Viewer(ALICE, g)) for g in (GUILD_A, GUILD_B)}
+    a, b = (views[g].chunks_for(ids[g]) for g in (GUILD_A, GUILD_B))
+    assert len(a) == len(b) > 0 and not {c.id for c in a} & {c.id for c in b}
+    version = views[GUILD_A].role(ids[GUILD_A]).content_hash
+    assert views[GUILD_B].role(ids[GUILD_B]).content_hash == version
+    held = scoped.store.posting_vectors.get([version])[version]  # one record holds them for both servers
+    assert len(held) == len({c.text for c in a})
+    (_, mine), (_, theirs) = scoped.vectors_of_roles({ids[GUILD_A]: a, ids[GUILD_B]: b})
+    assert np.allclose(mine, theirs, atol=1e-6)
+    assert np.allclose(mine, embeddings.embed_documents([c.text for c in a]), atol=1e-5)
+    assert stored_vectors(scoped, f"server:{GUILD_A}") == [f"version:{version}"]  # nothing in the chunk collection
     again = scoped.ingest([_file(tmp_path, "zeph-copy.md")], scope=Scope.server(GUILD_A))
     assert again.count("merged") == 1 and len(scoped.scope_roles(Scope.server(GUILD_A))) == 1
     assert scoped.ingest([path], scope=Scope.server(GUILD_A)).chunks_written == 0
@@ -137,13 +141,16 @@ def test_remove_and_forget_leave_no_vectors(scoped: KnowledgeIndex, tmp_path: Pa
     other = _file(tmp_path, "other.md", OTHER)
     scoped.ingest([other], scope=Scope.user(ALICE))
     server_role = Scope.server(GUILD_A).role_id(BASE_ID)
-    assert _chunks(scoped, role_id=server_role)
+    shared = _version(scoped, Viewer(ALICE, GUILD_A), server_role)  # Alice added the same posting
+    assert stored_vectors(scoped, f"server:{GUILD_A}") == [f"version:{shared}"]
     assert scoped.remove(Scope.server(GUILD_B), server_role) is None  # another server cannot remove it
     assert scoped.remove(Scope.server(GUILD_A), server_role).title == "Perception Research Intern"
-    assert _chunks(scoped, role_id=server_role) == [] and scoped.view(Viewer(ALICE, GUILD_A)).role(server_role) is None
-    assert len(_chunks(scoped, owner="user:2001")) > 0
+    assert stored_vectors(scoped, f"server:{GUILD_A}") == [] and scoped.view(Viewer(ALICE, GUILD_A)).role(server_role) is None
+    assert shared in scoped.store.posting_vectors.ids()  # Alice's role still uses it
+    assert len(stored_vectors(scoped, "user:2001")) == 2
     assert scoped.forget(Scope.user(ALICE)) == 2
-    assert _chunks(scoped, owner="user:2001") == [] and scoped.view(Viewer(ALICE)).roles() == scoped.roles()
+    assert stored_vectors(scoped, "user:2001") == [] and scoped.view(Viewer(ALICE)).roles() == scoped.roles()
+    assert shared not in scoped.store.posting_vectors.ids()
     assert scoped.store.owned_role_ids("user:2001") == []
     assert len(scoped.roles()) == 4  # the library is untouched
 
@@ -209,8 +216,9 @@ def test_scoped_data_survives_a_chroma_server_restart(start_chroma, tmp_path: Pa
         assert "$51" not in _answer(each, Viewer(BOB, GUILD_B), question).text
         assert "$51" not in _answer(each, Viewer(BOB), question).text
     assert index.remove(Scope.server(GUILD_A), Scope.server(GUILD_A).role_id(BASE_ID)) is not None
-    assert _chunks(other_process, owner=f"server:{GUILD_A}") == []
-    assert other_process.forget(Scope.user(ALICE)) == 1 and _chunks(index, owner=f"user:{ALICE}") == []
+    assert stored_vectors(other_process, f"user:{ALICE}")  # the same posting: its vectors stay for Alice
+    assert stored_vectors(other_process, f"server:{GUILD_A}") == []
+    assert other_process.forget(Scope.user(ALICE)) == 1 and stored_vectors(index, f"user:{ALICE}") == []
     # A posting one shard process adds shows in another once its copy of that scope is older than SCOPE_TTL.
     assert index.view(Viewer(BOB)).roles() == index.roles()
     other_process.ingest([_file(tmp_path)], scope=Scope.user(BOB))
@@ -301,11 +309,11 @@ def test_forget_with_the_store_down_is_finished_when_it_is_back(scoped: Knowledg
     forgotten = forget_user(services, str(ALICE))
     assert forgotten.postings_pending and "as soon as it is back" in forgotten.describe()
     assert state.get_target_role(str(ALICE)) is None  # the rows went at once
-    assert state.pending_forgets() == [f"user:{ALICE}"] and _chunks(scoped, owner=f"user:{ALICE}")
+    assert state.pending_forgets() == [f"user:{ALICE}"] and stored_vectors(scoped, f"user:{ALICE}")
     assert finish_pending_forgets(services) == [] and state.pending_forgets() == [f"user:{ALICE}"]  # still down
 
     monkeypatch.setattr(scoped.store, "delete_owner", real_delete)
     reopened = StateStore.for_data_dir(tmp_path / "state")  # the debt survives a restart
     assert finish_pending_forgets(SimpleNamespace(state=reopened, index=scoped)) == [f"user:{ALICE}"]
-    assert _chunks(scoped, owner=f"user:{ALICE}") == [] and reopened.pending_forgets() == []
+    assert stored_vectors(scoped, f"user:{ALICE}") == [] and reopened.pending_forgets() == []
     assert scoped.store.owned_role_ids(f"user:{ALICE}") == []

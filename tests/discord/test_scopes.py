@@ -9,7 +9,7 @@ import pytest
 from bot.core.scopes import Scope
 from tests.discord.harness import is_ephemeral
 from tests.fakediscord import ALL_PERMISSIONS
-from tests.scope_postings import ZEPH
+from tests.scope_postings import ZEPH, stored_vectors
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 OWN_INDEX = True
@@ -80,9 +80,8 @@ async def autocomplete(h, user, typed, *, channel=None, dm=False) -> list[dict]:
     return (await h.until(h.fake.wait_for_interaction_response(interaction, timeout=3))).choices
 
 
-def stored_chunks(h, **where) -> list[str]:
-    key, value = next(iter(where.items()))
-    return h.bot.services.index.store.chunks._collection.get(where={key: value}, include=[])["ids"]
+def stored_chunks(h, owner: str) -> list[str]:
+    return stored_vectors(h.bot.services.index, owner)
 
 
 async def test_a_server_posting_is_found_in_its_server_and_nowhere_else(h):
@@ -181,14 +180,14 @@ async def test_remove_and_forget_leave_no_vectors(h):
     await h.reply(await h.command("posting add", {"file": ("marlin.md", MARLIN.encode())}, user=manager,
                                   channel=channel))
     role_id = Scope.server(guild.id).role_id("marlinweave-audio-speech-scientist")
-    assert stored_chunks(h, role_id=role_id)
+    assert stored_chunks(h, Scope.server(guild.id).key)
     plain = member(h, guild)
     refused = await h.reply(await h.command("posting remove", {"role": role_id}, user=plain, channel=channel))
     assert is_ephemeral(refused) and refused["content"] == "There is no posting here that you can remove."
-    assert stored_chunks(h, role_id=role_id)
+    assert stored_chunks(h, Scope.server(guild.id).key)
     removed = await h.reply(await h.command("posting remove", {"role": role_id}, user=manager, channel=channel))
     assert removed["content"].startswith("🗑️ Removed **Speech Scientist")
-    assert stored_chunks(h, role_id=role_id) == []
+    assert stored_chunks(h, Scope.server(guild.id).key) == []
 
     student = h.user()
     for name, text in (("zeph.md", ZEPH), ("quokka.md", QUOKKA)):
@@ -196,11 +195,11 @@ async def test_remove_and_forget_leave_no_vectors(h):
     own = Scope.user(student.id)
     removed = await h.reply(await h.command("posting remove", {"role": "quokkaline"}, user=student, dm=True))
     assert removed["content"].startswith("🗑️ Removed **Data Scientist, Pricing")
-    assert len(stored_chunks(h, owner=own.key)) > 0
+    assert len(stored_chunks(h, own.key)) > 0
     asked = await h.reply(await h.command("forget", user=student, dm=True))
     done = await h.followup(await h.click(asked, label="Delete everything", user=student))
     assert "1 of your own postings" in done["content"]
-    assert stored_chunks(h, owner=own.key) == []
+    assert stored_chunks(h, own.key) == []
     assert h.bot.services.index.store.owned_role_ids(own.key) == []
 
 
