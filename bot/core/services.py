@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from bot.core.questions import QuestionBank
     from bot.core.quiz import QuizMaker
     from bot.core.state import StateStore
+    from bot.core.understanding.posting_request import PostingRequests
 
 log = logging.getLogger(__name__)
 ROLES_COLLECTION = "prepbot_roles"  # bot.core.store.ROLES (importing store would import chromadb)
@@ -99,6 +100,13 @@ class Services:
         from bot.core.llm.coaching import LLMGrader
 
         return LLMGrader(offline, self.chat_model)
+
+    @cached_property
+    def posting_requests(self) -> PostingRequests:
+        """Whether a DM brings a posting to add (the DM router asks before anything else)."""
+        from bot.core.understanding.posting_request import PostingRequests
+
+        return PostingRequests(self.index.embeddings)
 
     @cached_property
     def engine(self) -> ConversationEngine:

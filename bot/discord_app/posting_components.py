@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.core.errors import BadPostingFile
+from bot.core.fit.dm import says_resume
 from bot.core.postings.reading import SUPPORTED_SUFFIXES
 from bot.core.scopes import Scope
+from bot.core.understanding.posting_request import PostingInMessage
 from bot.core.uploads import Added, add_link, add_upload, cap_for, check_size, safe_filename
 from bot.discord_app import render
 from bot.discord_app.components import _Button
@@ -29,10 +31,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 MODAL_TEXT_LIMIT = 4000  # Discord's limit for a paragraph text input
-# An explicit request to add what follows (the DM router may recognise more ways of saying it).
-ADD_REQUEST = re.compile(r"^\s*(?:please\s+)?(?:add|save|index)\s+(?:this|my|the)\s+(?:job\s+)?posting\b[:.!,\s-]*",
-                         re.I)
-MIN_PASTE_CHARS = 80  # shorter than this, "add this posting" has no posting after it
 
 
 def _bot(interaction: discord.Interaction) -> PrepBot:
@@ -121,8 +119,11 @@ class AddPostingButton(_Button, template=r"pb:addposting:(?P<mid>\d+)"):
         message = await interaction.channel.fetch_message(self.message_id)
         if message.author.id != interaction.user.id:
             raise BadPostingFile("That message is not yours to add.")
-        filename, data = await posting_in(message)
-        await add_and_reply(interaction, Scope.user(interaction.user.id), filename, data)
+        brought = await posting_in(_bot(interaction), message)
+        if isinstance(brought, str):
+            await add_link_and_reply(interaction, Scope.user(interaction.user.id), brought)
+        else:
+            await add_and_reply(interaction, Scope.user(interaction.user.id), *brought)
         if interaction.message is not None:
             await interaction.message.edit(view=None)
 
@@ -132,31 +133,36 @@ def _attachment(message: discord.Message) -> discord.Attachment | None:
                 None)
 
 
-async def posting_in(message: discord.Message) -> tuple[str, bytes]:
-    """(file name, bytes) of the posting a DM carries: its attachment, else the text after the request."""
+async def posting_in(bot: PrepBot, message: discord.Message) -> tuple[str, bytes] | str:
+    """What a DM brings to add: (file name, bytes) of its attachment or pasted posting, or a link to
+    fetch. Whether its text brings one is core's call (bot/core/understanding/posting_request.py)."""
     attachment = _attachment(message)
     if attachment is not None:
         filename = safe_filename(attachment.filename, pasted=False)
         check_size(filename, attachment.size)
         return filename, await attachment.read()
-    text = ADD_REQUEST.sub("", message.content, count=1).strip()
-    if len(text) < MIN_PASTE_CHARS:
+    found = await _found(bot, message)
+    if found is None:
         raise BadPostingFile("Paste the posting after “add this posting”, or attach it as a file.")
-    return safe_filename(None, pasted=True), text.encode("utf-8")
+    if found.url:
+        return found.url
+    return safe_filename(None, pasted=True), found.text.encode("utf-8")
 
 
-def is_posting_offer(message: discord.Message) -> bool:
-    """A DM that brings a posting: a posting file attached, or "add this posting" followed by one."""
-    if _attachment(message) is not None:
-        return True
-    match = ADD_REQUEST.match(message.content or "")
-    return bool(match) and len(message.content[match.end():].strip()) >= MIN_PASTE_CHARS
+async def _found(bot: PrepBot, message: discord.Message) -> PostingInMessage | None:
+    """The posting in the DM's text, judged in a worker thread (it embeds the first line)."""
+    text = message.content or ""
+    requests = bot.services.posting_requests
+    return await asyncio.to_thread(requests.find, text, says_resume(text))
 
 
-async def offer_posting(message: discord.Message) -> bool:
-    """The DM router's hook: offer to add a posting the user sent (one button) instead of treating
+async def offer_posting(bot: PrepBot, message: discord.Message) -> bool:
+    """The DM router's hook: offer to add a posting the user sent (a posting file, a request with a
+    posting or a link after it, or a posting pasted on its own) with one button, instead of treating
     it as a question. True when it did; the router then stops."""
-    if message.guild is not None or not is_posting_offer(message):
+    if message.guild is not None:
+        return False
+    if _attachment(message) is None and await _found(bot, message) is None:
         return False
     view = discord.ui.View(timeout=None)
     view.add_item(AddPostingButton(message.id))

@@ -93,3 +93,14 @@ async def test_link_and_file_together_refused(h, web: LoopbackServer):
                                             user=h.admin))
     assert is_ephemeral(refusal) and "one posting at a time" in refusal["content"].lower()
     assert web.requests == seen
+
+
+async def test_a_link_sent_in_a_dm_with_a_request_is_offered_and_fetched(h, web: LoopbackServer):
+    """"save this job for me <link>" in a DM: the offer, then the page is fetched as a personal posting."""
+    student = h.user()
+    url = web.url("/posting.html")
+    replies = await h.dm(student, f"can you save this job for me {url}")
+    assert len(replies) == 1 and "personal postings" in replies[0]["content"]
+    outcome = await h.followup(await h.click(replies[0], label="Add to my postings", user=student))
+    assert outcome["content"].startswith("✅ Added **Machine Learning Intern, Forecasting"), outcome["content"]
+    assert [p.source for p in h.bot.services.index.scope_roles(Scope.user(student.id))] == [url]

@@ -213,3 +213,13 @@ async def test_add_this_posting_in_a_dm_is_offered_not_answered(h):
     assert outcome["content"].startswith("✅ Added **Data Scientist, Pricing")
     assert [p.title for p in h.bot.services.index.scope_roles(Scope.user(student.id))] == [
         "Data Scientist, Pricing"]
+
+
+async def test_a_posting_pasted_in_a_dm_in_other_words_is_offered(h):
+    """No fixed wording: a posting pasted after any first line (or none) is offered, a question is answered."""
+    student = h.user()
+    for message in ("here's the JD for my onsite next week\n\n" + MARLIN, MARLIN):
+        replies = await h.dm(student, message)
+        assert len(replies) == 1 and "personal postings" in replies[0]["content"], replies
+    answered = await h.dm(student, "which roles are remote?")
+    assert answered and "personal postings" not in answered[0]["content"]

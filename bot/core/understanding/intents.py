@@ -44,9 +44,10 @@ class IntentClassifier:
     """Nearest-prototype classifier over the labelled paraphrases."""
 
     def __init__(self, embeddings: CachedEmbeddings, cache_dir: Path | None = None,
-                 examples: dict[str, tuple[str, ...]] | None = None) -> None:
+                 examples: dict[str, tuple[str, ...]] | None = None, cache_name: str = "intents") -> None:
         self.embeddings = embeddings
         self.examples = examples or intent_examples()
+        self._cache_name = cache_name  # one disk cache file per set of examples
         self.names = list(self.examples)
         self._cache_dir = cache_dir
         self._matrix: np.ndarray | None = None
@@ -96,4 +97,4 @@ class IntentClassifier:
     def _load_or_embed(self, texts: list[str]) -> np.ndarray:
         if self._cache_dir is None:
             return np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32)
-        return cached_vectors("intents", texts, self.embeddings, self._cache_dir)
+        return cached_vectors(self._cache_name, texts, self.embeddings, self._cache_dir)

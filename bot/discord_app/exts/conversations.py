@@ -41,7 +41,7 @@ class Conversations(commands.Cog):
     async def _handle_dm(self, message: discord.Message) -> None:
         if await offer_fit(self.bot, message):  # "here's my resume" with a file: a fit check (before postings)
             return
-        if await offer_posting(message):  # a posting file, or "add this posting: …": offer to add it
+        if await offer_posting(self.bot, message):  # a posting file, or text that brings one: offer to add it
             return
         if not message.content.strip():
             return
