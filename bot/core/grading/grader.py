@@ -146,6 +146,10 @@ def _denied(matches: list[GroupMatch], text: Sentence | Plain) -> frozenset[int]
                      and _words_between(text, i, a) < NEGATION_REACH]
         if following:
             denied_starts.add(following[0])
+            # Other mentions of that idea within its reach are denied with it ("never mix information
+            # across examples": "mix" and "across examples" are one idea).
+            denied_starts.update(a for spans in deciding if any(s == following[0] for s, _ in spans)
+                                 for a, _ in spans if a in following)
             continue
         # Nothing of the point after it: the negation denies what it follows ("skew isn't an issue").
         before = [a for spans in deciding for a, b in spans if b <= i and text.scope_of[a] == text.scope_of[i]

@@ -185,11 +185,25 @@ def _inflections(word: str) -> frozenset[str]:
     return frozenset(forms)
 
 
+ARTICLES = frozenset(("a", "an", "the"))
+
+
 def find_term(term: Term, text: Readable) -> list[Span]:
-    """Every (start, end) where the term's words appear consecutively in usable tokens."""
-    words, usable, n = text.words, text.usable, len(term)
-    return [(i, i + n) for i in range(len(words) - n + 1)
-            if all(usable[i + k] and word_matches(term[k], words[i + k]) for k in range(n))]
+    """Every (start, end) where the term's words appear in order in usable tokens, consecutively
+    except for articles ("without centering" is found in "without the centering")."""
+    words, usable = text.words, text.usable
+    found = []
+    for i in range(len(words)):
+        j = i
+        for k, term_word in enumerate(term):
+            while k and j < len(words) and words[j] in ARTICLES and term_word not in ARTICLES:
+                j += 1
+            if j >= len(words) or not usable[j] or not word_matches(term_word, words[j]):
+                break
+            j += 1
+        else:
+            found.append((i, j))
+    return found
 
 
 def _find_all(terms: tuple[Term, ...], text: Readable) -> list[Span]:
