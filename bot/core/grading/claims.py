@@ -131,6 +131,27 @@ SCOPE_BREAKS = frozenset(
 # Words that make a short list item a relation rather than a bare term ("times kv heads").
 RELATION_WORDS = frozenset("times plus minus over divided per of by with to for from into than versus vs".split())
 _PUNCTUATION = re.compile(r"[,;:()\[\]]")
+_BIG_O = re.compile(r"\b[oO]\([^()]{1,24}\)")
+
+
+def _segments(text: str) -> list[str]:
+    """The text cut at punctuation (each piece its own negation scope), except inside big-O
+    notation: "O(n log n)" is one expression, not a bracketed aside."""
+    pieces, start = [], 0
+    for match in _BIG_O.finditer(text):
+        pieces.append(text[start:match.start()])
+        pieces.append(match.group(0))
+        start = match.end()
+    pieces.append(text[start:])
+    segments = [""]
+    for number, piece in enumerate(pieces):
+        if number % 2:
+            segments[-1] += piece
+        else:
+            first, *rest = _PUNCTUATION.split(piece)
+            segments[-1] += first
+            segments.extend(rest)
+    return segments
 
 
 def read_sentence(sentence: str) -> Sentence:
@@ -144,7 +165,7 @@ def read_sentence(sentence: str) -> Sentence:
     found = clauses(sentence)
     for number, clause in enumerate(found):
         pieces = ([(item, _is_keyword(item)) for item in clause.items] if clause.is_list else
-                  [(tuple(tokens(seg)), False) for seg in _PUNCTUATION.split(clause.text)])
+                  [(tuple(tokens(seg)), False) for seg in _segments(clause.text)])
         for item, keyword in pieces:
             scope += 1
             for word in item:

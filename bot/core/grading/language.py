@@ -41,10 +41,29 @@ class Language:
         return token in self.negations or bool(_APOSTROPHE_NT.search(token))
 
 
+# Big-O notation: "O(n log k)" is one token "o(nlogk)" (then its inner words), so a key term "O(n)"
+# is not found in "O(n log n)" or "O(n^2)": a wrong complexity is the commonest wrong claim about it.
+_BIG_O = re.compile(r"\bo\(([^()]{1,24})\)")
+_BIG_O_NOISE = str.maketrans({" ": "", "*": "", "^": "", "·": "", "²": "2", "³": "3"})
+
+
 def tokens(text: str) -> list[str]:
-    """Lower-case word tokens; "don't" and "no_grad" stay one token; numbers keep their decimal point."""
+    """Lower-case word tokens; "don't" and "no_grad" stay one token; numbers keep their decimal point;
+    big-O notation gives one token for the whole expression before its words."""
+    text = text.lower().replace("’", "'")
+    found: list[str] = []
+    start = 0
+    for match in _BIG_O.finditer(text):
+        found += _words(text[start:match.start()])
+        found.append(f"o({match.group(1).translate(_BIG_O_NOISE)})")
+        found += _words(match.group(1))
+        start = match.end()
+    return found + _words(text[start:])
+
+
+def _words(text: str) -> list[str]:
     found = []
-    for raw in _TOKEN.findall(text.lower().replace("’", "'")):
+    for raw in _TOKEN.findall(text):
         token = raw.rstrip(".")
         if token.endswith("'s"):
             token = token[:-2]
