@@ -271,7 +271,9 @@ def _by_clause(terms: KeyTerms, sentence: Sentence, polarity: frozenset[int], ow
     side states the point, else contradicted if a part contradicts it."""
     numbers = sorted(set(sentence.clause_of))
     parts = {n: _part(sentence, [n]) for n in numbers}
-    rival = {n for n in numbers if terms.rivals(parts[n], terms.match(parts[n])) - own_rivals}
+    # A clause binding a relation idea the other way ("small C ...") is about the other side too.
+    rival = {n for n in numbers if terms.rivals(parts[n], terms.match(parts[n])) - own_rivals
+             or any(g.anchored for g in terms.match(parts[n]))}
     runs, run = [], []
     for n in numbers:
         if n in rival:

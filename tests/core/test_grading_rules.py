@@ -1,0 +1,75 @@
+"""The offline grader's reading rules (bot/core/grading/), each on a hand-written key point and
+sentences written for the test: what a negation denies, how big-O notation and articles are read,
+and a relation said both ways in one sentence. Each case failed before its rule was added."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.grading import CONTRADICTED, STATED, parse_key_terms
+from bot.core.grading.claims import read_sentence, sentences
+from bot.core.grading.feedback import MISSING
+from bot.core.grading.grader import point_verdict
+from bot.core.grading.language import tokens
+
+
+def verdict(point: str, terms: str, answer: str, asked: str = "") -> str:
+    read = [read_sentence(s) for s in sentences(answer)[0]]
+    return point_verdict(point, parse_key_terms(terms), read, asked).verdict
+
+
+SKEW = ("I found the root cause, training-serving skew.", "root cause | cause; skew | drift")
+
+
+@pytest.mark.parametrize(("answer", "expected"), [
+    ("The root cause was training-serving skew.", STATED),
+    # a negation reaches past fillers ("really", "a") to the idea it denies
+    ("We never really pinned down a root cause, it was training-serving skew I guess.", CONTRADICTED),
+    # a negation with nothing of the point after it denies the term it follows
+    ("The root cause is something else; training-serving skew isn't it.", CONTRADICTED),
+])
+def test_what_a_negation_denies(answer: str, expected: str) -> None:
+    assert verdict(*SKEW, answer) == expected
+
+
+def test_a_negation_denies_every_mention_of_the_idea_in_its_reach() -> None:
+    """"aren't RAII wrappers": both words name the idea, and both are denied."""
+    point = "std::unique_ptr and std::vector are RAII wrappers for memory."
+    terms = "unique_ptr | vector; raii | wrapper | manage"
+    assert verdict(point, terms, "unique_ptr and vector are RAII wrappers that manage memory.") == STATED
+    assert verdict(point, terms, "unique_ptr and vector aren't RAII wrappers, you free them by hand.") == CONTRADICTED
+
+
+def test_big_o_notation_is_one_expression() -> None:
+    """A key term "O(n)" is not found in "O(n log n)" or "O(n^2)", and a wrong complexity is flagged."""
+    assert tokens("O(n log n) then O(N^2)")[:1] == ["o(nlogn)"]
+    point = "Counting with a hash map takes O(n) time."
+    terms = "hash map | dictionary; count; o(n) | linear ! o(n log n) | o(n^2) | quadratic"
+    assert verdict(point, terms, "Counting with a hash map is O(n) overall.") == STATED
+    assert verdict(point, terms, "Counting with a hash map is O(n log n) because of collisions.") == CONTRADICTED
+    assert verdict(point, terms, "Counting with a dictionary is O(n^2) in the worst case.") == CONTRADICTED
+
+
+def test_a_term_is_found_with_articles_between_its_words() -> None:
+    point = "RMSNorm drops the mean subtraction, which is cheaper."
+    terms = "rmsnorm; without centering | no mean | drops the mean; cheaper | faster"
+    assert verdict(point, terms, "RMSNorm is LayerNorm without the centering, so it is cheaper.") == STATED
+
+
+def test_a_relation_said_both_ways_is_read_clause_by_clause() -> None:
+    """The point names both directions; a sentence swapping them is not credited."""
+    point = "Large C penalises violations and risks overfitting, while small C allows a wider margin."
+    terms = "c ~ large | high ! small | low; overfit | narrow | penali ! underfit | wide | allow"
+    assert verdict(point, terms, "A large C punishes violations hard and tends to overfit, while a small C "
+                                 "gives a wider margin.") == STATED
+    assert verdict(point, terms, "Small C penalises violations heavily and risks overfitting, while large C "
+                                 "allows more violations for a wider margin.") != STATED
+
+
+def test_low_and_high_read_as_lower_and_higher() -> None:
+    """"low variance" says the same direction as "lower variance"."""
+    point = "Deep trees have low bias but high variance, so they overfit."
+    terms = "deep tree | deep trees; variance ~ higher | overfit"
+    assert verdict(point, terms, "Deep trees have low bias but high variance.") == STATED
+    assert verdict(point, terms, "Deep trees have high bias but low variance, so they rarely overfit.") in (
+        CONTRADICTED, MISSING)
