@@ -139,6 +139,7 @@ class Services:
         self.index.embeddings.warm_up()  # load the ONNX session now, not during the first question
         self.state  # noqa: B018 - opens the database and migrates the schema
         self.engine  # noqa: B018 - the bank, quiz maker and grader behind it
+        self.posting_requests.classifier.vectors()  # the DM router's examples (from the disk cache)
 
     def close(self) -> None:
         """Release the database connections, if they were opened (the index has nothing to close)."""
