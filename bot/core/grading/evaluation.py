@@ -46,7 +46,14 @@ class Pair:
 @dataclass
 class Report:
     pairs: list[Pair] = field(default_factory=list)
-    ordered: int = 0  # questions where strong > partial > wrong coverage
+    # Questions where strong > partial > wrong, by the quality score students are shown and
+    # leaderboards rank by (credited minus contradicted points, floored at 0; Feedback.quality).
+    ordered: int = 0
+    # The same by credited share alone, and what the labels themselves allow by stated share: a
+    # fluent wrong answer that gets one point right states as many points as a one-point partial
+    # answer, so no grader can order those two by coverage (docs/grading.md).
+    ordered_by_coverage: int = 0
+    labels_ordered_by_coverage: int = 0
     questions: int = 0
 
     def _count(self, **conditions) -> int:
@@ -99,7 +106,8 @@ class Report:
         return (f"pairs {len(self.pairs)}, credited {self.credited}, precision {self.precision:.1%}, "
                 f"recall (correct answers) {self.recall:.1%}, wrong-answer points credited "
                 f"{self.wrong_credited:.1%}, keyword-list points credited {self.keyword_credited}, "
-                f"strong>partial>wrong {self.ordered}/{self.questions}, contradiction flags {raised} "
+                f"strong>partial>wrong {self.ordered}/{self.questions} (by credited share {self.ordered_by_coverage}, "
+                f"labels' own stated share allow {self.labels_ordered_by_coverage}), contradiction flags {raised} "
                 f"({right} on labelled contradictions, of {labelled})")
 
 
@@ -124,7 +132,7 @@ def load_labelled(path: Path = LABELLED_FILE) -> list[LabelledAnswer]:
 def evaluate(grader: Grader, bank: QuestionBank, answers: list[LabelledAnswer], split: str | None = None) -> Report:
     """Grade every labelled answer (of `split`, or all) and compare point by point."""
     report = Report()
-    coverage: dict[str, dict[str, float]] = {}
+    scores: dict[str, dict[str, tuple[float, float, float]]] = {}  # question -> kind -> (quality, coverage, labels)
     for answer in answers:
         if split is not None and answer.split != split:
             continue
@@ -135,11 +143,15 @@ def evaluate(grader: Grader, bank: QuestionBank, answers: list[LabelledAnswer], 
         feedback = grader.grade(question, answer.text)
         for number, (label, verdict) in enumerate(zip(answer.labels, feedback.verdicts, strict=True)):
             report.pairs.append(Pair(answer, number, label, verdict.verdict))
-        coverage.setdefault(answer.question_id, {})[answer.kind] = feedback.coverage
-    for kinds in coverage.values():
+        stated = sum(label == "stated" for label in answer.labels) / len(answer.labels)
+        scores.setdefault(answer.question_id, {})[answer.kind] = (feedback.quality, feedback.coverage, stated)
+    for kinds in scores.values():
         if {"strong", "partial", "wrong"} <= set(kinds):
             report.questions += 1
-            report.ordered += kinds["strong"] > kinds["partial"] > kinds["wrong"]
+            strong, partial, wrong = kinds["strong"], kinds["partial"], kinds["wrong"]
+            report.ordered += strong[0] > partial[0] > wrong[0]
+            report.ordered_by_coverage += strong[1] > partial[1] > wrong[1]
+            report.labels_ordered_by_coverage += strong[2] > partial[2] > wrong[2]
     return report
 
 
