@@ -73,3 +73,17 @@ def test_low_and_high_read_as_lower_and_higher() -> None:
     assert verdict(point, terms, "Deep trees have low bias but high variance.") == STATED
     assert verdict(point, terms, "Deep trees have high bias but low variance, so they rarely overfit.") in (
         CONTRADICTED, MISSING)
+
+
+def test_a_direction_the_point_states_binds_its_terms() -> None:
+    """Key terms without a `~` relation: the point's own text says which way each idea goes ("more
+    data *reduces* variance"), and a sentence saying the other way is not credited; the converse (every
+    idea turned round) is not a contradiction."""
+    point = "Raising the decision threshold increases precision and lowers recall."
+    terms = "threshold; precision; recall"
+    assert verdict(point, terms, "If you raise the threshold, precision goes up and recall drops.") == STATED
+    assert verdict(point, terms, "Raising the threshold increases recall and lowers precision.") == CONTRADICTED
+    assert verdict(point, terms, "Lowering the threshold decreases precision and increases recall.") == STATED
+    data = ("Adding more training data reduces variance.", "more data | more examples; variance")
+    assert verdict(*data, "With more data the variance of the model drops.") == STATED
+    assert verdict(*data, "More data increases the variance of the model.") == CONTRADICTED

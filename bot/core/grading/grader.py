@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from bot.core.errors import PrepbotError
-from bot.core.grading.claims import AUXILIARIES, NEGATION_REACH, Sentence, clauses, read_sentence, sentences
+from bot.core.grading.claims import (
+    AUXILIARIES,
+    NEGATION_REACH,
+    SCOPE_BREAKS,
+    Sentence,
+    clauses,
+    read_sentence,
+    sentences,
+)
 from bot.core.grading.feedback import CONTRADICTED, MISSING, STATED, Feedback, PointVerdict
 from bot.core.grading.language import language, tokens
 from bot.core.grading.terms import GroupMatch, KeyTerms, Plain, cached_key_terms
@@ -148,8 +156,10 @@ def _denied(matches: list[GroupMatch], text: Sentence | Plain) -> frozenset[int]
             denied_starts.add(following[0])
             # Other mentions of that idea within its reach are denied with it ("never mix information
             # across examples": "mix" and "across examples" are one idea).
+            # "not peek and stop early": "and" or "or" joining the same idea keeps it under the negation.
             denied_starts.update(a for spans in deciding if any(s == following[0] for s, _ in spans)
-                                 for a, _ in spans if a in following)
+                                 for a, _ in spans if a > following[0] and _words_between(text, i, a) < NEGATION_REACH
+                                 and not any(w in SCOPE_BREAKS and w not in ("and", "or") for w in text.words[i + 1:a]))
             continue
         # Nothing of the point after it: the negation denies what it follows ("skew isn't an issue").
         before = [a for spans in deciding for a, b in spans if b <= i and text.scope_of[a] == text.scope_of[i]
@@ -188,12 +198,13 @@ def point_verdict(point: str, terms: KeyTerms, read: list[Sentence], asked: str 
     # "L2 ..., while L1 ...": both sides expected. A relation group is not exempted: it binds clause by
     # clause, so a point saying "large C ..., while small C ..." is still read part by part.
     own_rivals = frozenset(k for k in terms.rivals(own, terms.match(own), apart=False) if not terms.groups[k].relation)
+    ways = implied_directions(terms, own, terms.match(own))
     stated: str | None = None
     previous: Sentence | None = None
     contradicted: str | None = None
     for sentence in read:
         if sentence.claim:
-            outcome = _read(terms, sentence, previous, polarity, topics, own_rivals)
+            outcome = _read(terms, sentence, previous, polarity, topics, own_rivals, ways=ways)
             if outcome == CONTRADICTED and contradicted is None:
                 contradicted = sentence.text
             if outcome == STATED and stated is None:
@@ -213,7 +224,8 @@ MIN_GROUPS_FOR_ONE_LEFT_OUT = 5  # a point of 4+ groups is stated by a claim wit
 
 
 def _read(terms: KeyTerms, sentence: Sentence, previous: Sentence | None, polarity: frozenset[int],
-          topics: frozenset[int] = frozenset(), own_rivals: frozenset[int] = frozenset(), split: bool = True) -> str:
+          topics: frozenset[int] = frozenset(), own_rivals: frozenset[int] = frozenset(), split: bool = True,
+          ways: dict[int, int] | None = None) -> str:
     """One sentence against one point: STATED, CONTRADICTED or MISSING.
 
     Stated: every group is found, except that (a) groups naming the question's subject may be left
@@ -236,7 +248,9 @@ def _read(terms: KeyTerms, sentence: Sentence, previous: Sentence | None, polari
         agreeing = tuple(span for k in double for span in matches[k].flipped)
         clauses_apart = split and agrees and len(set(sentence.clause_of)) > 1
         if clauses_apart and terms.rivals(sentence, matches, agreeing) - own_rivals:
-            return _by_clause(terms, sentence, polarity, own_rivals)  # "precision is X, recall is Y"
+            return _by_clause(terms, sentence, polarity, own_rivals, ways)  # "precision is X, recall is Y"
+        if agrees and ways and _goes_the_other_way(ways, implied_directions(terms, sentence, matches, ways)):
+            return CONTRADICTED
         return STATED if agrees else CONTRADICTED
     if flipped:
         # The point's groups there, some said the other way round (at least as many found as flipped,
@@ -259,13 +273,54 @@ def _read(terms: KeyTerms, sentence: Sentence, previous: Sentence | None, polari
     return MISSING
 
 
+DIRECTION_REACH = 2  # a direction word this close to a term, in its clause, says which way the term goes
+
+
+def implied_directions(terms: KeyTerms, text: Sentence | Plain, matches: list[GroupMatch],
+                       only: dict[int, int] | None = None) -> dict[int, int]:
+    """Which way the text says each idea goes, for groups whose terms carry no relation of their own:
+    +1 or -1 from the direction word nearest one of the group's terms (within DIRECTION_REACH words, in
+    its clause, not part of another group's term). The key point's own text gives the point's way
+    ("more data *reduces* variance"): the implied relations of a point nobody wrote a `~` for."""
+    direction = language().direction
+    taken = {k: [span for span in g.spans] for k, g in enumerate(matches)}
+    found: dict[int, int] = {}
+    for k, spans in taken.items():
+        if terms.groups[k].relation or (only is not None and k not in only):
+            continue
+        others = [span for j, sp in taken.items() if j != k for span in sp + list(matches[j].bound)]
+        best: tuple[int, int] | None = None
+        for a, b in spans:
+            for i in range(max(0, a - DIRECTION_REACH - 1), min(len(text.words), b + DIRECTION_REACH + 1)):
+                side = direction.get(text.words[i])
+                if (side is None or text.clause_of[i] != text.clause_of[a]
+                        or any(o[0] <= i < o[1] for o in others)):
+                    continue
+                distance = 0 if a <= i < b else (a - i - 1 if i < a else i - b)
+                if best is None or distance < best[0]:
+                    best = (distance, side)
+        if best is not None:
+            found[k] = best[1]
+    return found
+
+
+def _goes_the_other_way(point: dict[int, int], said: dict[int, int]) -> bool:
+    """The sentence binds some idea the other way from the point. When every idea it binds is turned
+    round (two or more), it states the converse ("a lower threshold gives lower precision"), not a
+    contradiction."""
+    turned = [k for k in said if said[k] != point[k]]
+    kept = [k for k in said if said[k] == point[k]]
+    return bool(turned) and (bool(kept) or len(turned) == 1)
+
+
 def _counterfactual(denied: frozenset[int], polarity: frozenset[int], sentence: Sentence) -> bool:
     """"Without a small temperature the softmax never gets peaked" states that a small temperature
     makes it peaked: two denials, one of them "without", agree with a point that denies neither."""
     return (len(denied ^ polarity) == 2 and "without" in sentence.words)
 
 
-def _by_clause(terms: KeyTerms, sentence: Sentence, polarity: frozenset[int], own_rivals: frozenset[int]) -> str:
+def _by_clause(terms: KeyTerms, sentence: Sentence, polarity: frozenset[int], own_rivals: frozenset[int],
+               ways: dict[int, int] | None = None) -> str:
     """Read a sentence that names both sides of a pair part by part: each clause alone, and each run
     of neighbouring clauses none of which names the other side. Stated if a part free of the other
     side states the point, else contradicted if a part contradicts it."""
@@ -285,7 +340,7 @@ def _by_clause(terms: KeyTerms, sentence: Sentence, polarity: frozenset[int], ow
     pieces = [(parts[n], n in rival) for n in numbers] + [(_part(sentence, r), False) for r in runs if len(r) > 1]
     outcomes = []
     for piece, about_other_side in pieces:
-        outcome = _read(terms, piece, None, polarity, own_rivals=own_rivals, split=False)
+        outcome = _read(terms, piece, None, polarity, own_rivals=own_rivals, split=False, ways=ways)
         # A clause naming the other side of the pair can contradict the point, never state it.
         outcomes.append(MISSING if about_other_side and outcome == STATED else outcome)
     return STATED if STATED in outcomes else CONTRADICTED if CONTRADICTED in outcomes else MISSING

@@ -12,7 +12,7 @@ Loaded once per process: the data is small and reviewed like code.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -36,6 +36,7 @@ class Language:
     opposites: dict[str, frozenset[str]]  # word -> the words on the other side of its row
     alike: dict[str, frozenset[str]]  # word -> the words on its own side of its rows (lower: less, reduce...)
     fillers: frozenset[str] = frozenset()  # words a negation reaches past ("not *really* the cause")
+    direction: dict[str, int] = field(default_factory=dict)  # direction words: +1 (more, raises), -1 (less, cuts)
 
     def is_negation(self, token: str) -> bool:
         return token in self.negations or bool(_APOSTROPHE_NT.search(token))
@@ -78,11 +79,15 @@ def language(path: Path = LANGUAGE_FILE) -> Language:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     opposites: dict[str, set[str]] = {}
     alike: dict[str, set[str]] = {}
+    direction: dict[str, int] = {}
+    directional = {t for w in data.get("directions", ()) for t in tokens(str(w))}
     for row in data["opposites"]:
         if len(row) != 2 or not all(row):
             raise ValueError(f"{path.name}: an opposites row must have two non-empty sides: {row}")
         left = {t for w in row[0] for t in tokens(str(w))}
         right = {t for w in row[1] for t in tokens(str(w))}
+        if left & directional:
+            direction.update({w: 1 for w in left} | {w: -1 for w in right})
         for side, other in ((left, right), (right, left)):
             for word in side:
                 opposites.setdefault(word, set()).update(other)
@@ -90,4 +95,4 @@ def language(path: Path = LANGUAGE_FILE) -> Language:
     verbs = frozenset(t for w in data["claim_verbs"] for t in tokens(str(w)))
     return Language(verbs, frozenset(tokens(" ".join(map(str, data["negations"])))),
                     {w: frozenset(o) for w, o in opposites.items()}, {w: frozenset(a) for w, a in alike.items()},
-                    frozenset(t for w in data.get("fillers", ()) for t in tokens(str(w))))
+                    frozenset(t for w in data.get("fillers", ()) for t in tokens(str(w))), direction)
