@@ -87,3 +87,12 @@ def test_a_direction_the_point_states_binds_its_terms() -> None:
     data = ("Adding more training data reduces variance.", "more data | more examples; variance")
     assert verdict(*data, "With more data the variance of the model drops.") == STATED
     assert verdict(*data, "More data increases the variance of the model.") == CONTRADICTED
+
+
+def test_a_figure_other_than_the_points_contradicts_it() -> None:
+    """Key terms without the number: a sentence stating the point with its own figure next to the
+    point's terms, and none of the point's, is not credited; the point's figure is."""
+    point = "Use a significance level of 0.05 and 80 percent power."
+    terms = "significance | alpha; power"
+    assert verdict(point, terms, "I'd set alpha to 0.05 with 80 percent power.") == STATED
+    assert verdict(point, terms, "I'd set alpha to 0.1 with 90 percent power.") == CONTRADICTED

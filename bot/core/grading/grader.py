@@ -199,12 +199,13 @@ def point_verdict(point: str, terms: KeyTerms, read: list[Sentence], asked: str 
     # clause, so a point saying "large C ..., while small C ..." is still read part by part.
     own_rivals = frozenset(k for k in terms.rivals(own, terms.match(own), apart=False) if not terms.groups[k].relation)
     ways = implied_directions(terms, own, terms.match(own))
+    figures = frozenset(w for w in own.words if _is_figure(w))
     stated: str | None = None
     previous: Sentence | None = None
     contradicted: str | None = None
     for sentence in read:
         if sentence.claim:
-            outcome = _read(terms, sentence, previous, polarity, topics, own_rivals, ways=ways)
+            outcome = _read(terms, sentence, previous, polarity, topics, own_rivals, ways=ways, figures=figures)
             if outcome == CONTRADICTED and contradicted is None:
                 contradicted = sentence.text
             if outcome == STATED and stated is None:
@@ -225,7 +226,7 @@ MIN_GROUPS_FOR_ONE_LEFT_OUT = 5  # a point of 4+ groups is stated by a claim wit
 
 def _read(terms: KeyTerms, sentence: Sentence, previous: Sentence | None, polarity: frozenset[int],
           topics: frozenset[int] = frozenset(), own_rivals: frozenset[int] = frozenset(), split: bool = True,
-          ways: dict[int, int] | None = None) -> str:
+          ways: dict[int, int] | None = None, figures: frozenset[str] = frozenset()) -> str:
     """One sentence against one point: STATED, CONTRADICTED or MISSING.
 
     Stated: every group is found, except that (a) groups naming the question's subject may be left
@@ -248,8 +249,10 @@ def _read(terms: KeyTerms, sentence: Sentence, previous: Sentence | None, polari
         agreeing = tuple(span for k in double for span in matches[k].flipped)
         clauses_apart = split and agrees and len(set(sentence.clause_of)) > 1
         if clauses_apart and terms.rivals(sentence, matches, agreeing) - own_rivals:
-            return _by_clause(terms, sentence, polarity, own_rivals, ways)  # "precision is X, recall is Y"
+            return _by_clause(terms, sentence, polarity, own_rivals, ways, figures)  # "precision is X, recall is Y"
         if agrees and ways and _goes_the_other_way(ways, implied_directions(terms, sentence, matches, ways)):
+            return CONTRADICTED
+        if agrees and figures and _other_figure(figures, terms, sentence, matches):
             return CONTRADICTED
         return STATED if agrees else CONTRADICTED
     if flipped:
@@ -313,6 +316,29 @@ def _goes_the_other_way(point: dict[int, int], said: dict[int, int]) -> bool:
     return bool(turned) and (bool(kept) or len(turned) == 1)
 
 
+def _is_figure(word: str) -> bool:
+    """A number or a big-O expression ("0.05", "95", "o(nlogn)")."""
+    return word.replace(".", "").isdigit() or (word.startswith("o(") and word.endswith(")"))
+
+
+def _other_figure(figures: frozenset[str], terms: KeyTerms, text: Sentence, matches: list[GroupMatch]) -> bool:
+    """The sentence states the point with figures of its own and none of the point's ("alpha 0.1"
+    where the point says 0.05, "O(n^2)" where it says O(n)): a figure next to one of the point's terms
+    (within DIRECTION_REACH words, in its clause) that the point does not give, and none it does."""
+    said = [i for i, w in enumerate(text.words) if _is_figure(w)]
+    if not said or any(text.words[i] in figures for i in said):
+        return False
+    spans = [span for g in matches for span in g.spans + g.bound]
+    for i in said:
+        kind = text.words[i].startswith("o(")
+        if not any(f.startswith("o(") == kind and ("." in f) == ("." in text.words[i]) for f in figures):
+            continue
+        if any(text.clause_of[a] == text.clause_of[i] and -DIRECTION_REACH - 1 <= i - a and i - b <= DIRECTION_REACH
+               for a, b in spans):
+            return True
+    return False
+
+
 def _counterfactual(denied: frozenset[int], polarity: frozenset[int], sentence: Sentence) -> bool:
     """"Without a small temperature the softmax never gets peaked" states that a small temperature
     makes it peaked: two denials, one of them "without", agree with a point that denies neither."""
@@ -320,7 +346,7 @@ def _counterfactual(denied: frozenset[int], polarity: frozenset[int], sentence: 
 
 
 def _by_clause(terms: KeyTerms, sentence: Sentence, polarity: frozenset[int], own_rivals: frozenset[int],
-               ways: dict[int, int] | None = None) -> str:
+               ways: dict[int, int] | None = None, figures: frozenset[str] = frozenset()) -> str:
     """Read a sentence that names both sides of a pair part by part: each clause alone, and each run
     of neighbouring clauses none of which names the other side. Stated if a part free of the other
     side states the point, else contradicted if a part contradicts it."""
@@ -340,7 +366,7 @@ def _by_clause(terms: KeyTerms, sentence: Sentence, polarity: frozenset[int], ow
     pieces = [(parts[n], n in rival) for n in numbers] + [(_part(sentence, r), False) for r in runs if len(r) > 1]
     outcomes = []
     for piece, about_other_side in pieces:
-        outcome = _read(terms, piece, None, polarity, own_rivals=own_rivals, split=False, ways=ways)
+        outcome = _read(terms, piece, None, polarity, own_rivals=own_rivals, split=False, ways=ways, figures=figures)
         # A clause naming the other side of the pair can contradict the point, never state it.
         outcomes.append(MISSING if about_other_side and outcome == STATED else outcome)
     return STATED if STATED in outcomes else CONTRADICTED if CONTRADICTED in outcomes else MISSING
