@@ -96,3 +96,15 @@ def test_a_figure_other_than_the_points_contradicts_it() -> None:
     terms = "significance | alpha; power"
     assert verdict(point, terms, "I'd set alpha to 0.05 with 80 percent power.") == STATED
     assert verdict(point, terms, "I'd set alpha to 0.1 with 90 percent power.") == CONTRADICTED
+
+
+def test_a_pronoun_after_the_other_side_does_not_leave_the_subject_implied() -> None:
+    """A point on PR-AUC (`pr-auc ! roc`) in a question naming PR-AUC: "It" right after a sentence on
+    ROC-AUC is ROC-AUC, so the question's subject is not taken as implied."""
+    point = "PR-AUC directly reflects false positives, so it exposes poor performance on rare positives."
+    terms = "pr-auc | pr auc ! roc | roc-auc; false positive; reflect | sensitiv | expose"
+    asked = "Why can PR-AUC be more informative than ROC-AUC when positives are rare?"
+    assert verdict(point, terms, "Precision drops with every false positive, which is sensitive to rare "
+                                 "positives.", asked) == STATED
+    assert verdict(point, terms, "ROC-AUC is the fraction of correct examples. It's highly sensitive to "
+                                 "prevalence and shows the false positives.", asked) != STATED

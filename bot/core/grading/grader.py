@@ -27,7 +27,7 @@ from bot.core.grading.claims import (
 )
 from bot.core.grading.feedback import CONTRADICTED, MISSING, STATED, Feedback, PointVerdict
 from bot.core.grading.language import language, tokens
-from bot.core.grading.terms import GroupMatch, KeyTerms, Plain, cached_key_terms
+from bot.core.grading.terms import Group, GroupMatch, KeyTerms, Plain, cached_key_terms
 from bot.core.grading.words import job_terms, top_words
 from bot.core.postings import Posting
 
@@ -265,7 +265,8 @@ def _read(terms: KeyTerms, sentence: Sentence, previous: Sentence | None, polari
     if not agrees:
         return MISSING
     absent = [k for k in range(n) if not found[k]]
-    if all(k in topics for k in absent) and sum(found[k] for k in range(n) if k not in topics) >= 2:
+    if (all(k in topics for k in absent) and sum(found[k] for k in range(n) if k not in topics) >= 2
+            and not _about_the_other_side(terms, absent, sentence, previous)):
         return STATED
     if (len(absent) == 1 and sum(found) >= 2 and previous is not None and sentence.words
             and sentence.words[0] in PRONOUNS
@@ -335,6 +336,20 @@ def _other_figure(figures: frozenset[str], terms: KeyTerms, text: Sentence, matc
             continue
         if any(text.clause_of[a] == text.clause_of[i] and -DIRECTION_REACH - 1 <= i - a and i - b <= DIRECTION_REACH
                for a, b in spans):
+            return True
+    return False
+
+
+def _about_the_other_side(terms: KeyTerms, absent: list[int], sentence: Sentence, previous: Sentence | None) -> bool:
+    """A sentence starting with a pronoun after one that names the other side of a left-out subject
+    ("ROC-AUC is ... . It's highly sensitive to prevalence", for a point on PR-AUC written
+    `pr-auc ! roc`): "it" is that other side, so the subject is not implied."""
+    if previous is None or not sentence.words or sentence.words[0] not in PRONOUNS:
+        return False
+    for k in absent:
+        group = terms.groups[k]
+        if group.contrary and KeyTerms((Group(group.contrary),)).match(previous)[0].found \
+                and not KeyTerms((Group(group.terms),)).match(previous)[0].found:
             return True
     return False
 
