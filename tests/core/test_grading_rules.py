@@ -96,6 +96,8 @@ def test_a_figure_other_than_the_points_contradicts_it() -> None:
     terms = "significance | alpha; power"
     assert verdict(point, terms, "I'd set alpha to 0.05 with 80 percent power.") == STATED
     assert verdict(point, terms, "I'd set alpha to 0.1 with 90 percent power.") == CONTRADICTED
+    # one figure changed, the other kept: the changed one is next to its idea
+    assert verdict(point, terms, "I'd set alpha to 0.1 with 80 percent power.") == CONTRADICTED
 
 
 def test_a_pronoun_after_the_other_side_does_not_leave_the_subject_implied() -> None:

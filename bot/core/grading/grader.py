@@ -200,12 +200,14 @@ def point_verdict(point: str, terms: KeyTerms, read: list[Sentence], asked: str 
     own_rivals = frozenset(k for k in terms.rivals(own, terms.match(own), apart=False) if not terms.groups[k].relation)
     ways = implied_directions(terms, own, terms.match(own))
     figures = frozenset(w for w in own.words if _is_figure(w))
+    placed = figures_near(own, terms.match(own)) if figures else {}
     stated: str | None = None
     previous: Sentence | None = None
     contradicted: str | None = None
     for sentence in read:
         if sentence.claim:
-            outcome = _read(terms, sentence, previous, polarity, topics, own_rivals, ways=ways, figures=figures)
+            outcome = _read(terms, sentence, previous, polarity, topics, own_rivals, ways=ways, figures=figures,
+                            placed=placed)
             if outcome == CONTRADICTED and contradicted is None:
                 contradicted = sentence.text
             if outcome == STATED and stated is None:
@@ -226,7 +228,8 @@ MIN_GROUPS_FOR_ONE_LEFT_OUT = 5  # a point of 4+ groups is stated by a claim wit
 
 def _read(terms: KeyTerms, sentence: Sentence, previous: Sentence | None, polarity: frozenset[int],
           topics: frozenset[int] = frozenset(), own_rivals: frozenset[int] = frozenset(), split: bool = True,
-          ways: dict[int, int] | None = None, figures: frozenset[str] = frozenset()) -> str:
+          ways: dict[int, int] | None = None, figures: frozenset[str] = frozenset(),
+          placed: dict[int, frozenset[str]] | None = None) -> str:
     """One sentence against one point: STATED, CONTRADICTED or MISSING.
 
     Stated: every group is found, except that (a) groups naming the question's subject may be left
@@ -249,10 +252,12 @@ def _read(terms: KeyTerms, sentence: Sentence, previous: Sentence | None, polari
         agreeing = tuple(span for k in double for span in matches[k].flipped)
         clauses_apart = split and agrees and len(set(sentence.clause_of)) > 1
         if clauses_apart and terms.rivals(sentence, matches, agreeing) - own_rivals:
-            return _by_clause(terms, sentence, polarity, own_rivals, ways, figures)  # "precision is X, recall is Y"
+            # "precision is X, recall is Y"
+            return _by_clause(terms, sentence, polarity, own_rivals, ways, figures, placed)
         if agrees and ways and _goes_the_other_way(ways, implied_directions(terms, sentence, matches, ways)):
             return CONTRADICTED
-        if agrees and figures and _other_figure(figures, terms, sentence, matches):
+        if agrees and figures and (_other_figure(figures, terms, sentence, matches)
+                                   or _figure_replaced(placed or {}, figures, sentence, matches)):
             return CONTRADICTED
         return STATED if agrees else CONTRADICTED
     if flipped:
@@ -340,6 +345,35 @@ def _other_figure(figures: frozenset[str], terms: KeyTerms, text: Sentence, matc
     return False
 
 
+def figures_near(text: Sentence | Plain, matches: list[GroupMatch]) -> dict[int, frozenset[str]]:
+    """Per group, the figures within DIRECTION_REACH words of its terms, in their clause ("alpha *0.05*")."""
+    found = {}
+    for k, group in enumerate(matches):
+        near = {text.words[i] for a, b in group.spans
+                for i in range(max(0, a - DIRECTION_REACH - 1), min(len(text.words), b + DIRECTION_REACH + 1))
+                if _is_figure(text.words[i]) and text.clause_of[i] == text.clause_of[a]}
+        if near:
+            found[k] = frozenset(near)
+    return found
+
+
+def _figure_replaced(placed: dict[int, frozenset[str]], figures: frozenset[str], text: Sentence,
+                     matches: list[GroupMatch]) -> bool:
+    """An idea the point gives a figure for ("alpha 0.05") has another figure of the same kind next to
+    it in the sentence ("alpha 0.1") and not the point's: the point with its number changed."""
+    for k, said in figures_near(text, matches).items():
+        own = placed.get(k)
+        if not own or said & own:
+            continue
+        if any(f not in figures and any(_same_figure_kind(f, o) for o in own) for f in said):
+            return True
+    return False
+
+
+def _same_figure_kind(a: str, b: str) -> bool:
+    return a.startswith("o(") == b.startswith("o(") and ("." in a) == ("." in b)
+
+
 def _about_the_other_side(terms: KeyTerms, absent: list[int], sentence: Sentence, previous: Sentence | None) -> bool:
     """A sentence starting with a pronoun after one that names the other side of a left-out subject
     ("ROC-AUC is ... . It's highly sensitive to prevalence", for a point on PR-AUC written
@@ -361,7 +395,8 @@ def _counterfactual(denied: frozenset[int], polarity: frozenset[int], sentence: 
 
 
 def _by_clause(terms: KeyTerms, sentence: Sentence, polarity: frozenset[int], own_rivals: frozenset[int],
-               ways: dict[int, int] | None = None, figures: frozenset[str] = frozenset()) -> str:
+               ways: dict[int, int] | None = None, figures: frozenset[str] = frozenset(),
+          placed: dict[int, frozenset[str]] | None = None) -> str:
     """Read a sentence that names both sides of a pair part by part: each clause alone, and each run
     of neighbouring clauses none of which names the other side. Stated if a part free of the other
     side states the point, else contradicted if a part contradicts it."""
@@ -381,7 +416,8 @@ def _by_clause(terms: KeyTerms, sentence: Sentence, polarity: frozenset[int], ow
     pieces = [(parts[n], n in rival) for n in numbers] + [(_part(sentence, r), False) for r in runs if len(r) > 1]
     outcomes = []
     for piece, about_other_side in pieces:
-        outcome = _read(terms, piece, None, polarity, own_rivals=own_rivals, split=False, ways=ways, figures=figures)
+        outcome = _read(terms, piece, None, polarity, own_rivals=own_rivals, split=False, ways=ways, figures=figures,
+                        placed=placed)
         # A clause naming the other side of the pair can contradict the point, never state it.
         outcomes.append(MISSING if about_other_side and outcome == STATED else outcome)
     return STATED if STATED in outcomes else CONTRADICTED if CONTRADICTED in outcomes else MISSING
