@@ -110,3 +110,12 @@ def test_a_pronoun_after_the_other_side_does_not_leave_the_subject_implied() -> 
                                  "positives.", asked) == STATED
     assert verdict(point, terms, "ROC-AUC is the fraction of correct examples. It's highly sensitive to "
                                  "prevalence and shows the false positives.", asked) != STATED
+
+
+def test_a_direction_about_something_the_terms_do_not_name_is_kept() -> None:
+    """"more expensive" in a point whose terms name neither "expensive" nor a direction: a sentence with
+    the point's terms and only the other direction ("less expensive") is not credited."""
+    point = "Reference counts are atomic, so copying a shared_ptr is more expensive than a raw pointer."
+    terms = "shared_ptr; atomic; copy"
+    assert verdict(point, terms, "Copying a shared_ptr costs more than a raw pointer since the count is atomic.") == STATED
+    assert verdict(point, terms, "Copying a shared_ptr is less expensive since the count is atomic.") == CONTRADICTED

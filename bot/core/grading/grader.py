@@ -199,6 +199,7 @@ def point_verdict(point: str, terms: KeyTerms, read: list[Sentence], asked: str 
     # clause, so a point saying "large C ..., while small C ..." is still read part by part.
     own_rivals = frozenset(k for k in terms.rivals(own, terms.match(own), apart=False) if not terms.groups[k].relation)
     ways = implied_directions(terms, own, terms.match(own))
+    loose = loose_directions(own, terms.match(own))
     figures = frozenset(w for w in own.words if _is_figure(w))
     placed = figures_near(own, terms.match(own)) if figures else {}
     stated: str | None = None
@@ -207,7 +208,7 @@ def point_verdict(point: str, terms: KeyTerms, read: list[Sentence], asked: str 
     for sentence in read:
         if sentence.claim:
             outcome = _read(terms, sentence, previous, polarity, topics, own_rivals, ways=ways, figures=figures,
-                            placed=placed)
+                            placed=placed, loose=loose)
             if outcome == CONTRADICTED and contradicted is None:
                 contradicted = sentence.text
             if outcome == STATED and stated is None:
@@ -229,7 +230,7 @@ MIN_GROUPS_FOR_ONE_LEFT_OUT = 5  # a point of 4+ groups is stated by a claim wit
 def _read(terms: KeyTerms, sentence: Sentence, previous: Sentence | None, polarity: frozenset[int],
           topics: frozenset[int] = frozenset(), own_rivals: frozenset[int] = frozenset(), split: bool = True,
           ways: dict[int, int] | None = None, figures: frozenset[str] = frozenset(),
-          placed: dict[int, frozenset[str]] | None = None) -> str:
+          placed: dict[int, frozenset[str]] | None = None, loose: dict[int, int] | None = None) -> str:
     """One sentence against one point: STATED, CONTRADICTED or MISSING.
 
     Stated: every group is found, except that (a) groups naming the question's subject may be left
@@ -253,8 +254,10 @@ def _read(terms: KeyTerms, sentence: Sentence, previous: Sentence | None, polari
         clauses_apart = split and agrees and len(set(sentence.clause_of)) > 1
         if clauses_apart and terms.rivals(sentence, matches, agreeing) - own_rivals:
             # "precision is X, recall is Y"
-            return _by_clause(terms, sentence, polarity, own_rivals, ways, figures, placed)
+            return _by_clause(terms, sentence, polarity, own_rivals, ways, figures, placed, loose)
         if agrees and ways and _goes_the_other_way(ways, implied_directions(terms, sentence, matches, ways)):
+            return CONTRADICTED
+        if agrees and loose and _turned_round(loose, sentence):
             return CONTRADICTED
         if agrees and figures and (_other_figure(figures, terms, sentence, matches)
                                    or _figure_replaced(placed or {}, figures, sentence, matches)):
@@ -345,6 +348,35 @@ def _other_figure(figures: frozenset[str], terms: KeyTerms, text: Sentence, matc
     return False
 
 
+def loose_directions(text: Plain, matches: list[GroupMatch]) -> dict[int, int]:
+    """The directions a key point states about something its terms do not name ("copying is *more*
+    expensive", "a *slower* version"): per direction row (language.yaml `directions`), the side the
+    point's words take, for rows it uses on one side only and with no word near any of its terms
+    (those are implied directions, bound to the term)."""
+    lang = language()
+    spans = [span for g in matches for span in g.spans + g.bound]
+    sides: dict[int, set[int]] = {}
+    for i, word in enumerate(text.words):
+        way = lang.sides.get(word)
+        if way is None or way[0] not in lang.directional_rows:
+            continue
+        sides.setdefault(way[0], set()).add(way[1])
+        if any(a - DIRECTION_REACH - 1 <= i < b + DIRECTION_REACH for a, b in spans):
+            sides[way[0]].add(0)  # bound to a term: not loose
+    return {row: found.pop() for row, found in sides.items() if len(found) == 1}
+
+
+def _turned_round(loose: dict[int, int], text: Sentence) -> bool:
+    """The sentence uses a loose direction of the point only the other way round."""
+    sides = language().sides
+    said: dict[int, set[int]] = {}
+    for word in text.words:
+        way = sides.get(word)
+        if way is not None and way[0] in loose:
+            said.setdefault(way[0], set()).add(way[1])
+    return any(found == {-loose[row]} for row, found in said.items())
+
+
 def figures_near(text: Sentence | Plain, matches: list[GroupMatch]) -> dict[int, frozenset[str]]:
     """Per group, the figures within DIRECTION_REACH words of its terms, in their clause ("alpha *0.05*")."""
     found = {}
@@ -396,7 +428,7 @@ def _counterfactual(denied: frozenset[int], polarity: frozenset[int], sentence: 
 
 def _by_clause(terms: KeyTerms, sentence: Sentence, polarity: frozenset[int], own_rivals: frozenset[int],
                ways: dict[int, int] | None = None, figures: frozenset[str] = frozenset(),
-          placed: dict[int, frozenset[str]] | None = None) -> str:
+          placed: dict[int, frozenset[str]] | None = None, loose: dict[int, int] | None = None) -> str:
     """Read a sentence that names both sides of a pair part by part: each clause alone, and each run
     of neighbouring clauses none of which names the other side. Stated if a part free of the other
     side states the point, else contradicted if a part contradicts it."""
@@ -417,7 +449,7 @@ def _by_clause(terms: KeyTerms, sentence: Sentence, polarity: frozenset[int], ow
     outcomes = []
     for piece, about_other_side in pieces:
         outcome = _read(terms, piece, None, polarity, own_rivals=own_rivals, split=False, ways=ways, figures=figures,
-                        placed=placed)
+                        placed=placed, loose=loose)
         # A clause naming the other side of the pair can contradict the point, never state it.
         outcomes.append(MISSING if about_other_side and outcome == STATED else outcome)
     return STATED if STATED in outcomes else CONTRADICTED if CONTRADICTED in outcomes else MISSING

@@ -37,6 +37,8 @@ class Language:
     alike: dict[str, frozenset[str]]  # word -> the words on its own side of its rows (lower: less, reduce...)
     fillers: frozenset[str] = frozenset()  # words a negation reaches past ("not *really* the cause")
     direction: dict[str, int] = field(default_factory=dict)  # direction words: +1 (more, raises), -1 (less, cuts)
+    sides: dict[str, tuple[int, int]] = field(default_factory=dict)  # any opposites word: (row, +1 left / -1 right)
+    directional_rows: frozenset[int] = frozenset()  # the rows of `direction`
 
     def is_negation(self, token: str) -> bool:
         return token in self.negations or bool(_APOSTROPHE_NT.search(token))
@@ -80,14 +82,19 @@ def language(path: Path = LANGUAGE_FILE) -> Language:
     opposites: dict[str, set[str]] = {}
     alike: dict[str, set[str]] = {}
     direction: dict[str, int] = {}
+    sides: dict[str, tuple[int, int]] = {}
+    directional_rows = set()
     directional = {t for w in data.get("directions", ()) for t in tokens(str(w))}
-    for row in data["opposites"]:
+    for number, row in enumerate(data["opposites"]):
         if len(row) != 2 or not all(row):
             raise ValueError(f"{path.name}: an opposites row must have two non-empty sides: {row}")
         left = {t for w in row[0] for t in tokens(str(w))}
         right = {t for w in row[1] for t in tokens(str(w))}
         if left & directional:
             direction.update({w: 1 for w in left} | {w: -1 for w in right})
+            directional_rows.add(number)
+        for side, words in ((1, left), (-1, right)):
+            sides.update({w: (number, side) for w in words if w not in sides})
         for side, other in ((left, right), (right, left)):
             for word in side:
                 opposites.setdefault(word, set()).update(other)
@@ -95,4 +102,5 @@ def language(path: Path = LANGUAGE_FILE) -> Language:
     verbs = frozenset(t for w in data["claim_verbs"] for t in tokens(str(w)))
     return Language(verbs, frozenset(tokens(" ".join(map(str, data["negations"])))),
                     {w: frozenset(o) for w, o in opposites.items()}, {w: frozenset(a) for w, a in alike.items()},
-                    frozenset(t for w in data.get("fillers", ()) for t in tokens(str(w))), direction)
+                    frozenset(t for w in data.get("fillers", ()) for t in tokens(str(w))), direction, sides,
+                    frozenset(directional_rows))
