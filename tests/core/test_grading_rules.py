@@ -119,3 +119,14 @@ def test_a_direction_about_something_the_terms_do_not_name_is_kept() -> None:
     terms = "shared_ptr; atomic; copy"
     assert verdict(point, terms, "Copying a shared_ptr costs more than a raw pointer since the count is atomic.") == STATED
     assert verdict(point, terms, "Copying a shared_ptr is less expensive since the count is atomic.") == CONTRADICTED
+
+
+def test_a_pair_swapped_between_ideas_contradicts_the_point() -> None:
+    """The point puts each side of a pair next to its own idea; a sentence putting each side next to
+    the other idea ("an online store for training") is not credited."""
+    point = "A feature store serves features from an offline store for training and an online store for serving."
+    terms = "feature store; offline store | batch store; online store | low-latency store"
+    assert verdict(point, terms, "The feature store keeps an offline store used for training and an online "
+                                 "store used for serving.") == STATED
+    assert verdict(point, terms, "The feature store keeps an online store used for training and an offline "
+                                 "store used for serving.") == CONTRADICTED

@@ -26,6 +26,7 @@ from bot.core.grading.claims import (
     sentences,
 )
 from bot.core.grading.feedback import CONTRADICTED, MISSING, STATED, Feedback, PointVerdict
+from bot.core.grading.implied import Implied
 from bot.core.grading.language import language, tokens
 from bot.core.grading.terms import Group, GroupMatch, KeyTerms, Plain, cached_key_terms
 from bot.core.grading.words import job_terms, top_words
@@ -198,17 +199,13 @@ def point_verdict(point: str, terms: KeyTerms, read: list[Sentence], asked: str 
     # "L2 ..., while L1 ...": both sides expected. A relation group is not exempted: it binds clause by
     # clause, so a point saying "large C ..., while small C ..." is still read part by part.
     own_rivals = frozenset(k for k in terms.rivals(own, terms.match(own), apart=False) if not terms.groups[k].relation)
-    ways = implied_directions(terms, own, terms.match(own))
-    loose = loose_directions(own, terms.match(own))
-    figures = frozenset(w for w in own.words if _is_figure(w))
-    placed = figures_near(own, terms.match(own)) if figures else {}
+    implied = Implied.of(terms, own)
     stated: str | None = None
     previous: Sentence | None = None
     contradicted: str | None = None
     for sentence in read:
         if sentence.claim:
-            outcome = _read(terms, sentence, previous, polarity, topics, own_rivals, ways=ways, figures=figures,
-                            placed=placed, loose=loose)
+            outcome = _read(terms, sentence, previous, polarity, topics, own_rivals, implied=implied)
             if outcome == CONTRADICTED and contradicted is None:
                 contradicted = sentence.text
             if outcome == STATED and stated is None:
@@ -229,8 +226,7 @@ MIN_GROUPS_FOR_ONE_LEFT_OUT = 5  # a point of 4+ groups is stated by a claim wit
 
 def _read(terms: KeyTerms, sentence: Sentence, previous: Sentence | None, polarity: frozenset[int],
           topics: frozenset[int] = frozenset(), own_rivals: frozenset[int] = frozenset(), split: bool = True,
-          ways: dict[int, int] | None = None, figures: frozenset[str] = frozenset(),
-          placed: dict[int, frozenset[str]] | None = None, loose: dict[int, int] | None = None) -> str:
+          implied: Implied | None = None) -> str:
     """One sentence against one point: STATED, CONTRADICTED or MISSING.
 
     Stated: every group is found, except that (a) groups naming the question's subject may be left
@@ -254,14 +250,9 @@ def _read(terms: KeyTerms, sentence: Sentence, previous: Sentence | None, polari
         clauses_apart = split and agrees and len(set(sentence.clause_of)) > 1
         if clauses_apart and terms.rivals(sentence, matches, agreeing) - own_rivals:
             # "precision is X, recall is Y"
-            return _by_clause(terms, sentence, polarity, own_rivals, ways, figures, placed, loose)
-        if agrees and ways and _goes_the_other_way(ways, implied_directions(terms, sentence, matches, ways)):
-            return CONTRADICTED
-        if agrees and loose and _turned_round(loose, sentence):
-            return CONTRADICTED
-        if agrees and figures and (_other_figure(figures, terms, sentence, matches)
-                                   or _figure_replaced(placed or {}, figures, sentence, matches)):
-            return CONTRADICTED
+            return _by_clause(terms, sentence, polarity, own_rivals, implied)
+        if agrees and implied is not None and implied.turned_round(terms, sentence, matches):
+            return CONTRADICTED  # the point's own words the other way round (bot/core/grading/implied.py)
         return STATED if agrees else CONTRADICTED
     if flipped:
         # The point's groups there, some said the other way round (at least as many found as flipped,
@@ -285,127 +276,6 @@ def _read(terms: KeyTerms, sentence: Sentence, previous: Sentence | None, polari
     return MISSING
 
 
-DIRECTION_REACH = 2  # a direction word this close to a term, in its clause, says which way the term goes
-
-
-def implied_directions(terms: KeyTerms, text: Sentence | Plain, matches: list[GroupMatch],
-                       only: dict[int, int] | None = None) -> dict[int, int]:
-    """Which way the text says each idea goes, for groups whose terms carry no relation of their own:
-    +1 or -1 from the direction word nearest one of the group's terms (within DIRECTION_REACH words, in
-    its clause, not part of another group's term). The key point's own text gives the point's way
-    ("more data *reduces* variance"): the implied relations of a point nobody wrote a `~` for."""
-    direction = language().direction
-    taken = {k: [span for span in g.spans] for k, g in enumerate(matches)}
-    found: dict[int, int] = {}
-    for k, spans in taken.items():
-        if terms.groups[k].relation or (only is not None and k not in only):
-            continue
-        others = [span for j, sp in taken.items() if j != k for span in sp + list(matches[j].bound)]
-        best: tuple[int, int] | None = None
-        for a, b in spans:
-            for i in range(max(0, a - DIRECTION_REACH - 1), min(len(text.words), b + DIRECTION_REACH + 1)):
-                side = direction.get(text.words[i])
-                if (side is None or text.clause_of[i] != text.clause_of[a]
-                        or any(o[0] <= i < o[1] for o in others)):
-                    continue
-                distance = 0 if a <= i < b else (a - i - 1 if i < a else i - b)
-                if best is None or distance < best[0]:
-                    best = (distance, side)
-        if best is not None:
-            found[k] = best[1]
-    return found
-
-
-def _goes_the_other_way(point: dict[int, int], said: dict[int, int]) -> bool:
-    """The sentence binds some idea the other way from the point. When every idea it binds is turned
-    round (two or more), it states the converse ("a lower threshold gives lower precision"), not a
-    contradiction."""
-    turned = [k for k in said if said[k] != point[k]]
-    kept = [k for k in said if said[k] == point[k]]
-    return bool(turned) and (bool(kept) or len(turned) == 1)
-
-
-def _is_figure(word: str) -> bool:
-    """A number or a big-O expression ("0.05", "95", "o(nlogn)")."""
-    return word.replace(".", "").isdigit() or (word.startswith("o(") and word.endswith(")"))
-
-
-def _other_figure(figures: frozenset[str], terms: KeyTerms, text: Sentence, matches: list[GroupMatch]) -> bool:
-    """The sentence states the point with figures of its own and none of the point's ("alpha 0.1"
-    where the point says 0.05, "O(n^2)" where it says O(n)): a figure next to one of the point's terms
-    (within DIRECTION_REACH words, in its clause) that the point does not give, and none it does."""
-    said = [i for i, w in enumerate(text.words) if _is_figure(w)]
-    if not said or any(text.words[i] in figures for i in said):
-        return False
-    spans = [span for g in matches for span in g.spans + g.bound]
-    for i in said:
-        kind = text.words[i].startswith("o(")
-        if not any(f.startswith("o(") == kind and ("." in f) == ("." in text.words[i]) for f in figures):
-            continue
-        if any(text.clause_of[a] == text.clause_of[i] and -DIRECTION_REACH - 1 <= i - a and i - b <= DIRECTION_REACH
-               for a, b in spans):
-            return True
-    return False
-
-
-def loose_directions(text: Plain, matches: list[GroupMatch]) -> dict[int, int]:
-    """The directions a key point states about something its terms do not name ("copying is *more*
-    expensive", "a *slower* version"): per direction row (language.yaml `directions`), the side the
-    point's words take, for rows it uses on one side only and with no word near any of its terms
-    (those are implied directions, bound to the term)."""
-    lang = language()
-    spans = [span for g in matches for span in g.spans + g.bound]
-    sides: dict[int, set[int]] = {}
-    for i, word in enumerate(text.words):
-        way = lang.sides.get(word)
-        if way is None or way[0] not in lang.directional_rows:
-            continue
-        sides.setdefault(way[0], set()).add(way[1])
-        if any(a - DIRECTION_REACH - 1 <= i < b + DIRECTION_REACH for a, b in spans):
-            sides[way[0]].add(0)  # bound to a term: not loose
-    return {row: found.pop() for row, found in sides.items() if len(found) == 1}
-
-
-def _turned_round(loose: dict[int, int], text: Sentence) -> bool:
-    """The sentence uses a loose direction of the point only the other way round."""
-    sides = language().sides
-    said: dict[int, set[int]] = {}
-    for word in text.words:
-        way = sides.get(word)
-        if way is not None and way[0] in loose:
-            said.setdefault(way[0], set()).add(way[1])
-    return any(found == {-loose[row]} for row, found in said.items())
-
-
-def figures_near(text: Sentence | Plain, matches: list[GroupMatch]) -> dict[int, frozenset[str]]:
-    """Per group, the figures within DIRECTION_REACH words of its terms, in their clause ("alpha *0.05*")."""
-    found = {}
-    for k, group in enumerate(matches):
-        near = {text.words[i] for a, b in group.spans
-                for i in range(max(0, a - DIRECTION_REACH - 1), min(len(text.words), b + DIRECTION_REACH + 1))
-                if _is_figure(text.words[i]) and text.clause_of[i] == text.clause_of[a]}
-        if near:
-            found[k] = frozenset(near)
-    return found
-
-
-def _figure_replaced(placed: dict[int, frozenset[str]], figures: frozenset[str], text: Sentence,
-                     matches: list[GroupMatch]) -> bool:
-    """An idea the point gives a figure for ("alpha 0.05") has another figure of the same kind next to
-    it in the sentence ("alpha 0.1") and not the point's: the point with its number changed."""
-    for k, said in figures_near(text, matches).items():
-        own = placed.get(k)
-        if not own or said & own:
-            continue
-        if any(f not in figures and any(_same_figure_kind(f, o) for o in own) for f in said):
-            return True
-    return False
-
-
-def _same_figure_kind(a: str, b: str) -> bool:
-    return a.startswith("o(") == b.startswith("o(") and ("." in a) == ("." in b)
-
-
 def _about_the_other_side(terms: KeyTerms, absent: list[int], sentence: Sentence, previous: Sentence | None) -> bool:
     """A sentence starting with a pronoun after one that names the other side of a left-out subject
     ("ROC-AUC is ... . It's highly sensitive to prevalence", for a point on PR-AUC written
@@ -427,8 +297,7 @@ def _counterfactual(denied: frozenset[int], polarity: frozenset[int], sentence: 
 
 
 def _by_clause(terms: KeyTerms, sentence: Sentence, polarity: frozenset[int], own_rivals: frozenset[int],
-               ways: dict[int, int] | None = None, figures: frozenset[str] = frozenset(),
-          placed: dict[int, frozenset[str]] | None = None, loose: dict[int, int] | None = None) -> str:
+               implied: Implied | None = None) -> str:
     """Read a sentence that names both sides of a pair part by part: each clause alone, and each run
     of neighbouring clauses none of which names the other side. Stated if a part free of the other
     side states the point, else contradicted if a part contradicts it."""
@@ -448,8 +317,7 @@ def _by_clause(terms: KeyTerms, sentence: Sentence, polarity: frozenset[int], ow
     pieces = [(parts[n], n in rival) for n in numbers] + [(_part(sentence, r), False) for r in runs if len(r) > 1]
     outcomes = []
     for piece, about_other_side in pieces:
-        outcome = _read(terms, piece, None, polarity, own_rivals=own_rivals, split=False, ways=ways, figures=figures,
-                        placed=placed, loose=loose)
+        outcome = _read(terms, piece, None, polarity, own_rivals=own_rivals, split=False, implied=implied)
         # A clause naming the other side of the pair can contradict the point, never state it.
         outcomes.append(MISSING if about_other_side and outcome == STATED else outcome)
     return STATED if STATED in outcomes else CONTRADICTED if CONTRADICTED in outcomes else MISSING
