@@ -130,3 +130,12 @@ def test_a_pair_swapped_between_ideas_contradicts_the_point() -> None:
                                  "store used for serving.") == STATED
     assert verdict(point, terms, "The feature store keeps an online store used for training and an offline "
                                  "store used for serving.") == CONTRADICTED
+
+
+def test_non_denies_the_term_it_prefixes() -> None:
+    """"non-linear" holds the token "linear" but says the opposite of it."""
+    point = "Linear models need numeric features standardized."
+    terms = "linear; standardi | scal | normaliz"
+    assert verdict(point, terms, "Linear models need their numeric features standardized.") == STATED
+    assert verdict(point, terms, "Non-linear models need their numeric features standardized.") == CONTRADICTED
+
