@@ -184,15 +184,24 @@ def _pair_swapped(pairs: dict[int, tuple[int, int]], text: Sentence, matches: li
     return any(said.get(row) == (second, first) for row, (first, second) in pairs.items())
 
 
+FIGURE_REACH = 4  # a figure this close to a term, in its clause, is that idea's ("500 comparisons at alpha 0.05")
+
+
 def figures_near(text: Sentence | Plain, matches: list[GroupMatch]) -> dict[int, frozenset[str]]:
-    """Per group, the figures within DIRECTION_REACH words of its terms, in their clause ("alpha *0.05*")."""
+    """Per group, the figure nearest its terms, within FIGURE_REACH words in their clause ("alpha
+    *0.05*"); the nearest only, so the figure of the next idea ("and *80* percent power") is not taken."""
     found = {}
     for k, group in enumerate(matches):
-        near = {text.words[i] for a, b in group.spans
-                for i in range(max(0, a - DIRECTION_REACH - 1), min(len(text.words), b + DIRECTION_REACH + 1))
-                if _is_figure(text.words[i]) and text.clause_of[i] == text.clause_of[a]}
-        if near:
-            found[k] = frozenset(near)
+        best: tuple[int, str] | None = None
+        for a, b in group.spans:
+            for i in range(max(0, a - FIGURE_REACH - 1), min(len(text.words), b + FIGURE_REACH + 1)):
+                if not _is_figure(text.words[i]) or text.clause_of[i] != text.clause_of[a]:
+                    continue
+                distance = 0 if a <= i < b else (a - i - 1 if i < a else i - b)
+                if best is None or distance < best[0]:
+                    best = (distance, text.words[i])
+        if best is not None:
+            found[k] = frozenset((best[1],))
     return found
 
 
