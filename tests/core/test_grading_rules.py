@@ -84,6 +84,10 @@ def test_a_direction_the_point_states_binds_its_terms() -> None:
     assert verdict(point, terms, "If you raise the threshold, precision goes up and recall drops.") == STATED
     assert verdict(point, terms, "Raising the threshold increases recall and lowers precision.") == CONTRADICTED
     assert verdict(point, terms, "Lowering the threshold decreases precision and increases recall.") == STATED
+    # one word turning two ideas is one turn, not the converse
+    cost = ("Downsampling negatives cuts training cost and storage.", "downsampl; cost | storage")
+    assert verdict(*cost, "Downsampling the negatives cuts the training cost a lot.") == STATED
+    assert verdict(*cost, "Downsampling negatives boosts training cost and storage.") == CONTRADICTED
     data = ("Adding more training data reduces variance.", "more data | more examples; variance")
     assert verdict(*data, "With more data the variance of the model drops.") == STATED
     assert verdict(*data, "More data increases the variance of the model.") == CONTRADICTED

@@ -47,7 +47,7 @@ class Implied:
         """The sentence, which holds every group of the point, says one of the point's ideas the
         other way round."""
         return bool(
-            (self.ways and _goes_the_other_way(self.ways, implied_directions(terms, sentence, matches, self.ways)))
+            (self.ways and _goes_the_other_way(self.ways, direction_words(terms, sentence, matches, self.ways)))
             or (self.loose and _turned_round(self.loose, sentence))
             or (self.pairs and _pair_swapped(self.pairs, sentence, matches))
             or (self.figures and (_other_figure(self.figures, sentence, matches)
@@ -59,18 +59,24 @@ DIRECTION_REACH = 2  # a direction word this close to a term, in its clause, say
 
 def implied_directions(terms: KeyTerms, text: Sentence | Plain, matches: list[GroupMatch],
                        only: dict[int, int] | None = None) -> dict[int, int]:
+    """The side of each idea's direction (see `direction_words`)."""
+    return {k: side for k, (side, _) in direction_words(terms, text, matches, only).items()}
+
+
+def direction_words(terms: KeyTerms, text: Sentence | Plain, matches: list[GroupMatch],
+                    only: dict[int, int] | None = None) -> dict[int, tuple[int, int]]:
     """Which way the text says each idea goes, for groups whose terms carry no relation of their own:
     +1 or -1 from the direction word nearest one of the group's terms (within DIRECTION_REACH words, in
     its clause, not part of another group's term). The key point's own text gives the point's way
     ("more data *reduces* variance"): the implied relations of a point nobody wrote a `~` for."""
     direction = language().direction
     taken = {k: [span for span in g.spans] for k, g in enumerate(matches)}
-    found: dict[int, int] = {}
+    found: dict[int, tuple[int, int]] = {}
     for k, spans in taken.items():
         if terms.groups[k].relation or (only is not None and k not in only):
             continue
         others = [span for j, sp in taken.items() if j != k for span in sp + list(matches[j].bound)]
-        best: tuple[int, int] | None = None
+        best: tuple[int, int, int] | None = None
         for a, b in spans:
             for i in range(max(0, a - DIRECTION_REACH - 1), min(len(text.words), b + DIRECTION_REACH + 1)):
                 side = direction.get(text.words[i])
@@ -79,19 +85,20 @@ def implied_directions(terms: KeyTerms, text: Sentence | Plain, matches: list[Gr
                     continue
                 distance = 0 if a <= i < b else (a - i - 1 if i < a else i - b)
                 if best is None or distance < best[0]:
-                    best = (distance, side)
+                    best = (distance, side, i)
         if best is not None:
-            found[k] = best[1]
+            found[k] = (best[1], best[2])
     return found
 
 
-def _goes_the_other_way(point: dict[int, int], said: dict[int, int]) -> bool:
+def _goes_the_other_way(point: dict[int, int], said: dict[int, tuple[int, int]]) -> bool:
     """The sentence binds some idea the other way from the point. When every idea it binds is turned
-    round (two or more), it states the converse ("a lower threshold gives lower precision"), not a
-    contradiction."""
-    turned = [k for k in said if said[k] != point[k]]
-    kept = [k for k in said if said[k] == point[k]]
-    return bool(turned) and (bool(kept) or len(turned) == 1)
+    round by words of their own (two or more), it states the converse ("a *lower* threshold gives
+    *lower* precision"), not a contradiction; one word turning two ideas ("downsampling *boosts*
+    cost") is one turn."""
+    turned = [k for k in said if said[k][0] != point[k]]
+    kept = [k for k in said if said[k][0] == point[k]]
+    return bool(turned) and (bool(kept) or len({said[k][1] for k in turned}) == 1)
 
 
 def _is_figure(word: str) -> bool:
