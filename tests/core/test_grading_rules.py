@@ -143,3 +143,12 @@ def test_non_denies_the_term_it_prefixes() -> None:
     assert verdict(point, terms, "Linear models need their numeric features standardized.") == STATED
     assert verdict(point, terms, "Non-linear models need their numeric features standardized.") == CONTRADICTED
 
+
+
+def test_a_pronoun_subject_counts_for_a_contradiction() -> None:
+    """"It" refers to the subject named just before, so a sentence saying the point's claim the other
+    way about "it" is flagged even though it does not repeat the subject."""
+    point = "BatchNorm is unstable with small batches because their statistics are noisy."
+    terms = "batchnorm | batch norm; small batch; unstable | noisy"
+    answer = "BatchNorm uses the statistics of the batch. It's actually more stable with small batches."
+    assert verdict(point, terms, answer) == CONTRADICTED

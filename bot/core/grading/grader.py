@@ -257,9 +257,13 @@ def _read(terms: KeyTerms, sentence: Sentence, previous: Sentence | None, polari
     if flipped:
         # The point's groups there, some said the other way round (at least as many found as flipped,
         # so a sentence about another subject is not read as a denial); or an idea bound to the wrong
-        # relation ("L1 is a Gaussian prior") in a sentence holding at least half of the point.
+        # relation ("L1 is a Gaussian prior") in a sentence holding at least half of the point. The
+        # question's subject and a pronoun's subject from the sentence before count as there ("It's
+        # actually more stable with small batches" after a sentence on BatchNorm).
         anchored = any(g.anchored for g in matches)
-        whole = (sum(found) + flipped == n and sum(found) >= flipped) or (anchored and 2 * (sum(found) + flipped) >= n)
+        there = sum(found) + sum(1 for k in range(n) if not found[k] and not matches[k].flipped
+                                 and (k in topics or _refers_back(terms.groups[k], sentence, previous)))
+        whole = (there + flipped == n and there >= flipped) or (anchored and 2 * (there + flipped) >= n)
         return CONTRADICTED if whole and agrees else MISSING
     if not agrees:
         return MISSING
@@ -274,6 +278,12 @@ def _read(terms: KeyTerms, sentence: Sentence, previous: Sentence | None, polari
     if len(absent) == 1 and n >= MIN_GROUPS_FOR_ONE_LEFT_OUT:
         return STATED
     return MISSING
+
+
+def _refers_back(group: Group, sentence: Sentence, previous: Sentence | None) -> bool:
+    """The sentence starts with a pronoun and the sentence before names the group's idea."""
+    return (previous is not None and bool(sentence.words) and sentence.words[0] in PRONOUNS
+            and KeyTerms((group,)).match(previous)[0].found)
 
 
 def _about_the_other_side(terms: KeyTerms, absent: list[int], sentence: Sentence, previous: Sentence | None) -> bool:
