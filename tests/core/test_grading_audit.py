@@ -23,7 +23,8 @@ from bot.core.questions import QuestionBank
 # Measured 2026-11-30 06:35 UTC with the implied directions and figures rules, while the key terms were
 # under review (docs/grading.md): 197 of 702 wrong sentences from the 1,393 key points still credited
 # (106 direction, 43 number, 36 pair, 12 complexity; the opposites rows linear/quadratic, exact/approximate,
-# parallel/sequential and global/local added 4 pair swaps).
+# parallel/sequential and global/local added 4 pair swaps). Re-measured at 07:32 after the reviews: 197
+# (107 direction, 42 number, 36 pair, 12 complexity).
 MAX_STILL_CREDITED = 197
 _WORD = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?![\w-])")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?!\w|\.\d)")
