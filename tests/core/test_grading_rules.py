@@ -152,3 +152,23 @@ def test_a_pronoun_subject_counts_for_a_contradiction() -> None:
     terms = "batchnorm | batch norm; small batch; unstable | noisy"
     answer = "BatchNorm uses the statistics of the batch. It's actually more stable with small batches."
     assert verdict(point, terms, answer) == CONTRADICTED
+
+
+@pytest.mark.parametrize(("written", "same_as"), [
+    ("O(n^2)", "O(n squared)"), ("O(n²)", "O(n squared)"), ("O(m*n)", "O(nm)"), ("O(n times m)", "O(mn)"),
+    ("O(V + E)", "O(E+V)"), ("O(N^3)", "O(n cubed)"), ("O(n * k * d)", "O(nkd)"),
+])
+def test_a_complexity_has_one_spelling(written: str, same_as: str) -> None:
+    assert tokens(written)[0] == tokens(same_as)[0]
+    assert tokens("O(n log n)")[0] != tokens("O(n)")[0] != tokens("O(n^2)")[0]
+    assert "2" not in tokens("O(n^2) time") and tokens("mean squared error") == ["mean", "squared", "error"]
+
+
+def test_a_complexity_written_another_way_is_not_a_different_figure() -> None:
+    """"O(n^2)" for a point that says "O(n squared)": the 2 of the power is no figure of its own, so it is
+    not read against the point's other figures (its "O(1)")."""
+    point = "The total time is O(n squared) after O(n log n) sorting, with O(1) extra space."
+    terms = "n squared | quadratic | o(n^2); sort | n log n; o(1) | constant | no extra | in place"
+    assert verdict(point, terms, "It is O(n^2) overall after sorting in n log n, with O(1) extra space.") == STATED
+    assert verdict(point, terms, "Overall it is O(n^2), since sorting is only n log n.") == MISSING
+    assert verdict(point, terms, "It is O(n^3) overall after sorting in n log n, with O(1) extra space.") != STATED

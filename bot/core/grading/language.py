@@ -47,7 +47,19 @@ class Language:
 # Big-O notation: "O(n log k)" is one token "o(nlogk)" (then its inner words), so a key term "O(n)"
 # is not found in "O(n log n)" or "O(n^2)": a wrong complexity is the commonest wrong claim about it.
 _BIG_O = re.compile(r"\bo\(([^()]{1,24})\)")
-_BIG_O_NOISE = str.maketrans({" ": "", "*": "", "^": "", "·": "", "²": "2", "³": "3"})
+_BIG_O_NOISE = str.maketrans({" ": "", "*": "", "^": "", "·": "", "×": "", "²": "2", "³": "3"})
+_BIG_O_WORDS = ((re.compile(r"\s*\bsquared\b"), "2"), (re.compile(r"\s*\bcubed\b"), "3"),
+                (re.compile(r"\btimes\b"), ""))
+
+
+def big_o(expression: str) -> str:
+    """One spelling per complexity, so a correct answer is not read as a different one: "n squared",
+    "n^2" and "n²" are n2; a product of single letters is order-free ("m*n", "n m" -> mn); a sum too
+    ("V + E" = "E+V"). Anything else ("n log n") is kept as written, without spaces."""
+    for pattern, replacement in _BIG_O_WORDS:
+        expression = pattern.sub(replacement, expression)
+    terms = expression.translate(_BIG_O_NOISE).split("+")
+    return "+".join(sorted("".join(sorted(t)) if t.isalpha() and "log" not in t else t for t in terms))
 
 
 def tokens(text: str) -> list[str]:
@@ -58,14 +70,20 @@ def tokens(text: str) -> list[str]:
     start = 0
     for match in _BIG_O.finditer(text):
         found += _words(text[start:match.start()])
-        found.append(f"o({match.group(1).translate(_BIG_O_NOISE)})")
-        found += _words(match.group(1))
+        found.append(f"o({big_o(match.group(1))})")
+        found += _words(match.group(1))  # "n^2" is one word, n2: its 2 is no figure of its own
         start = match.end()
     return found + _words(text[start:])
 
 
+_POWER = re.compile(r"([a-z])\s*(?:\^|\*\*)\s*(\d)|([a-z])([²³])")
+_SPOKEN_POWER = re.compile(r"\b([a-z])\s+(squared|cubed)\b")  # "n squared" (a variable), not "mean squared"
+
+
 def _words(text: str) -> list[str]:
     found = []
+    text = _POWER.sub(lambda m: (m[1] or m[3]) + (m[2] or {"²": "2", "³": "3"}[m[4]]), text)  # n^2, n² -> n2
+    text = _SPOKEN_POWER.sub(lambda m: m[1] + ("2" if m[2] == "squared" else "3"), text)
     for raw in _TOKEN.findall(text):
         token = raw.rstrip(".")
         if token.endswith("'s"):
