@@ -26,7 +26,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -215,8 +215,8 @@ class VectorStore:
         progress: Callable[[int], None] | None = None,
         owner: str = LIBRARY_KEY,
         reuse: dict[str, np.ndarray] | None = None,
-        recorded: set[str] = frozenset(),
-        to_chunks: set[str] = frozenset(),
+        recorded: Collection[str] = (),
+        to_chunks: Collection[str] = (),
     ) -> None:
         """Embed in large batches and store each batch while the next one is being embedded:
         encoding is the expensive part, and overlapping the writes with it keeps ingest close to the
@@ -246,7 +246,12 @@ class VectorStore:
                 pending.result()
 
     def _store_batch(
-        self, chunks: list[Chunk], vectors: np.ndarray, owner: str, recorder: VersionRecorder, to_chunks: set[str]
+        self,
+        chunks: list[Chunk],
+        vectors: np.ndarray,
+        owner: str,
+        recorder: VersionRecorder,
+        to_chunks: Collection[str],
     ) -> None:
         rows = [i for i, c in enumerate(chunks) if c.id in to_chunks]
         if rows:

@@ -47,18 +47,23 @@ class Language:
 # Big-O notation: "O(n log k)" is one token "o(nlogk)" (then its inner words), so a key term "O(n)"
 # is not found in "O(n log n)" or "O(n^2)": a wrong complexity is the commonest wrong claim about it.
 _BIG_O = re.compile(r"\bo\(([^()]{1,24})\)")
-_BIG_O_NOISE = str.maketrans({" ": "", "*": "", "^": "", "·": "", "×": "", "²": "2", "³": "3"})
-_BIG_O_WORDS = ((re.compile(r"\s*\bsquared\b"), "2"), (re.compile(r"\s*\bcubed\b"), "3"),
-                (re.compile(r"\btimes\b"), ""))
+_BIG_O_NOISE = str.maketrans({" ": "", "*": "", "^": "", "·": "", "×": ""})
+_TIMES = re.compile(r"\btimes\b")
+# A power of a variable is one word ("n^2", "n**2", "n²", "n squared" -> n2; not "mean squared"), in
+# prose and inside big-O alike, so its exponent is never read as a figure of its own.
+_POWER = re.compile(r"([a-z])\s*(?:\^|\*\*)\s*(\d)|([a-z])([²³])|\b([a-z])\s+(squared|cubed)\b")
+_EXPONENT = {"²": "2", "³": "3", "squared": "2", "cubed": "3"}
+
+
+def _powers(text: str) -> str:
+    return _POWER.sub(lambda m: (m[1] or m[3] or m[5]) + (m[2] or _EXPONENT[m[4] or m[6]]), text)
 
 
 def big_o(expression: str) -> str:
     """One spelling per complexity, so a correct answer is not read as a different one: "n squared",
     "n^2" and "n²" are n2; a product of single letters is order-free ("m*n", "n m" -> mn); a sum too
     ("V + E" = "E+V"). Anything else ("n log n") is kept as written, without spaces."""
-    for pattern, replacement in _BIG_O_WORDS:
-        expression = pattern.sub(replacement, expression)
-    terms = expression.translate(_BIG_O_NOISE).split("+")
+    terms = _TIMES.sub("", _powers(expression)).translate(_BIG_O_NOISE).split("+")
     return "+".join(sorted("".join(sorted(t)) if t.isalpha() and "log" not in t else t for t in terms))
 
 
@@ -76,15 +81,9 @@ def tokens(text: str) -> list[str]:
     return found + _words(text[start:])
 
 
-_POWER = re.compile(r"([a-z])\s*(?:\^|\*\*)\s*(\d)|([a-z])([²³])")
-_SPOKEN_POWER = re.compile(r"\b([a-z])\s+(squared|cubed)\b")  # "n squared" (a variable), not "mean squared"
-
-
 def _words(text: str) -> list[str]:
     found = []
-    text = _POWER.sub(lambda m: (m[1] or m[3]) + (m[2] or {"²": "2", "³": "3"}[m[4]]), text)  # n^2, n² -> n2
-    text = _SPOKEN_POWER.sub(lambda m: m[1] + ("2" if m[2] == "squared" else "3"), text)
-    for raw in _TOKEN.findall(text):
+    for raw in _TOKEN.findall(_powers(text)):
         token = raw.rstrip(".")
         if token.endswith("'s"):
             token = token[:-2]

@@ -39,8 +39,7 @@ MIN_PASTE_CHARS = 80  # shorter than this, what follows a request is not a posti
 MIN_POSTING_CHARS = 200  # a posting pasted without a request is at least this long
 LEAD_CHARS = 120  # a request line is short; a longer first line is the posting itself
 DUTIES_OR_REQUIREMENTS = {"responsibilities", "minimum_qualifications"}  # sections a resume does not have
-_LINK = re.compile(r"https?://\S+\Z")
-_TRAILING_LINK = re.compile(r"https?://\S+\s*\Z")
+_LINK = re.compile(r"https?://\S+")
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ class PostingRequests:
             return None
         lead, rest = split_lead(text)
         if lead and self.is_request(lead):
-            if _LINK.match(rest):
+            if _LINK.fullmatch(rest):
                 return PostingInMessage(url=rest)
             if len(rest) >= MIN_PASTE_CHARS:
                 return PostingInMessage(text=rest)
@@ -91,9 +90,9 @@ def split_lead(text: str) -> tuple[str, str]:
     else the first line, cut at its first colon when text follows on the same line ("add this
     posting: Senior ML Engineer…"). No lead when the first line is long: it is the posting itself."""
     first, _, after = text.partition("\n")
-    link = _TRAILING_LINK.search(first)
-    if link and not after.strip():
-        return first[: link.start()].strip().rstrip(":").strip(), link.group(0).strip()
+    link = _LINK.search(first)
+    if link and not first[link.end():].strip() and not after.strip():
+        return first[: link.start()].strip().rstrip(":").strip(), link.group(0)
     head, colon, tail = first.partition(":")
     if colon and tail.strip() and len(head) <= LEAD_CHARS:
         return head.strip(), (tail + ("\n" + after if after else "")).strip()
