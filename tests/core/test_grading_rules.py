@@ -172,3 +172,32 @@ def test_a_complexity_written_another_way_is_not_a_different_figure() -> None:
     assert verdict(point, terms, "It is O(n^2) overall after sorting in n log n, with O(1) extra space.") == STATED
     assert verdict(point, terms, "Overall it is O(n^2), since sorting is only n log n.") == MISSING
     assert verdict(point, terms, "It is O(n^3) overall after sorting in n log n, with O(1) extra space.") != STATED
+
+
+@pytest.mark.parametrize("answer", [
+    "Popularity is an irrelevant issue here, every item gets the same number of neighbours.",
+    "You can ignore the popularity issue in item-based CF.",
+    "Popularity barely matters for item-based CF.",
+])
+def test_a_denial_in_plain_words_contradicts(answer: str) -> None:
+    """Candidates deny a point without "not": "X is irrelevant", "you can ignore X", "X barely matters"."""
+    point = "Popularity bias matters in item-based CF, so co-occurrence is normalised."
+    terms = "popular; matter | problem | issue"
+    assert verdict(point, terms, "Popularity bias matters in item-based CF.") == STATED
+    assert verdict(point, terms, answer) == CONTRADICTED
+
+
+def test_a_negation_denies_an_idea_joined_by_or() -> None:
+    """"doesn't use a Taylor expansion or Hessians" denies the Hessians as well, however far."""
+    point = "XGBoost uses a second-order Taylor expansion with Hessians."
+    terms = "xgboost; second-order | hessian | taylor"
+    assert verdict(point, terms, "XGBoost doesn't use a Taylor expansion or Hessians, it is first order.") == CONTRADICTED
+    assert verdict(point, terms, "XGBoost uses a Taylor expansion or, in other words, Hessians.") == STATED
+
+
+def test_a_contraction_starts_a_new_negation_scope() -> None:
+    """"without labels I'd compare the feature distributions": "without" denies the labels only."""
+    point = "Feature distributions are compared against the training data."
+    terms = "feature; distribution; compare | against | training"
+    answer = "For drift without labels I'd compare the feature distributions against the training data."
+    assert verdict(point, terms, answer) == STATED

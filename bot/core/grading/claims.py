@@ -169,7 +169,7 @@ def read_sentence(sentence: str) -> Sentence:
         for item, keyword in pieces:
             scope += 1
             for word in item:
-                if word in SCOPE_BREAKS:
+                if word in SCOPE_BREAKS or word.partition("'")[0] in SCOPE_BREAKS:  # "I'd", "it's"
                     scope += 1
                 words.append(word)
                 clause_of.append(number)

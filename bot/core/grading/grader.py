@@ -151,15 +151,19 @@ def _denied(matches: list[GroupMatch], text: Sentence | Plain) -> frozenset[int]
     for i, word in enumerate(text.words):
         if i in consumed or not lang.is_negation(word):
             continue
+        reach = NEGATION_REACH
         following = [a for a in starts if i < a and text.scope_of[a] == text.scope_of[i]
-                     and _words_between(text, i, a) < NEGATION_REACH]
+                     and _words_between(text, i, a) < reach]
         if following:
             denied_starts.add(following[0])
             # Other mentions of that idea within its reach are denied with it ("never mix information
             # across examples": "mix" and "across examples" are one idea).
             # "not peek and stop early": "and" or "or" joining the same idea keeps it under the negation.
+            # "doesn't use a Taylor expansion or Hessians": an idea joined by "or" in its scope is denied too.
             denied_starts.update(a for spans in deciding if any(s == following[0] for s, _ in spans)
-                                 for a, _ in spans if a > following[0] and _words_between(text, i, a) < NEGATION_REACH
+                                 for a, _ in spans if a > following[0]
+                                 and (_words_between(text, i, a) < reach
+                                      or {"or", "nor"} & set(text.words[following[0]:a]))
                                  and not any(w in SCOPE_BREAKS and w not in ("and", "or") for w in text.words[i + 1:a]))
             continue
         # Nothing of the point after it: the negation denies what it follows ("skew isn't an issue").
