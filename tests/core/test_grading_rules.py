@@ -201,3 +201,21 @@ def test_a_contraction_starts_a_new_negation_scope() -> None:
     terms = "feature; distribution; compare | against | training"
     answer = "For drift without labels I'd compare the feature distributions against the training data."
     assert verdict(point, terms, answer) == STATED
+
+
+def test_a_loose_direction_is_turned_round_only_about_the_same_thing() -> None:
+    """"small gradients" in the point is not turned round by "scales the loss up": a loose direction
+    contradicts only when the other side qualifies the same word ("less expensive")."""
+    point = "GradScaler multiplies the loss before backward so small fp16 gradients do not underflow."
+    terms = "gradscaler | scaler; multipl | scale; underflow"
+    answer = "GradScaler scales the loss up before backward so the gradients don't underflow in fp16."
+    assert verdict(point, terms, answer) == STATED
+    assert verdict(point, terms, "GradScaler scales the loss so big fp16 gradients do not underflow.") == CONTRADICTED
+
+
+def test_an_idea_the_point_names_both_denied_and_not_may_be_said_either_way() -> None:
+    """The point says "concurrent accesses ... are never data races" with both in one group."""
+    point = "std::atomic operations are indivisible, so concurrent accesses to the same atomic are never data races."
+    terms = "atomic; indivisible | all at once; data race | race | concurrent"
+    answer = "std::atomic operations happen as one indivisible step, so it's not a data race."
+    assert verdict(point, terms, answer) == STATED

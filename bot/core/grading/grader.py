@@ -139,7 +139,14 @@ def point_polarity(terms: KeyTerms, point: str) -> frozenset[int]:
     return _denied(terms.match(text), text)
 
 
-def _denied(matches: list[GroupMatch], text: Sentence | Plain) -> frozenset[int]:
+def either_polarity(terms: KeyTerms, point: str) -> frozenset[int]:
+    """Groups the point names both denied and not ("*concurrent* accesses ... are *never* data races",
+    with both words in one group): an answer may say that idea either way."""
+    text = Plain(tuple(tokens(point)))
+    return _denied(terms.match(text), text, any_mention=True) - _denied(terms.match(text), text)
+
+
+def _denied(matches: list[GroupMatch], text: Sentence | Plain, any_mention: bool = False) -> frozenset[int]:
     """Groups every occurrence of which a negation word denies ("it does not reduce variance"). A
     negation denies the first key term after it in its scope (up to the next comma or connective),
     within NEGATION_REACH words, and no other."""
@@ -176,7 +183,8 @@ def _denied(matches: list[GroupMatch], text: Sentence | Plain) -> frozenset[int]
         for a, b in sorted(spans):
             if a in denied_starts:
                 denied_starts.update(c for c, _ in spans if c == b)
-    return frozenset(k for k, spans in enumerate(deciding) if spans and all(a in denied_starts for a, _ in spans))
+    which = any if any_mention else all
+    return frozenset(k for k, spans in enumerate(deciding) if spans and which(a in denied_starts for a, _ in spans))
 
 
 def _words_between(text: Sentence | Plain, i: int, j: int) -> int:
@@ -198,6 +206,7 @@ def point_verdict(point: str, terms: KeyTerms, read: list[Sentence], asked: str 
     point's polarity; contradicted when one has the point's terms denied or flipped and none states
     it (STATED_OUTWEIGHS)."""
     polarity = point_polarity(terms, point)
+    either = either_polarity(terms, point)
     topics = topic_groups(terms, asked) if asked else frozenset()
     own = Plain(tuple(tokens(point)))
     # "L2 ..., while L1 ...": both sides expected. A relation group is not exempted: it binds clause by
@@ -209,7 +218,7 @@ def point_verdict(point: str, terms: KeyTerms, read: list[Sentence], asked: str 
     contradicted: str | None = None
     for sentence in read:
         if sentence.claim:
-            outcome = _read(terms, sentence, previous, polarity, topics, own_rivals, implied=implied)
+            outcome = _read(terms, sentence, previous, polarity, topics, own_rivals, implied=implied, either=either)
             if outcome == CONTRADICTED and contradicted is None:
                 contradicted = sentence.text
             if outcome == STATED and stated is None:
@@ -230,7 +239,7 @@ MIN_GROUPS_FOR_ONE_LEFT_OUT = 5  # a point of 4+ groups is stated by a claim wit
 
 def _read(terms: KeyTerms, sentence: Sentence, previous: Sentence | None, polarity: frozenset[int],
           topics: frozenset[int] = frozenset(), own_rivals: frozenset[int] = frozenset(), split: bool = True,
-          implied: Implied | None = None) -> str:
+          implied: Implied | None = None, either: frozenset[int] = frozenset()) -> str:
     """One sentence against one point: STATED, CONTRADICTED or MISSING.
 
     Stated: every group is found, except that (a) groups naming the question's subject may be left
@@ -248,13 +257,14 @@ def _read(terms: KeyTerms, sentence: Sentence, previous: Sentence | None, polari
         return MISSING
     if _listed_together(matches, sentence):
         return MISSING
-    agrees = denied - double == polarity or _counterfactual(denied - double, polarity, sentence)
+    agrees = (denied - double - either == polarity - either
+              or _counterfactual(denied - double - either, polarity - either, sentence))
     if all(found):
         agreeing = tuple(span for k in double for span in matches[k].flipped)
         clauses_apart = split and agrees and len(set(sentence.clause_of)) > 1
         if clauses_apart and terms.rivals(sentence, matches, agreeing) - own_rivals:
             # "precision is X, recall is Y"
-            return _by_clause(terms, sentence, polarity, own_rivals, implied)
+            return _by_clause(terms, sentence, polarity, own_rivals, implied, either)
         if agrees and implied is not None and implied.turned_round(terms, sentence, matches):
             return CONTRADICTED  # the point's own words the other way round (bot/core/grading/implied.py)
         return STATED if agrees else CONTRADICTED
@@ -311,7 +321,7 @@ def _counterfactual(denied: frozenset[int], polarity: frozenset[int], sentence: 
 
 
 def _by_clause(terms: KeyTerms, sentence: Sentence, polarity: frozenset[int], own_rivals: frozenset[int],
-               implied: Implied | None = None) -> str:
+               implied: Implied | None = None, either: frozenset[int] = frozenset()) -> str:
     """Read a sentence that names both sides of a pair part by part: each clause alone, and each run
     of neighbouring clauses none of which names the other side. Stated if a part free of the other
     side states the point, else contradicted if a part contradicts it."""
@@ -331,7 +341,8 @@ def _by_clause(terms: KeyTerms, sentence: Sentence, polarity: frozenset[int], ow
     pieces = [(parts[n], n in rival) for n in numbers] + [(_part(sentence, r), False) for r in runs if len(r) > 1]
     outcomes = []
     for piece, about_other_side in pieces:
-        outcome = _read(terms, piece, None, polarity, own_rivals=own_rivals, split=False, implied=implied)
+        outcome = _read(terms, piece, None, polarity, own_rivals=own_rivals, split=False, implied=implied,
+                        either=either)
         # A clause naming the other side of the pair can contradict the point, never state it.
         outcomes.append(MISSING if about_other_side and outcome == STATED else outcome)
     return STATED if STATED in outcomes else CONTRADICTED if CONTRADICTED in outcomes else MISSING

@@ -31,7 +31,7 @@ class Implied:
     """What one key point's text implies (see the module docstring)."""
 
     ways: dict[int, int] = field(default_factory=dict)
-    loose: dict[int, int] = field(default_factory=dict)
+    loose: dict[int, tuple[int, frozenset[str]]] = field(default_factory=dict)
     pairs: dict[int, tuple[int, int]] = field(default_factory=dict)
     figures: frozenset[str] = frozenset()
     placed: dict[int, frozenset[str]] = field(default_factory=dict)
@@ -124,33 +124,53 @@ def _other_figure(figures: frozenset[str], text: Sentence, matches: list[GroupMa
     return False
 
 
-def loose_directions(text: Plain, matches: list[GroupMatch]) -> dict[int, int]:
+def loose_directions(text: Plain, matches: list[GroupMatch]) -> dict[int, tuple[int, frozenset[str]]]:
     """The directions a key point states about something its terms do not name ("copying is *more*
     expensive", "a *slower* version"): per direction row (language.yaml `directions`), the side the
-    point's words take, for rows it uses on one side only and with no word near any of its terms
-    (those are implied directions, bound to the term)."""
+    point's words take and the words they qualify (their content-word neighbours), for rows it uses
+    on one side only and with no word near any of its terms (those are implied directions, bound to
+    the term)."""
     lang = language()
     spans = [span for g in matches for span in g.spans + g.bound]
     sides: dict[int, set[int]] = {}
+    qualified: dict[int, set[str]] = {}
     for i, word in enumerate(text.words):
         way = lang.sides.get(word)
         if way is None or way[0] not in lang.directional_rows:
             continue
         sides.setdefault(way[0], set()).add(way[1])
+        qualified.setdefault(way[0], set()).update(_neighbours(text.words, i))
         if any(a - DIRECTION_REACH - 1 <= i < b + DIRECTION_REACH for a, b in spans):
             sides[way[0]].add(0)  # bound to a term: not loose
-    return {row: found.pop() for row, found in sides.items() if len(found) == 1}
+    return {row: (found.pop(), frozenset(qualified[row])) for row, found in sides.items() if len(found) == 1}
 
 
-def _turned_round(loose: dict[int, int], text: Sentence) -> bool:
-    """The sentence uses a loose direction of the point only the other way round."""
+def _neighbours(words: tuple[str, ...], i: int) -> set[str]:
+    """The content words right beside a direction word (what it says goes up or down), as stems."""
+    from bot.core.text import STOPWORDS
+
+    def content(w: str) -> bool:
+        return w not in STOPWORDS and w not in language().sides and len(w) > 2
+
+    return {w[:STEM] for w in words[max(0, i - 1):i] + words[i + 1:i + 2] if content(w)}
+
+
+STEM = 5  # "expensive"/"expense": a neighbour is compared by its first letters
+
+
+def _turned_round(loose: dict[int, tuple[int, frozenset[str]]], text: Sentence) -> bool:
+    """The sentence uses a loose direction of the point only the other way round, about the same
+    thing ("*less* expensive" for "*more* expensive"; "scales the loss *up*" is not about "*small*
+    gradients")."""
     sides = language().sides
     said: dict[int, set[int]] = {}
-    for word in text.words:
+    for i, word in enumerate(text.words):
         way = sides.get(word)
         if way is not None and way[0] in loose:
-            said.setdefault(way[0], set()).add(way[1])
-    return any(found == {-loose[row]} for row, found in said.items())
+            side, qualified = loose[way[0]]
+            if way[1] == side or _neighbours(text.words, i) & qualified:
+                said.setdefault(way[0], set()).add(way[1])
+    return any(found == {-loose[row][0]} for row, found in said.items())
 
 
 PAIR_REACH = 3  # a side of a pair this close to a term, in its clause, belongs to that term's idea
