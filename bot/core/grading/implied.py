@@ -149,8 +149,10 @@ def _neighbours(words: tuple[str, ...], i: int) -> set[str]:
     """The content words right beside a direction word (what it says goes up or down), as stems."""
     from bot.core.text import STOPWORDS
 
+    lang = language()
+
     def content(w: str) -> bool:
-        return w not in STOPWORDS and w not in language().sides and len(w) > 2
+        return w not in STOPWORDS and len(w) > 2 and lang.sides.get(w, (None,))[0] not in lang.directional_rows
 
     return {w[:STEM] for w in words[max(0, i - 1):i] + words[i + 1:i + 2] if content(w)}
 
@@ -161,14 +163,15 @@ STEM = 5  # "expensive"/"expense": a neighbour is compared by its first letters
 def _turned_round(loose: dict[int, tuple[int, frozenset[str]]], text: Sentence) -> bool:
     """The sentence uses a loose direction of the point only the other way round, about the same
     thing ("*less* expensive" for "*more* expensive"; "scales the loss *up*" is not about "*small*
-    gradients")."""
+    gradients"). A direction qualifying nothing in the point ("the work I dropped") is turned round by
+    any word of its row."""
     sides = language().sides
     said: dict[int, set[int]] = {}
     for i, word in enumerate(text.words):
         way = sides.get(word)
         if way is not None and way[0] in loose:
             side, qualified = loose[way[0]]
-            if way[1] == side or _neighbours(text.words, i) & qualified:
+            if way[1] == side or not qualified or _neighbours(text.words, i) & qualified:
                 said.setdefault(way[0], set()).add(way[1])
     return any(found == {-loose[row][0]} for row, found in said.items())
 
