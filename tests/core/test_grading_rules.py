@@ -219,3 +219,17 @@ def test_an_idea_the_point_names_both_denied_and_not_may_be_said_either_way() ->
     terms = "atomic; indivisible | all at once; data race | race | concurrent"
     answer = "std::atomic operations happen as one indivisible step, so it's not a data race."
     assert verdict(point, terms, answer) == STATED
+
+
+@pytest.mark.parametrize(("term", "token", "expected"), [
+    ("depends", "depending", True),
+    ("squeezes", "squeezing", True),
+    ("rotates", "rotated", True),
+    ("parameters", "parameter", False),  # a bare form is not widened: terms are written that way
+    ("biased", "bias", False),
+    ("class", "classes", True),  # the inflections of a term word, as before
+])
+def test_a_term_word_matches_other_inflections_of_it(term: str, token: str, expected: bool) -> None:
+    from bot.core.grading.terms import word_matches
+
+    assert word_matches(term, token) is expected

@@ -24,7 +24,9 @@ from typing import Protocol
 from bot.core.grading.language import language, tokens
 
 MIN_PREFIX = 5  # a term word this long also matches words it begins ("penaliz" -> "penalizes")
+MIN_STEMMED = 5  # a term word this long also matches other inflections of it
 _SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers")
+_VERB_ENDINGS = ("ing", "ed", "es", "s")
 Term = tuple[str, ...]
 Span = tuple[int, int]
 
@@ -170,7 +172,22 @@ def word_matches(term_word: str, token: str) -> bool:
         return False
     if len(term_word) >= MIN_PREFIX and token.startswith(term_word):
         return True
-    return token in _inflections(term_word)
+    if token in _inflections(term_word):
+        return True
+    # Another inflection of the same word ("depends" -> "depending", "squeezes" -> "squeezing"); a bare
+    # form is not widened ("parameters" stays plural, "biased" is not "bias": terms are written that way).
+    base = _inflected_base(term_word)
+    return len(term_word) >= MIN_STEMMED and base is not None and base == _inflected_base(token)
+
+
+@cache
+def _inflected_base(word: str) -> str | None:
+    """The word without its inflection ("depending" -> "depend", "squeezes" -> "squeez"), or None for a
+    word with none."""
+    for ending in _VERB_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3 and word.isalpha() and not word.endswith("ss"):
+            return word[: -len(ending)].removesuffix("e")
+    return None
 
 
 @cache
