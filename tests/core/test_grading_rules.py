@@ -233,3 +233,25 @@ def test_a_term_word_matches_other_inflections_of_it(term: str, token: str, expe
     from bot.core.grading.terms import word_matches
 
     assert word_matches(term, token) is expected
+
+
+@pytest.mark.parametrize(("answer", "expected"), [
+    ("Before blaming the idea, sanity checks like overfitting a small batch weren't necessary.", CONTRADICTED),
+    ("Before blaming the idea, sanity checks like overfitting a tiny batch are useless.", CONTRADICTED),
+    ("Before blaming the idea, sanity checks like overfitting a tiny batch ruled out a bug.", STATED),
+    # an idiom, not a denial
+    ("Sanity checks like overfitting a tiny batch come first, no matter what the idea is.", STATED),
+])
+def test_a_denied_predicate_denies_its_whole_subject(answer: str, expected: str) -> None:
+    """"X weren't necessary" denies X however long the subject ("sanity checks like overfitting a small
+    batch"), where a negation otherwise reaches only the words right after or before it."""
+    point = "To rule out a bug, I ran sanity checks such as overfitting a tiny dataset before blaming the idea."
+    terms = "sanity check | overfit; first | before | rule out"
+    assert verdict(point, terms, answer) == expected
+
+
+def test_a_denied_predicate_is_no_counterfactual() -> None:
+    """"grows without limit, so recursion depth never matters" is no "without A, never B" counterfactual."""
+    point = "The stack is limited in size, so deep recursion can cause stack overflow."
+    terms = "stack; limit | small; recursion | overflow"
+    assert verdict(point, terms, "The stack grows without limit, so recursion depth never matters.") == CONTRADICTED

@@ -158,6 +158,9 @@ def _denied(matches: list[GroupMatch], text: Sentence | Plain, any_mention: bool
     for i, word in enumerate(text.words):
         if i in consumed or not lang.is_negation(word):
             continue
+        if _denies_subject(text, i):
+            # "sanity checks like overfitting a small batch weren't necessary": the whole subject.
+            denied_starts.update(a for a in starts if a < i and text.scope_of[a] == text.scope_of[i])
         reach = NEGATION_REACH
         following = [a for a in starts if i < a and text.scope_of[a] == text.scope_of[i]
                      and _words_between(text, i, a) < reach]
@@ -185,6 +188,17 @@ def _denied(matches: list[GroupMatch], text: Sentence | Plain, any_mention: bool
                 denied_starts.update(c for c, _ in spans if c == b)
     which = any if any_mention else all
     return frozenset(k for k, spans in enumerate(deciding) if spans and which(a in denied_starts for a, _ in spans))
+
+
+def _denies_subject(text: Sentence | Plain, i: int) -> bool:
+    """The negation at i denies a predicate that denies its subject: it is one ("irrelevant") or the
+    next word past auxiliaries and fillers is one ("weren't *necessary*", "doesn't really *matter*")."""
+    lang = language()
+    if text.words[i] in lang.denial_predicates:
+        return True
+    rest = [w for w in text.words[i + 1:] if w not in AUXILIARIES and w not in lang.fillers]
+    # "no matter what" is an idiom, not a denial
+    return bool(rest) and rest[0] in lang.denial_predicates and rest[1:2] not in (["what"], ["how"], ["which"])
 
 
 def _words_between(text: Sentence | Plain, i: int, j: int) -> int:
@@ -317,7 +331,9 @@ def _about_the_other_side(terms: KeyTerms, absent: list[int], sentence: Sentence
 def _counterfactual(denied: frozenset[int], polarity: frozenset[int], sentence: Sentence) -> bool:
     """"Without a small temperature the softmax never gets peaked" states that a small temperature
     makes it peaked: two denials, one of them "without", agree with a point that denies neither."""
-    return (len(denied ^ polarity) == 2 and "without" in sentence.words)
+    return (len(denied ^ polarity) == 2 and "without" in sentence.words
+            and not any(_denies_subject(sentence, i) for i, w in enumerate(sentence.words)
+                        if language().is_negation(w)))
 
 
 def _by_clause(terms: KeyTerms, sentence: Sentence, polarity: frozenset[int], own_rivals: frozenset[int],

@@ -39,6 +39,7 @@ class Language:
     direction: dict[str, int] = field(default_factory=dict)  # direction words: +1 (more, raises), -1 (less, cuts)
     sides: dict[str, tuple[int, int]] = field(default_factory=dict)  # any opposites word: (row, +1 left / -1 right)
     directional_rows: frozenset[int] = frozenset()  # the rows of `direction`
+    denial_predicates: frozenset[str] = frozenset()  # denied, they deny their subject ("X isn't necessary")
 
     def is_negation(self, token: str) -> bool:
         return token in self.negations or bool(_APOSTROPHE_NT.search(token))
@@ -120,4 +121,5 @@ def language(path: Path = LANGUAGE_FILE) -> Language:
     return Language(verbs, frozenset(tokens(" ".join(map(str, data["negations"])))),
                     {w: frozenset(o) for w, o in opposites.items()}, {w: frozenset(a) for w, a in alike.items()},
                     frozenset(t for w in data.get("fillers", ()) for t in tokens(str(w))), direction, sides,
-                    frozenset(directional_rows))
+                    frozenset(directional_rows),
+                    frozenset(t for w in data.get("denial_predicates", ()) for t in tokens(str(w))))
