@@ -255,3 +255,11 @@ def test_a_denied_predicate_is_no_counterfactual() -> None:
     point = "The stack is limited in size, so deep recursion can cause stack overflow."
     terms = "stack; limit | small; recursion | overflow"
     assert verdict(point, terms, "The stack grows without limit, so recursion depth never matters.") == CONTRADICTED
+
+
+def test_a_negation_denies_an_idea_right_after_the_one_it_denies() -> None:
+    """"you can't delete lazily" denies the laziness as well as the deleting."""
+    point = "Elements leaving the window are deleted lazily, when they reach a heap top."
+    terms = "delet | remov; lazy | lazily | later; window"
+    assert verdict(point, terms, "For the window you delete lazily, when they reach the top.") == STATED
+    assert verdict(point, terms, "In the window you delete old elements, but you can't delete lazily.") == CONTRADICTED

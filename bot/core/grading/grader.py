@@ -166,6 +166,10 @@ def _denied(matches: list[GroupMatch], text: Sentence | Plain, any_mention: bool
                      and _words_between(text, i, a) < reach]
         if following:
             denied_starts.add(following[0])
+            # "can't delete lazily": an idea right after the denied one is denied with it.
+            ends = [b for spans in deciding for a, b in spans if a == following[0]]
+            denied_starts.update(a for a in starts if ends and a >= max(ends) and text.scope_of[a] == text.scope_of[i]
+                                 and all(w in lang.fillers for w in text.words[max(ends):a]))
             # Other mentions of that idea within its reach are denied with it ("never mix information
             # across examples": "mix" and "across examples" are one idea).
             # "not peek and stop early": "and" or "or" joining the same idea keeps it under the negation.
