@@ -263,3 +263,19 @@ def test_a_negation_denies_an_idea_right_after_the_one_it_denies() -> None:
     terms = "delet | remov; lazy | lazily | later; window"
     assert verdict(point, terms, "For the window you delete lazily, when they reach the top.") == STATED
     assert verdict(point, terms, "In the window you delete old elements, but you can't delete lazily.") == CONTRADICTED
+
+
+def test_a_negation_reaches_past_need_to_worry_about() -> None:
+    point = "Copy assignment must handle self-assignment, which copy-and-swap provides."
+    terms = "self-assignment | self assignment; copy-and-swap | copy and swap"
+    answer = "Copy assignment doesn't need to worry about self-assignment, copy-and-swap is just style."
+    assert verdict(point, terms, answer) == CONTRADICTED
+    assert verdict(point, terms, "Copy assignment has to handle self-assignment, which copy-and-swap gives you.") == STATED
+
+
+def test_a_hyphenated_and_does_not_cut_a_list() -> None:
+    """"copy-and-swap" is one word, not the items "copy" and "swap" of a list."""
+    from bot.core.grading.claims import clauses
+
+    found = clauses("Copy assignment has to handle self-assignment, which copy-and-swap gives you.")
+    assert not any(c.is_list for c in found)

@@ -24,7 +24,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*|\s+[*•]\s+|\s+-\s+(?=[A-Z
 # Where a new claim may start: after ";" or ":", or at a coordinating word (the right side must
 # then make a claim of its own, see `clauses`).
 _BOUNDARY = re.compile(r"\s*[;:]\s+|,?\s+(?=(?:and|but|whereas|while|although|though|yet|or)\s)", re.I)
-_LIST_SPLIT = re.compile(r"\s*(?:,|/|;|\band\b|\bor\b)\s*", re.I)
+_LIST_SPLIT = re.compile(r"\s*(?:,|/|;|(?<![\w-])and(?![\w-])|(?<![\w-])or(?![\w-]))\s*", re.I)  # not "copy-and-swap"
 
 
 @dataclass(frozen=True)
