@@ -279,3 +279,15 @@ def test_a_hyphenated_and_does_not_cut_a_list() -> None:
 
     found = clauses("Copy assignment has to handle self-assignment, which copy-and-swap gives you.")
     assert not any(c.is_list for c in found)
+
+
+@pytest.mark.parametrize(("answer", "expected"), [
+    ("Under autocast the matmuls go to fp16, while softmax and the loss are kept in fp32.", STATED),
+    ("Under autocast everything goes to fp16, softmax included; only the matmuls are kept in fp32.", CONTRADICTED),
+])
+def test_two_sides_each_next_to_the_others_idea_contradict(answer: str, expected: str) -> None:
+    """Groups naming the two sides of a comparison (a wrong alternative of each other, or figures of one
+    kind such as fp16 / fp32 or two complexities) keep the ideas the point puts next to each."""
+    point = "Inside autocast, matmuls run in fp16, while sensitive ops such as softmax and losses run in fp32."
+    terms = "autocast; fp16 | half; matmul | conv; fp32 | float32; softmax | loss"
+    assert verdict(point, terms, answer) == expected

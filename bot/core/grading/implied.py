@@ -16,11 +16,12 @@ tests/core/test_grading_rules.py.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.core.grading.language import language
-from bot.core.grading.terms import GroupMatch, KeyTerms, Plain
+from bot.core.grading.terms import Group, GroupMatch, KeyTerms, Plain
 
 if TYPE_CHECKING:
     from bot.core.grading.claims import Sentence
@@ -35,13 +36,15 @@ class Implied:
     pairs: dict[int, tuple[int, int]] = field(default_factory=dict)
     figures: frozenset[str] = frozenset()
     placed: dict[int, frozenset[str]] = field(default_factory=dict)
+    partners: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, terms: KeyTerms, point: Plain) -> Implied:
         matches = terms.match(point)
         figures = frozenset(w for w in point.words if _is_figure(w))
         return cls(implied_directions(terms, point, matches), loose_directions(point, matches),
-                   paired_sides(point, matches), figures, figures_near(point, matches) if figures else {})
+                   paired_sides(point, matches), figures, figures_near(point, matches) if figures else {},
+                   rival_partners(terms, point, matches))
 
     def turned_round(self, terms: KeyTerms, sentence: Sentence, matches: list[GroupMatch]) -> bool:
         """The sentence, which holds every group of the point, says one of the point's ideas the
@@ -50,6 +53,7 @@ class Implied:
             (self.ways and _goes_the_other_way(self.ways, direction_words(terms, sentence, matches, self.ways)))
             or (self.loose and _turned_round(self.loose, sentence))
             or (self.pairs and _pair_swapped(self.pairs, sentence, matches))
+            or (self.partners and _partners_swapped(self.partners, terms, sentence, matches))
             or (self.figures and (_other_figure(self.figures, sentence, matches)
                                   or _figure_replaced(self.placed, self.figures, sentence, matches))))
 
@@ -212,6 +216,63 @@ def _pair_swapped(pairs: dict[int, tuple[int, int]], text: Sentence, matches: li
     other side next to ("an online store for training and an offline store for inference")."""
     said = paired_sides(text, matches)
     return any(said.get(row) == (second, first) for row, (first, second) in pairs.items())
+
+
+def rival_partners(terms: KeyTerms, text: Sentence | Plain, matches: list[GroupMatch]
+                   ) -> dict[tuple[int, int], tuple[int, int]]:
+    """For two groups that are each other's wrong alternative (`fp16 ! fp32` and `fp32 ! fp16`: the two
+    sides the point compares), the other group each side is next to: (side, side) -> (its idea, its
+    idea), when they differ ("matmuls run in *fp16*, while softmax ... runs in *fp32*")."""
+    found = {}
+    for x, y in _rival_groups(terms):
+        near_x, near_y = _nearest_group(text, matches, x, (x, y)), _nearest_group(text, matches, y, (x, y))
+        if near_x is not None and near_y is not None and near_x != near_y:
+            found[(x, y)] = (near_x, near_y)
+    return found
+
+
+def _rival_groups(terms: KeyTerms) -> list[tuple[int, int]]:
+    """Groups naming the two sides of one comparison: one lists the other as its wrong alternative, or
+    both name a figure of one kind ("fp16" / "fp32", "O(log n)" / "O(1)")."""
+    groups = terms.groups
+    return [(x, y) for x in range(len(groups)) for y in range(x + 1, len(groups))
+            if set(groups[x].contrary) & set(groups[y].terms) or set(groups[y].contrary) & set(groups[x].terms)
+            or _kinds(groups[x]) & _kinds(groups[y])]
+
+
+def _kinds(group: Group) -> frozenset[str]:
+    """The figure kinds a group names: "fp16" -> "fp#", "O(log n)" -> "o(", a bare number -> "#"."""
+    kinds = set()
+    for term in group.terms:
+        for word in term:
+            if word.startswith("o(") and word.endswith(")"):
+                kinds.add("o(")
+            elif any(c.isdigit() for c in word) and any(c.isalpha() for c in word):
+                kinds.add(re.sub(r"\d+", "#", word))
+    return frozenset(kinds)
+
+
+def _nearest_group(text: Sentence | Plain, matches: list[GroupMatch], side: int, skip: tuple[int, ...]) -> int | None:
+    """The group whose terms sit nearest the side's terms, within PAIR_REACH words in their clause."""
+    best: tuple[int, int] | None = None
+    for a, b in matches[side].spans:
+        for k, group in enumerate(matches):
+            if k in skip:
+                continue
+            for c, d in group.spans:
+                distance = max(c - b, a - d, 0)
+                if text.clause_of[a] == text.clause_of[c] and distance <= PAIR_REACH \
+                        and (best is None or distance < best[0]):
+                    best = (distance, k)
+    return None if best is None else best[1]
+
+
+def _partners_swapped(partners: dict[tuple[int, int], tuple[int, int]], terms: KeyTerms, text: Sentence,
+                      matches: list[GroupMatch]) -> bool:
+    """The sentence puts each side the point compares next to the other side's idea ("everything goes
+    to *fp16*, *softmax* included; only the *matmuls* stay in *fp32*")."""
+    said = rival_partners(terms, text, matches)
+    return any(said.get(sides) == (near_y, near_x) for sides, (near_x, near_y) in partners.items())
 
 
 FIGURE_REACH = 4  # a figure this close to a term, in its clause, is that idea's ("500 comparisons at alpha 0.05")
