@@ -291,3 +291,17 @@ def test_two_sides_each_next_to_the_others_idea_contradict(answer: str, expected
     point = "Inside autocast, matmuls run in fp16, while sensitive ops such as softmax and losses run in fp32."
     terms = "autocast; fp16 | half; matmul | conv; fp32 | float32; softmax | loss"
     assert verdict(point, terms, answer) == expected
+
+
+@pytest.mark.parametrize(("term", "token"), [("larger", "largest"), ("bigger", "biggest"), ("higher", "highest")])
+def test_a_comparative_term_matches_its_superlative(term: str, token: str) -> None:
+    from bot.core.grading.terms import word_matches
+
+    assert word_matches(term, token)
+
+
+def test_a_multi_word_term_is_found_across_an_adverb() -> None:
+    point = "In stage two the projector and the LLM are updated while the vision encoder stays frozen."
+    terms = "projector; llm; vision encoder stays frozen | vision encoder frozen"
+    answer = "In stage two the projector and the LLM are both updated but the vision encoder still stays frozen."
+    assert verdict(point, terms, answer) == STATED

@@ -199,10 +199,15 @@ def _inflections(word: str) -> frozenset[str]:
         forms.update(word[:-1] + s for s in ("ing", "ed", "er"))  # use -> using
     if word.endswith("y"):
         forms.update({word[:-1] + "ies", word[:-1] + "ied"})
+    if word.endswith("er") and len(word) > 4:
+        forms.add(word[:-2] + "est")  # larger -> largest, bigger -> biggest
     return frozenset(forms)
 
 
 ARTICLES = frozenset(("a", "an", "the"))
+# Adverbs a multi-word term is also found across ("vision encoder *still* stays frozen").
+INSERTABLE = ARTICLES | frozenset(("still", "also", "really", "actually", "just", "even", "very", "quite", "usually",
+                                   "typically", "always", "then"))
 
 
 def find_term(term: Term, text: Readable) -> list[Span]:
@@ -213,7 +218,7 @@ def find_term(term: Term, text: Readable) -> list[Span]:
     for i in range(len(words)):
         j = i
         for k, term_word in enumerate(term):
-            while k and j < len(words) and words[j] in ARTICLES and term_word not in ARTICLES:
+            while k and j < len(words) and words[j] in INSERTABLE and term_word not in INSERTABLE:
                 j += 1
             if j >= len(words) or not usable[j] or not word_matches(term_word, words[j]):
                 break
