@@ -239,6 +239,7 @@ def test_a_term_word_matches_other_inflections_of_it(term: str, token: str, expe
     ("Before blaming the idea, sanity checks like overfitting a small batch weren't necessary.", CONTRADICTED),
     ("Before blaming the idea, sanity checks like overfitting a tiny batch are useless.", CONTRADICTED),
     ("Before blaming the idea, sanity checks like overfitting a tiny batch ruled out a bug.", STATED),
+    ("Before blaming the idea, sanity checks like overfitting a tiny batch don't work.", CONTRADICTED),
     # an idiom, not a denial
     ("Sanity checks like overfitting a tiny batch come first, no matter what the idea is.", STATED),
 ])
