@@ -306,3 +306,9 @@ def test_a_multi_word_term_is_found_across_an_adverb() -> None:
     terms = "projector; llm; vision encoder stays frozen | vision encoder frozen"
     answer = "In stage two the projector and the LLM are both updated but the vision encoder still stays frozen."
     assert verdict(point, terms, answer) == STATED
+
+
+def test_numbers_are_read_as_a_point_writes_them() -> None:
+    """"32,768" is one number and "3x3" reads "3 by 3"; "w.r.t." does not end a sentence."""
+    assert tokens("32,768 tokens and a 3x3 conv") == ["32768", "tokens", "and", "a", "3", "by", "3", "conv"]
+    assert len(sentences("The gradient w.r.t. 100 inputs is computed once per step.")[0]) == 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.core.grading.language import language, tokens
+from bot.core.grading.language import language, tokens, whole_numbers
 
 MAX_WORDS_ANALYSED = 600  # about four minutes of speech; the rest of a longer answer is not read
 MAX_UNITS = 64  # sentences read per answer (keeps a 10,000-character answer fast)
@@ -19,7 +19,7 @@ LIST_ITEM_WORDS = 3  # a list item is at most this many words...
 LIST_SHARE = 0.6  # ...and a clause is a list when this share of its 3+ parts are such items
 CLAIM_STOPWORD_SHARE = 0.1  # prose without a known verb still reads as a claim when this share are stopwords
 
-_ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|etc|vs|approx|cf)\.", re.I)
+_ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|w\.r\.t|etc|vs|approx|cf|prob|resp)\.", re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*|\s+[*•]\s+|\s+-\s+(?=[A-Z])|\s+\d+[.)]\s+(?=[A-Z])")
 # Where a new claim may start: after ";" or ":", or at a coordinating word (the right side must
 # then make a claim of its own, see `clauses`).
@@ -162,7 +162,7 @@ def read_sentence(sentence: str) -> Sentence:
     scope_of: list[int] = []
     slot_of: list[int] = []
     scope = 0
-    found = clauses(sentence)
+    found = clauses(whole_numbers(sentence))  # "10,000" is one figure, not a comma between two
     for number, clause in enumerate(found):
         pieces = ([(item, _is_keyword(item)) for item in clause.items] if clause.is_list else
                   [(tuple(tokens(seg)), False) for seg in _segments(clause.text)])

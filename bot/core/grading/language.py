@@ -68,10 +68,20 @@ def big_o(expression: str) -> str:
     return "+".join(sorted("".join(sorted(t)) if t.isalpha() and "log" not in t else t for t in terms))
 
 
+# "32,768" is one number; "3x3" and "224x224" are read "3 by 3", as a point writes them.
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_GRID = re.compile(r"\b(\d+)\s*[x×]\s*(\d+)\b")
+
+
+def whole_numbers(text: str) -> str:
+    """The text with thousands separators dropped ("32,768" -> "32768")."""
+    return _THOUSANDS.sub("", text)
+
+
 def tokens(text: str) -> list[str]:
     """Lower-case word tokens; "don't" and "no_grad" stay one token; numbers keep their decimal point;
     big-O notation gives one token for the whole expression before its words."""
-    text = text.lower().replace("’", "'")
+    text = _GRID.sub(r"\1 by \2", whole_numbers(text.lower().replace("’", "'")))
     found: list[str] = []
     start = 0
     for match in _BIG_O.finditer(text):
