@@ -42,19 +42,20 @@ def test_tune_half_meets_the_targets(reports: dict[str, Report]) -> None:
 
 
 def test_held_out_half_does_not_regress(reports: dict[str, Report]) -> None:
-    """Guard on the held-out half at the figures of its one evaluation after the key-term review of the
-    whole bank (2026-11-30 07:45, docs/grading.md). The half then held 20 questions (12 from before, 8
-    written that day by an author who never saw key terms): precision 88.3%, wrong-answer points
-    credited 8.8%, recall 77.8%, keyword-list points 2, strong > partial > wrong 10 of 20. The guard
-    sits just under those figures; earlier guards were set on the 12-question half."""
+    """Guard on the held-out half at the figures of its one evaluation after the second review of the
+    bank (2026-11-30 10:14, docs/grading.md). The half then held 32 questions: the 12 from before, 8
+    written that morning and 12 written that afternoon by new authors who never saw key terms: precision
+    83.5%, wrong-answer points credited 12.7%, recall 70.4%, keyword-list points 4, strong > partial >
+    wrong 16 of 32. The guard sits just under those figures; earlier guards were set on 12 and 20
+    questions."""
     held = reports["held-out"]
-    assert held.precision >= 0.86 and held.wrong_credited <= 0.10 and held.recall >= 0.75, held.summary()
-    assert held.keyword_credited <= 2 and held.ordered >= 9, held.summary()
+    assert held.precision >= 0.82 and held.wrong_credited <= 0.14 and held.recall >= 0.68, held.summary()
+    assert held.keyword_credited <= 4 and held.ordered >= 15, held.summary()
 
 
-@pytest.mark.xfail(strict=True, reason="not met (2026-11-30 07:45, after the key-term review of the whole bank): "
-                                        "held-out precision 88.3% (target 95), wrong-answer points credited 8.8% (3), "
-                                        "recall 77.8% (85), keyword-list points 2 (0), strong>partial>wrong 10/20 (90%); "
+@pytest.mark.xfail(strict=True, reason="not met (2026-11-30 10:14, after the second review of the bank, 32 questions): "
+                                        "held-out precision 83.5% (target 95), wrong-answer points credited 12.7% (3), "
+                                        "recall 70.4% (85), keyword-list points 4 (0), strong>partial>wrong 16/32 (90%); "
                                         "docs/grading.md. Strict, so meeting the targets makes this test fail until "
                                         "unmarked")
 def test_held_out_half_meets_the_done_when_targets(reports: dict[str, Report]) -> None:
