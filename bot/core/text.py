@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 _WORD = re.compile(r"[a-z0-9]+(?:[&/.'][a-z0-9]+)*[+#]*")
 _JOINER_GAP = re.compile(r"[\s/&+-]*")  # what stands between two parts of one joined name
@@ -94,20 +93,6 @@ def content_words(text: str) -> list[str]:
     """The words that say what `text` is about: no stopwords, no single characters other than
     digits or language names ("c", "r"), no bare numbers."""
     return [w for w in words(text) if w not in STOPWORDS and not w.isdigit() and (len(w) > 1 or w in "cr")]
-
-
-@cache
-def english_stem(word: str) -> str:
-    """Snowball's English stem ("depends", "depending" -> "depend"): the one stemmer, for matching a
-    word against another form of it."""
-    return _snowball().stemWord(word)
-
-
-@cache
-def _snowball():
-    import snowballstemmer
-
-    return snowballstemmer.stemmer("english")
 
 
 def singular(word: str) -> str:

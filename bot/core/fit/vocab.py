@@ -15,7 +15,6 @@ from pathlib import Path
 import yaml
 
 from bot.core.lexical import STOPWORDS
-from bot.core.text import english_stem
 from bot.core.text import words as text_words
 
 VOCABULARY_FILE = Path(__file__).resolve().parents[3] / "knowledge" / "fit" / "vocabulary.yaml"
@@ -49,11 +48,18 @@ def vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
     )
 
 
+@cache
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
 def _plain_stem(word: str) -> str:
     """Snowball, except agent nouns in -eer keep their ending ('engineer' is not 'engine')."""
     if word.endswith(("eer", "eers")):
         return word.removesuffix("s")
-    return english_stem(word)
+    return _stemmer().stemWord(word)
 
 
 @cache

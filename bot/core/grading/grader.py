@@ -143,7 +143,8 @@ def either_polarity(terms: KeyTerms, point: str) -> frozenset[int]:
     """Groups the point names both denied and not ("*concurrent* accesses ... are *never* data races",
     with both words in one group): an answer may say that idea either way."""
     text = Plain(tuple(tokens(point)))
-    return _denied(terms.match(text), text, any_mention=True) - _denied(terms.match(text), text)
+    matches = terms.match(text)
+    return _denied(matches, text, any_mention=True) - _denied(matches, text)
 
 
 def _denied(matches: list[GroupMatch], text: Sentence | Plain, any_mention: bool = False) -> frozenset[int]:
@@ -161,9 +162,8 @@ def _denied(matches: list[GroupMatch], text: Sentence | Plain, any_mention: bool
         if _denies_subject(text, i):
             # "sanity checks like overfitting a small batch weren't necessary": the whole subject.
             denied_starts.update(a for a in starts if a < i and text.scope_of[a] == text.scope_of[i])
-        reach = NEGATION_REACH
         following = [a for a in starts if i < a and text.scope_of[a] == text.scope_of[i]
-                     and _words_between(text, i, a) < reach]
+                     and _words_between(text, i, a) < NEGATION_REACH]
         if following:
             denied_starts.add(following[0])
             # "can't delete lazily": an idea right after the denied one is denied with it.
@@ -176,7 +176,7 @@ def _denied(matches: list[GroupMatch], text: Sentence | Plain, any_mention: bool
             # "doesn't use a Taylor expansion or Hessians": an idea joined by "or" in its scope is denied too.
             denied_starts.update(a for spans in deciding if any(s == following[0] for s, _ in spans)
                                  for a, _ in spans if a > following[0]
-                                 and (_words_between(text, i, a) < reach
+                                 and (_words_between(text, i, a) < NEGATION_REACH
                                       or {"or", "nor"} & set(text.words[following[0]:a]))
                                  and not any(w in SCOPE_BREAKS and w not in ("and", "or") for w in text.words[i + 1:a]))
             continue

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.grading.language import language
 from bot.core.grading.terms import Group, GroupMatch, KeyTerms, Plain
+from bot.core.text import STOPWORDS
 
 if TYPE_CHECKING:
     from bot.core.grading.claims import Sentence
@@ -151,8 +152,6 @@ def loose_directions(text: Plain, matches: list[GroupMatch]) -> dict[int, tuple[
 
 def _neighbours(words: tuple[str, ...], i: int) -> set[str]:
     """The content words right beside a direction word (what it says goes up or down), as stems."""
-    from bot.core.text import STOPWORDS
-
     lang = language()
 
     def content(w: str) -> bool:
@@ -241,7 +240,8 @@ def _rival_groups(terms: KeyTerms) -> list[tuple[int, int]]:
 
 
 def _kinds(group: Group) -> frozenset[str]:
-    """The figure kinds a group names: "fp16" -> "fp#", "O(log n)" -> "o(", a bare number -> "#"."""
+    """The figure kinds a group names: "fp16" -> "fp#", "O(log n)" -> "o(" (a bare number is no kind: two
+    numbers are compared as figures, not as sides)."""
     kinds = set()
     for term in group.terms:
         for word in term:
